@@ -1,0 +1,1 @@
+//! Safe API for writing iptables extension plugins (work in progress).
