@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# xtables-addons-rs: top-level build.
+#
+#   make                 plugins, tools, the Rust kernel object and the kernel modules
+#   make install         DESTDIR-aware install
+#   make check           host tests (cargo tests, plugin tests, object checks, tests/host/*.sh)
+#   make vmtest          the QEMU lab (tests/vm), Debian's kernel, stock iptables
+#   make test            check + vmtest (what CI runs)
+#   make demo            live SYSRQ demo in the QEMU lab
+#   KDIR=/path/to/build  build the modules for another kernel
+
+SHELL := /bin/bash
+CARGO ?= cargo
+KVER ?= $(shell uname -r)
+# The running kernel's build dir; when it has none (a CI guest kernel), the newest installed headers.
+KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then echo /lib/modules/$(KVER)/build; \
+	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
+DESTDIR ?=
+PREFIX ?= /usr
+XTLIBDIR ?= $(shell pkg-config --variable=xtlibdir xtables 2>/dev/null || echo $(PREFIX)/lib/xtables)
+MANDIR ?= $(PREFIX)/share/man
+SBINDIR ?= $(PREFIX)/sbin
+KERNELRELEASE_OF_KDIR = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+
+RELEASE_DIR := target/release
+PLUGINS = $(wildcard extensions/*/Cargo.toml)
+TOOLS := send_sysrq
+
+.PHONY: all rust kmod install check vmtest test demo clean
+
+all: rust kmod
+
+rust:
+	$(CARGO) build --release --workspace
+
+kmod:
+	@test -n "$(KDIR)" -a -d "$(KDIR)" || { echo "make: no kernel build dir; install linux-headers or pass KDIR=" >&2; exit 1; }
+	shim/kernel/build-object.sh "$(KDIR)" kmod-c/xa_shim_core.o
+	$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod-c modules
+
+install: all
+	install -d $(DESTDIR)$(XTLIBDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	for so in $(RELEASE_DIR)/libxt_*.so; do install -m 0644 $$so $(DESTDIR)$(XTLIBDIR)/; done
+	for t in $(TOOLS); do install -m 0755 $(RELEASE_DIR)/$$t $(DESTDIR)$(SBINDIR)/; done
+	install -m 0644 man8/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra
+	install -m 0644 kmod-c/*.ko $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra/
+	if [ -z "$(DESTDIR)" ]; then depmod -a $(KERNELRELEASE_OF_KDIR); fi
+
+check: all
+	$(CARGO) test --release --workspace
+	shim/kernel/check-object.sh kmod-c/xa_shim_core.o
+	@set -e; for t in tests/host/*.sh; do echo "== $$t"; bash $$t; done
+
+vmtest: all
+	tests/vm/run.sh
+
+test: check vmtest
+
+demo: all
+	tests/vm/demo.sh
+
+clean:
+	$(CARGO) clean
+	-$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod-c clean
+	rm -f kmod-c/xa_shim_core.o
+	rm -rf tests/vm/out
