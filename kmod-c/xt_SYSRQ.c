@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xt_SYSRQ: trigger SysRq keys remotely with an authenticated UDP request.
+ *
+ * Compatible with xtables-addons' SYSRQ target (revision 1): same module
+ * name, parameters and request format, see xt_SYSRQ(8). This file only
+ * finds the UDP payload and keeps the state; parsing and authenticating the
+ * untrusted request is done by xa_sysrq_verify() in xa_shim.ko.
+ *
+ * Locking:
+ * - the password is an RCU-protected, immutable kmalloc'd copy; writers
+ *   serialise on sysrq_secret_lock and wipe the old copy after a grace period;
+ * - the sequence number is a single long, advanced only by cmpxchg so two
+ *   CPUs can never both accept the same or an older request;
+ * - the hash is chosen before the targets are registered and never changes.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/ctype.h>
+#include <linux/in.h>
+#include <linux/init.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/kernel.h>
+#include <linux/kstrtox.h>
+#include <linux/lockdep.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter_ipv4/ip_tables.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+#include <linux/net.h>
+#include <linux/rcupdate.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysrq.h>
+#include <linux/timekeeping.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "xa_shim.h"
+
+/* An immutable password; replaced as a whole so a packet sees old or new. */
+struct sysrq_secret {
+	size_t len;
+	char text[XA_SYSRQ_MAX_PASSWORD + 1]; /* NUL-terminated for reading back */
+};
+
+static struct sysrq_secret __rcu *sysrq_secret;
+static DEFINE_MUTEX(sysrq_secret_lock);
+
+static long sysrq_seqno;
+/* Set when seqno= was given at load time, so init does not overwrite it. */
+static bool sysrq_seqno_given;
+
+static char sysrq_hash_name[16] = "sha1";
+static int sysrq_hash __read_mostly = XA_HASH_NONE;
+static int sysrq_debug;
+
+static int sysrq_password_set(const char *val, const struct kernel_param *kp)
+{
+	struct sysrq_secret *new = NULL, *old;
+	size_t len = strlen(val);
+
+	/* "echo secret > .../password" appends a newline: not part of it. */
+	if (len > 0 && val[len - 1] == '\n')
+		len--;
+	if (memchr(val, '\n', len)) {
+		pr_err("password must be a single line\n");
+		return -EINVAL;
+	}
+	if (len > XA_SYSRQ_MAX_PASSWORD) {
+		pr_err("password longer than %d characters refused\n",
+		       XA_SYSRQ_MAX_PASSWORD);
+		return -ENOSPC;
+	}
+
+	/* An empty password is stored as none: every request is dropped. */
+	if (len > 0) {
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+		memcpy(new->text, val, len);
+		new->len = len;
+	}
+
+	mutex_lock(&sysrq_secret_lock);
+	old = rcu_replace_pointer(sysrq_secret, new,
+				  lockdep_is_held(&sysrq_secret_lock));
+	mutex_unlock(&sysrq_secret_lock);
+
+	/* Packets may still be verifying against the old copy. */
+	synchronize_rcu();
+	kfree_sensitive(old);
+	return 0;
+}
+
+static int sysrq_password_get(char *buffer, const struct kernel_param *kp)
+{
+	const struct sysrq_secret *secret;
+	int ret;
+
+	mutex_lock(&sysrq_secret_lock);
+	secret = rcu_dereference_protected(sysrq_secret,
+					   lockdep_is_held(&sysrq_secret_lock));
+	ret = scnprintf(buffer, PAGE_SIZE, "%s\n", secret ? secret->text : "");
+	mutex_unlock(&sysrq_secret_lock);
+	return ret;
+}
+
+/*
+ * Called by the module loader when the module goes away, also after a
+ * failed init: by then no target is registered and no packet can hold the
+ * secret, so no grace period is needed.
+ */
+static void sysrq_password_free(void *arg)
+{
+	kfree_sensitive(rcu_replace_pointer(sysrq_secret, NULL, true));
+}
+
+static const struct kernel_param_ops sysrq_password_ops = {
+	.set = sysrq_password_set,
+	.get = sysrq_password_get,
+	.free = sysrq_password_free,
+};
+
+static int sysrq_seqno_set(const char *val, const struct kernel_param *kp)
+{
+	long seqno;
+	int ret;
+
+	ret = kstrtol(val, 0, &seqno);
+	if (ret)
+		return ret;
+	/* Pairs with the cmpxchg in sysrq_seqno_advance(). */
+	WRITE_ONCE(sysrq_seqno, seqno);
+	sysrq_seqno_given = true;
+	return 0;
+}
+
+static int sysrq_seqno_get(char *buffer, const struct kernel_param *kp)
+{
+	return scnprintf(buffer, PAGE_SIZE, "%ld\n", READ_ONCE(sysrq_seqno));
+}
+
+static const struct kernel_param_ops sysrq_seqno_ops = {
+	.set = sysrq_seqno_set,
+	.get = sysrq_seqno_get,
+};
+
+module_param_cb(password, &sysrq_password_ops, NULL, 0600);
+MODULE_PARM_DESC(password, "password for remote sysrq");
+module_param_string(hash, sysrq_hash_name, sizeof(sysrq_hash_name), 0400);
+MODULE_PARM_DESC(hash, "hash algorithm, default sha1 (sha1, sha224, sha256, sha384, sha512)");
+module_param_cb(seqno, &sysrq_seqno_ops, NULL, 0600);
+MODULE_PARM_DESC(seqno, "sequence number for remote sysrq");
+module_param_named(debug, sysrq_debug, int, 0600);
+MODULE_PARM_DESC(debug, "debugging: 0=off, 1=on");
+
+static const char *const sysrq_status_text[] = {
+	[XA_SYSRQ_E_EMPTY] = "empty request",
+	[XA_SYSRQ_E_TOO_LONG] = "request too long",
+	[XA_SYSRQ_E_FORMAT] = "badly formatted request",
+	[XA_SYSRQ_E_SEQNO] = "bad sequence number",
+	[XA_SYSRQ_E_SHORT_DIGEST] = "short digest",
+	[XA_SYSRQ_E_BAD_DIGEST] = "bad digest",
+	[XA_SYSRQ_E_ARGUMENT] = "internal argument error",
+};
+
+static const char *sysrq_status_str(int status)
+{
+	if (status > 0 && status < ARRAY_SIZE(sysrq_status_text) &&
+	    sysrq_status_text[status])
+		return sysrq_status_text[status];
+	return "unknown verification error";
+}
+
+/* Why a packet was dropped, only with debug=1 and rate-limited: packets are untrusted. */
+static void sysrq_drop_reason(const struct sk_buff *skb,
+			      const struct xt_action_param *par,
+			      const char *why)
+{
+	if (!READ_ONCE(sysrq_debug) || !net_ratelimit())
+		return;
+	if (xt_family(par) == NFPROTO_IPV6)
+		pr_info("request from %pI6c dropped: %s\n",
+			&ipv6_hdr(skb)->saddr, why);
+	else
+		pr_info("request from %pI4 dropped: %s\n",
+			&ip_hdr(skb)->saddr, why);
+}
+
+/* Accept @seqno only if it is newer than the stored one, atomically on SMP. */
+static bool sysrq_seqno_advance(long seqno)
+{
+	long old = READ_ONCE(sysrq_seqno);
+
+	do {
+		if (seqno <= old)
+			return false;
+	} while (!try_cmpxchg(&sysrq_seqno, &old, seqno));
+	return true;
+}
+
+static void sysrq_handle_keys(const u8 *keys, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		/* Keys come from the network: never print raw control bytes. */
+		if (isgraph(keys[i]))
+			pr_info("SysRq %c\n", keys[i]);
+		else
+			pr_info("SysRq \\x%02x\n", keys[i]);
+		handle_sysrq(keys[i]);
+	}
+}
+
+/*
+ * Find the payload of the UDP or UDP-Lite header at @udp_off without
+ * trusting the header beyond the bytes the skb really holds.
+ * Returns NULL and sets *payload_off and *payload_len, or the drop reason.
+ */
+static const char *sysrq_udp_payload(const struct sk_buff *skb,
+				     unsigned int udp_off, u8 proto,
+				     unsigned int *payload_off,
+				     unsigned int *payload_len)
+{
+	struct udphdr _udph;
+	const struct udphdr *udph;
+	unsigned int avail, udp_len;
+
+	if (udp_off > skb->len || skb->len - udp_off < sizeof(_udph))
+		return "truncated UDP header";
+	udph = skb_header_pointer(skb, udp_off, sizeof(_udph), &_udph);
+	if (!udph)
+		return "truncated UDP header";
+	avail = skb->len - udp_off;
+
+	if (proto == IPPROTO_UDP) {
+		udp_len = ntohs(udph->len);
+		if (udp_len < sizeof(_udph) || udp_len > avail)
+			return "UDP length does not match the packet";
+	} else {
+		/*
+		 * UDP-Lite's length field is the checksum coverage (0 = all),
+		 * not the datagram length: the payload is the rest of the packet.
+		 */
+		udp_len = avail;
+	}
+	*payload_off = udp_off + sizeof(_udph);
+	*payload_len = udp_len - sizeof(_udph);
+	return NULL;
+}
+
+/*
+ * Verify the request in the UDP payload and run its keys.
+ * @dst is the destination address as %pI4/%pI6 prints it: it is hashed.
+ */
+static unsigned int sysrq_process(struct sk_buff *skb,
+				  const struct xt_action_param *par,
+				  unsigned int udp_off, u8 proto,
+				  const char *dst, int dst_len)
+{
+	/* 512 bytes: fits the softirq stack; checked with the frame warning. */
+	u8 buf[XA_SYSRQ_MAX_REQUEST];
+	const struct sysrq_secret *secret;
+	struct xa_sysrq_request req;
+	unsigned int off, len;
+	const char *why;
+	const u8 *data;
+	int status;
+
+	why = sysrq_udp_payload(skb, udp_off, proto, &off, &len);
+	if (why)
+		goto drop;
+	/* Bounds the copy; the shim checks it again. */
+	if (len > XA_SYSRQ_MAX_REQUEST) {
+		why = sysrq_status_str(XA_SYSRQ_E_TOO_LONG);
+		goto drop;
+	}
+	data = skb_header_pointer(skb, off, len, buf);
+	if (!data) {
+		why = "truncated request";
+		goto drop;
+	}
+
+	rcu_read_lock();
+	secret = rcu_dereference(sysrq_secret);
+	if (!secret) {
+		rcu_read_unlock();
+		pr_info_ratelimited("no password set, request dropped\n");
+		return NF_DROP;
+	}
+	status = xa_sysrq_verify(sysrq_hash, data, len, (const u8 *)dst,
+				 dst_len, (const u8 *)secret->text, secret->len,
+				 &req);
+	rcu_read_unlock();
+
+	if (status != XA_SYSRQ_OK) {
+		why = sysrq_status_str(status);
+		goto drop;
+	}
+	/* The shim promises this; a broken promise must not read past data. */
+	if (WARN_ON_ONCE(req.keys_off > len || req.keys_len > len - req.keys_off)) {
+		why = "internal error: keys outside the request";
+		goto drop;
+	}
+	/* seqno is at most INT64_MAX: only a 32-bit long can overflow here. */
+	if (req.seqno > LONG_MAX || !sysrq_seqno_advance(req.seqno)) {
+		why = "old or replayed sequence number";
+		goto drop;
+	}
+
+	sysrq_handle_keys(data + req.keys_off, req.keys_len);
+	return NF_ACCEPT;
+
+drop:
+	sysrq_drop_reason(skb, par, why);
+	return NF_DROP;
+}
+
+static unsigned int sysrq_tg4(struct sk_buff *skb,
+			      const struct xt_action_param *par)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	char dst[XA_SYSRQ_MAX_DST + 1];
+	int dst_len;
+
+	/* Only a whole datagram holds a whole request (covers par->fragoff). */
+	if (ip_is_fragment(iph)) {
+		sysrq_drop_reason(skb, par, "fragment");
+		return NF_DROP;
+	}
+	if (iph->protocol != IPPROTO_UDP && iph->protocol != IPPROTO_UDPLITE) {
+		sysrq_drop_reason(skb, par, "not UDP or UDP-Lite");
+		return NF_DROP;
+	}
+	dst_len = snprintf(dst, sizeof(dst), "%pI4", &iph->daddr);
+	return sysrq_process(skb, par, skb_network_offset(skb) + ip_hdrlen(skb),
+			     iph->protocol, dst, dst_len);
+}
+
+static unsigned int sysrq_tg6(struct sk_buff *skb,
+			      const struct xt_action_param *par)
+{
+	char dst[XA_SYSRQ_MAX_DST + 1];
+	unsigned int udp_off = 0;
+	unsigned short frag_off = 0;
+	int flags = 0;
+	int dst_len;
+	int proto;
+
+	proto = ipv6_find_hdr(skb, &udp_off, -1, &frag_off, &flags);
+	if (proto < 0 || (flags & IP6_FH_F_FRAG)) {
+		sysrq_drop_reason(skb, par, "fragment or bad extension headers");
+		return NF_DROP;
+	}
+	if (proto != IPPROTO_UDP && proto != IPPROTO_UDPLITE) {
+		sysrq_drop_reason(skb, par, "not UDP or UDP-Lite");
+		return NF_DROP;
+	}
+	/* %pI6 is the full form, e.g. 0000:0000:0000:0000:0000:0000:0000:0001 */
+	dst_len = snprintf(dst, sizeof(dst), "%pI6", &ipv6_hdr(skb)->daddr);
+	return sysrq_process(skb, par, udp_off, proto, dst, dst_len);
+}
+
+static int sysrq_tg_check(const struct xt_tgchk_param *par)
+{
+	u16 proto;
+	bool inverted;
+
+	if (par->family == NFPROTO_IPV6) {
+		const struct ip6t_entry *entry = par->entryinfo;
+
+		proto = entry->ipv6.proto;
+		inverted = entry->ipv6.invflags & XT_INV_PROTO;
+	} else {
+		const struct ipt_entry *entry = par->entryinfo;
+
+		proto = entry->ip.proto;
+		inverted = entry->ip.invflags & XT_INV_PROTO;
+	}
+	if ((proto != IPPROTO_UDP && proto != IPPROTO_UDPLITE) || inverted) {
+		pr_info_ratelimited("only available for UDP and UDP-Lite: use -p udp or -p udplite\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct xt_target sysrq_tg_reg[] __read_mostly = {
+	{
+		.name = "SYSRQ",
+		.revision = 1,
+		.family = NFPROTO_IPV4,
+		.target = sysrq_tg4,
+		.checkentry = sysrq_tg_check,
+		.me = THIS_MODULE,
+	},
+	{
+		.name = "SYSRQ",
+		.revision = 1,
+		.family = NFPROTO_IPV6,
+		.target = sysrq_tg6,
+		.checkentry = sysrq_tg_check,
+		.me = THIS_MODULE,
+	},
+};
+
+static int __init sysrq_tg_init(void)
+{
+	sysrq_hash = xa_hash_from_name(sysrq_hash_name, strlen(sysrq_hash_name));
+	if (sysrq_hash == XA_HASH_NONE) {
+		pr_err("unknown hash \"%s\": use sha1, sha224, sha256, sha384 or sha512\n",
+		       sysrq_hash_name);
+		return -EINVAL;
+	}
+	if (!sysrq_seqno_given)
+		WRITE_ONCE(sysrq_seqno, ktime_get_real_seconds());
+	return xt_register_targets(sysrq_tg_reg, ARRAY_SIZE(sysrq_tg_reg));
+}
+
+static void __exit sysrq_tg_exit(void)
+{
+	/* The password is wiped by sysrq_password_free() when the module is freed. */
+	xt_unregister_targets(sysrq_tg_reg, ARRAY_SIZE(sysrq_tg_reg));
+}
+
+module_init(sysrq_tg_init);
+module_exit(sysrq_tg_exit);
+MODULE_DESCRIPTION("Xtables: triggering SYSRQ remotely");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("ipt_SYSRQ");
+MODULE_ALIAS("ip6t_SYSRQ");
