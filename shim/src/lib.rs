@@ -1,2 +1,15 @@
 //! no_std, panic-free core shared by the kernel modules and userspace.
-#![no_std]
+//!
+//! Everything here takes untrusted bytes and must never panic, allocate or
+//! call through a function pointer: the same code is linked into the kernel
+//! (see `shim/kernel/`). Slices are accessed with `get`/`split_at_checked`
+//! and iterators only.
+#![cfg_attr(not(test), no_std)]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod ct;
+mod cursor;
+pub mod hash;
+pub mod hex;
+pub mod sysrq;
