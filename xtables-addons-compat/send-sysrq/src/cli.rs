@@ -135,7 +135,9 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error
             if let Some(&(name, _)) = VALUE_OPTIONS.iter().find(|(n, _)| *n == name) {
                 let value = match inline {
                     Some(v) => v,
-                    None => args.next().ok_or_else(|| usage!("option --{name} needs a value"))?,
+                    None => args
+                        .next()
+                        .ok_or_else(|| usage!("option --{name} needs a value"))?,
                 };
                 b.set_value(name, value)?;
             } else if let Some(&(name, _)) = FLAG_OPTIONS.iter().find(|(n, _)| *n == name) {
@@ -148,12 +150,12 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error
             }
         } else if text.len() > 1 && text.starts_with('-') {
             // A cluster of short options: flags, then at most one value option taking the rest.
-            let mut chars = text[1..].char_indices();
-            while let Some((i, c)) = chars.next() {
+            for (i, c) in text[1..].char_indices() {
                 if let Some(&(name, _)) = VALUE_OPTIONS.iter().find(|(_, s)| *s == Some(c)) {
                     let rest = &text[1 + i + c.len_utf8()..];
                     let value = if rest.is_empty() {
-                        args.next().ok_or_else(|| usage!("option -{c} needs a value"))?
+                        args.next()
+                            .ok_or_else(|| usage!("option -{c} needs a value"))?
                     } else {
                         OsString::from(rest)
                     };
@@ -176,7 +178,11 @@ impl Builder {
     fn set_flag(&mut self, name: &str) -> Result<(), Error> {
         match name {
             "ipv4" | "ipv6" => {
-                let family = if name == "ipv4" { Family::V4 } else { Family::V6 };
+                let family = if name == "ipv4" {
+                    Family::V4
+                } else {
+                    Family::V6
+                };
                 if self.family.is_some_and(|f| f != family) {
                     return Err(usage!("-4 and -6 exclude each other"));
                 }
@@ -194,7 +200,9 @@ impl Builder {
         match name {
             "password-file" | "password" => {
                 if self.password.is_some() {
-                    return Err(usage!("give the password only once (--password-file or --password)"));
+                    return Err(usage!(
+                        "give the password only once (--password-file or --password)"
+                    ));
                 }
                 self.password = Some(if name == "password" {
                     PasswordOption::Argument(Zeroizing::new(value.into_encoded_bytes()))
@@ -211,9 +219,9 @@ impl Builder {
                     "port" => self.port = Some(parse_port(&text)?),
                     "hash" => self.hash = Some(text),
                     "source" => {
-                        let addr = text
-                            .parse()
-                            .map_err(|_| usage!("--source: '{text}' is not an IPv4 or IPv6 address"))?;
+                        let addr = text.parse().map_err(|_| {
+                            usage!("--source: '{text}' is not an IPv4 or IPv6 address")
+                        })?;
                         self.source = Some(addr);
                     }
                     _ => self.seqno = Some(parse_seqno(&text)?),
@@ -231,15 +239,20 @@ impl Builder {
             return Ok(Command::Version);
         }
         let mut positional = self.positional.into_iter();
-        let (Some(host), Some(keys), None) = (positional.next(), positional.next(), positional.next())
+        let (Some(host), Some(keys), None) =
+            (positional.next(), positional.next(), positional.next())
         else {
             return Err(usage!("expected exactly two arguments, HOST and KEYS"));
         };
-        let host = host.into_string().map_err(|h| usage!("invalid host name '{}'", h.to_string_lossy()))?;
+        let host = host
+            .into_string()
+            .map_err(|h| usage!("invalid host name '{}'", h.to_string_lossy()))?;
         if host.is_empty() {
             return Err(usage!("HOST is empty"));
         }
-        let keys = keys.into_string().map_err(|_| usage!("KEYS must be printable ASCII characters"))?;
+        let keys = keys
+            .into_string()
+            .map_err(|_| usage!("KEYS must be printable ASCII characters"))?;
         check_keys(&keys)?;
         Ok(Command::Send(Options {
             host,
@@ -267,7 +280,9 @@ fn parse_port(text: &str) -> Result<u16, Error> {
 fn parse_seqno(text: &str) -> Result<u64, Error> {
     match text.parse::<u64>() {
         Ok(n) if (1..=MAX_SEQNO).contains(&n) => Ok(n),
-        _ => Err(usage!("--seqno: '{text}' is not a number from 1 to {MAX_SEQNO}")),
+        _ => Err(usage!(
+            "--seqno: '{text}' is not a number from 1 to {MAX_SEQNO}"
+        )),
     }
 }
 
@@ -278,10 +293,14 @@ fn check_keys(keys: &str) -> Result<(), Error> {
         return Err(usage!("KEYS is empty: give at least one SysRq key, e.g. s"));
     }
     if keys.contains(',') {
-        return Err(usage!("KEYS must not contain a comma (it separates the request's fields)"));
+        return Err(usage!(
+            "KEYS must not contain a comma (it separates the request's fields)"
+        ));
     }
     if let Some(bad) = keys.chars().find(|c| !c.is_ascii_graphic()) {
-        return Err(usage!("KEYS must be printable ASCII characters, not {bad:?}"));
+        return Err(usage!(
+            "KEYS must be printable ASCII characters, not {bad:?}"
+        ));
     }
     Ok(())
 }
@@ -289,6 +308,7 @@ fn check_keys(keys: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn run(args: &[&str]) -> Result<Command, Error> {
         parse(args.iter().map(OsString::from))
@@ -311,21 +331,39 @@ mod tests {
     #[test]
     fn defaults() {
         let o = options(&["host", "s"]);
-        assert_eq!((o.host.as_str(), o.keys.as_str(), o.port, o.hash.as_str()), ("host", "s", 9, "sha1"));
-        assert!(o.family.is_none() && o.source.is_none() && o.password.is_none() && o.seqno.is_none());
+        assert_eq!(
+            (o.host.as_str(), o.keys.as_str(), o.port, o.hash.as_str()),
+            ("host", "s", 9, "sha1")
+        );
+        assert!(
+            o.family.is_none() && o.source.is_none() && o.password.is_none() && o.seqno.is_none()
+        );
         assert!(!o.dry_run && !o.verbose);
     }
 
     #[test]
     fn long_short_inline_and_clustered_forms() {
-        let o = options(&["-6nv", "-p1234", "--hash=sha256", "-s", "::1", "--seqno", "77", "h", "sub"]);
+        let o = options(&[
+            "-6nv",
+            "-p1234",
+            "--hash=sha256",
+            "-s",
+            "::1",
+            "--seqno",
+            "77",
+            "h",
+            "sub",
+        ]);
         assert_eq!(o.family, Some(Family::V6));
         assert!(o.dry_run && o.verbose);
-        assert_eq!((o.port, o.hash.as_str(), o.seqno), (1234, "sha256", Some(77)));
+        assert_eq!(
+            (o.port, o.hash.as_str(), o.seqno),
+            (1234, "sha256", Some(77))
+        );
         assert_eq!(o.source, Some("::1".parse().unwrap()));
         let o = options(&["--port", "7", "-f", "/pw", "--", "-host", "b"]);
         assert_eq!((o.port, o.host.as_str()), (7, "-host"));
-        assert!(matches!(o.password, Some(PasswordOption::File(p)) if p == PathBuf::from("/pw")));
+        assert!(matches!(o.password, Some(PasswordOption::File(p)) if p == Path::new("/pw")));
         let o = options(&["--password=a=b", "h", "s"]);
         assert!(matches!(o.password, Some(PasswordOption::Argument(p)) if p.as_slice() == b"a=b"));
     }

@@ -21,7 +21,10 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("send_sysrq: {e}");
             if let Error::Usage(_) = e {
-                eprintln!("{}\nTry 'send_sysrq --help' for more information.", cli::USAGE);
+                eprintln!(
+                    "{}\nTry 'send_sysrq --help' for more information.",
+                    cli::USAGE
+                );
             }
             ExitCode::from(e.exit_code())
         }
@@ -32,7 +35,13 @@ fn run() -> Result<(), Error> {
     let options = match cli::parse(std::env::args_os().skip(1))? {
         Command::Help => return print(cli::HELP.as_bytes()),
         Command::Version => {
-            return print(format!("send_sysrq (xtables-addons-rs) {}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+            return print(
+                format!(
+                    "send_sysrq (xtables-addons-rs) {}\n",
+                    env!("CARGO_PKG_VERSION")
+                )
+                .as_bytes(),
+            );
         }
         Command::Send(options) => options,
     };
@@ -52,7 +61,11 @@ fn send(o: Options) -> Result<(), Error> {
     let salt = request::salt()?;
     // When sending, locked until the packet has left, so that concurrent senders' requests
     // leave in seqno order; a dry run only reads.
-    let mut locked = if o.dry_run { None } else { Some(state::Locked::open(&dir, &o.host)?) };
+    let mut locked = if o.dry_run {
+        None
+    } else {
+        Some(state::Locked::open(&dir, &o.host)?)
+    };
     let last = match &locked {
         Some(locked) => locked.last,
         None => state::peek(&dir, &o.host)?,

@@ -9,15 +9,26 @@ use crate::error::{Error, failure, usage};
 /// Resolves `host` and picks the address the request goes to: the first one of the forced
 /// family, else of the source address's family, else the first one. IPv4-mapped IPv6
 /// addresses become IPv4, as the kernel sees an IPv4 packet and hashes an IPv4 address.
-pub fn resolve(host: &str, port: u16, family: Option<Family>, source: Option<IpAddr>) -> Result<SocketAddr, Error> {
+pub fn resolve(
+    host: &str,
+    port: u16,
+    family: Option<Family>,
+    source: Option<IpAddr>,
+) -> Result<SocketAddr, Error> {
     let source_family = source.map(|s| if s.is_ipv4() { Family::V4 } else { Family::V6 });
     if let (Some(f), Some(s)) = (family, source_family)
         && f != s
     {
-        return Err(usage!("--source is an {} address but {} was given", name(s), flag(f)));
+        return Err(usage!(
+            "--source is an {} address but {} was given",
+            name(s),
+            flag(f)
+        ));
     }
     let wanted = family.or(source_family);
-    let addrs = (host, port).to_socket_addrs().map_err(|e| failure!("cannot resolve {host}: {e}"))?;
+    let addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| failure!("cannot resolve {host}: {e}"))?;
     let mut addrs = addrs.map(unmap);
     let found = match wanted {
         None => addrs.next(),
@@ -59,10 +70,16 @@ pub fn send(payload: &[u8], dst: SocketAddr, source: Option<IpAddr>) -> Result<(
         SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
         SocketAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
     });
-    let socket = UdpSocket::bind((local, 0)).map_err(|e| failure!("cannot bind to {local}: {e}"))?;
-    let sent = socket.send_to(payload, dst).map_err(|e| failure!("cannot send to {dst}: {e}"))?;
+    let socket =
+        UdpSocket::bind((local, 0)).map_err(|e| failure!("cannot bind to {local}: {e}"))?;
+    let sent = socket
+        .send_to(payload, dst)
+        .map_err(|e| failure!("cannot send to {dst}: {e}"))?;
     if sent != payload.len() {
-        return Err(failure!("sent only {sent} of {} bytes to {dst}", payload.len()));
+        return Err(failure!(
+            "sent only {sent} of {} bytes to {dst}",
+            payload.len()
+        ));
     }
     Ok(())
 }
@@ -77,9 +94,14 @@ mod tests {
         let v6: SocketAddr = "[::1]:9".parse().unwrap();
         assert_eq!(resolve("127.0.0.1", 9, None, None).unwrap(), v4);
         assert_eq!(resolve("::1", 9, Some(Family::V6), None).unwrap(), v6);
-        assert_eq!(resolve("::1", 9, None, Some("::1".parse().unwrap())).unwrap(), v6);
+        assert_eq!(
+            resolve("::1", 9, None, Some("::1".parse().unwrap())).unwrap(),
+            v6
+        );
         assert_eq!(resolve("::ffff:127.0.0.1", 9, None, None).unwrap(), v4);
-        assert!(matches!(resolve("127.0.0.1", 9, Some(Family::V6), None), Err(Error::Failure(m)) if m.contains("no IPv6")));
+        assert!(
+            matches!(resolve("127.0.0.1", 9, Some(Family::V6), None), Err(Error::Failure(m)) if m.contains("no IPv6"))
+        );
         assert!(matches!(
             resolve("::1", 9, Some(Family::V4), Some("::1".parse().unwrap())),
             Err(Error::Usage(m)) if m.contains("--source")

@@ -44,9 +44,14 @@ impl Password {
             ));
         }
         if line.iter().any(|&b| b == b'\n' || b == 0) {
-            return Err(usage!("the password from {origin} contains a newline or NUL byte"));
+            return Err(usage!(
+                "the password from {origin} contains a newline or NUL byte"
+            ));
         }
-        let mut password = Password { buf: Zeroizing::new([0; BUF_LEN]), len: line.len() };
+        let mut password = Password {
+            buf: Zeroizing::new([0; BUF_LEN]),
+            len: line.len(),
+        };
         password.buf[..line.len()].copy_from_slice(line);
         Ok(password)
     }
@@ -81,14 +86,17 @@ pub fn obtain(option: Option<PasswordOption>) -> Result<Password, Error> {
 
 fn from_file(path: &Path) -> Result<Password, Error> {
     let shown = path.display();
-    let mut file = File::open(path).map_err(|e| failure!("cannot open password file {shown}: {e}"))?;
+    let mut file =
+        File::open(path).map_err(|e| failure!("cannot open password file {shown}: {e}"))?;
     let mut buf = Zeroizing::new([0; BUF_LEN]);
     let line = read_line(&mut file, &mut buf[..])
         .map_err(|e| failure!("cannot read password file {shown}: {e}"))?;
     let origin = format!("{shown}");
     match line {
         Some(line) => Password::from_line(line, &origin),
-        None => Err(usage!("the password from {origin} is longer than {MAX_LEN} bytes, the module's limit")),
+        None => Err(usage!(
+            "the password from {origin} is longer than {MAX_LEN} bytes, the module's limit"
+        )),
     }
 }
 
@@ -162,14 +170,21 @@ fn prompt() -> Result<Password, Error> {
     let mut saved: libc::termios = unsafe { std::mem::zeroed() };
     // Safety: fd is open for the lifetime of `tty`; `saved` is a valid termios to write.
     if unsafe { libc::tcgetattr(fd, &mut saved) } != 0 {
-        return Err(failure!("cannot read terminal settings: {}", io::Error::last_os_error()));
+        return Err(failure!(
+            "cannot read terminal settings: {}",
+            io::Error::last_os_error()
+        ));
     }
     // The handler needs the settings before echo goes off; only one prompt per process.
     if TTY_SAVED.set((fd, saved)).is_err() {
         return Err(failure!("the password prompt can run only once"));
     }
     // Safety: sigaction is plain data; zeroed is a valid empty action to be filled by sigaction.
-    let mut guard = PromptGuard { fd, saved, old_actions: FATAL_SIGNALS.map(|s| (s, unsafe { std::mem::zeroed() })) };
+    let mut guard = PromptGuard {
+        fd,
+        saved,
+        old_actions: FATAL_SIGNALS.map(|s| (s, unsafe { std::mem::zeroed() })),
+    };
     // Safety: `action` is initialised before use; the handler only calls async-signal-safe
     // functions; each old action is stored for the guard to put back.
     unsafe {
@@ -188,17 +203,24 @@ fn prompt() -> Result<Password, Error> {
     quiet.c_lflag &= !(libc::ECHO | libc::ECHOE | libc::ECHOK | libc::ECHONL);
     // Safety: fd is the open terminal; `quiet` is a valid termios derived from tcgetattr's.
     if unsafe { libc::tcsetattr(fd, libc::TCSAFLUSH, &quiet) } != 0 {
-        return Err(failure!("cannot turn terminal echo off: {}", io::Error::last_os_error()));
+        return Err(failure!(
+            "cannot turn terminal echo off: {}",
+            io::Error::last_os_error()
+        ));
     }
-    tty.write_all(b"Password: ").map_err(|e| failure!("cannot write to the terminal: {e}"))?;
+    tty.write_all(b"Password: ")
+        .map_err(|e| failure!("cannot write to the terminal: {e}"))?;
     let mut buf = Zeroizing::new([0; BUF_LEN]);
-    let line = read_line(&mut tty, &mut buf[..]).map_err(|e| failure!("cannot read the password: {e}"));
+    let line =
+        read_line(&mut tty, &mut buf[..]).map_err(|e| failure!("cannot read the password: {e}"));
     // The user's Enter was not echoed.
     let _ = tty.write_all(b"\n");
     drop(guard);
     match line? {
         Some(line) => Password::from_line(line, "the terminal"),
-        None => Err(usage!("the password from the terminal is longer than {MAX_LEN} bytes, the module's limit")),
+        None => Err(usage!(
+            "the password from the terminal is longer than {MAX_LEN} bytes, the module's limit"
+        )),
     }
 }
 
@@ -209,20 +231,46 @@ mod tests {
     #[test]
     fn read_line_stops_at_newline_eof_or_full_buffer() {
         let mut buf = [0u8; 8];
-        assert_eq!(read_line(&mut &b"abc\ndef"[..], &mut buf).unwrap(), Some(&b"abc"[..]));
-        assert_eq!(read_line(&mut &b"abc"[..], &mut buf).unwrap(), Some(&b"abc"[..]));
-        assert_eq!(read_line(&mut &b"1234567\n"[..], &mut buf).unwrap(), Some(&b"1234567"[..]));
+        assert_eq!(
+            read_line(&mut &b"abc\ndef"[..], &mut buf).unwrap(),
+            Some(&b"abc"[..])
+        );
+        assert_eq!(
+            read_line(&mut &b"abc"[..], &mut buf).unwrap(),
+            Some(&b"abc"[..])
+        );
+        assert_eq!(
+            read_line(&mut &b"1234567\n"[..], &mut buf).unwrap(),
+            Some(&b"1234567"[..])
+        );
         assert_eq!(read_line(&mut &b"12345678"[..], &mut buf).unwrap(), None);
         assert_eq!(read_line(&mut &b""[..], &mut buf).unwrap(), Some(&b""[..]));
     }
 
     #[test]
     fn line_limits() {
-        assert_eq!(Password::from_line(&[b'x'; MAX_LEN], "t").unwrap().as_bytes(), &[b'x'; MAX_LEN]);
-        assert!(matches!(Password::from_line(&[b'x'; MAX_LEN + 1], "t"), Err(Error::Usage(_))));
-        assert!(matches!(Password::from_line(b"", "t"), Err(Error::Usage(_))));
-        assert!(matches!(Password::from_line(b"a\nb", "t"), Err(Error::Usage(_))));
-        assert!(matches!(Password::from_line(b"a\0b", "t"), Err(Error::Usage(_))));
+        assert_eq!(
+            Password::from_line(&[b'x'; MAX_LEN], "t")
+                .unwrap()
+                .as_bytes(),
+            &[b'x'; MAX_LEN]
+        );
+        assert!(matches!(
+            Password::from_line(&[b'x'; MAX_LEN + 1], "t"),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            Password::from_line(b"", "t"),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            Password::from_line(b"a\nb", "t"),
+            Err(Error::Usage(_))
+        ));
+        assert!(matches!(
+            Password::from_line(b"a\0b", "t"),
+            Err(Error::Usage(_))
+        ));
     }
 
     #[test]

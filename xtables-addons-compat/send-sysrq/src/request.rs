@@ -66,11 +66,22 @@ pub fn build(
     password: &Password,
 ) -> Result<Vec<u8>, Error> {
     let mut out = vec![0u8; sysrq::MAX_REQUEST];
-    let len = sysrq::write_request(hash, keys.as_bytes(), seqno, salt, dst.as_bytes(), password.as_bytes(), &mut out)
-        .map_err(|e| match e {
-            BuildError::TooLong => usage!("KEYS is too long: the request would exceed {} bytes", sysrq::MAX_REQUEST),
-            e => failure!("cannot build the request: {e}"),
-        })?;
+    let len = sysrq::write_request(
+        hash,
+        keys.as_bytes(),
+        seqno,
+        salt,
+        dst.as_bytes(),
+        password.as_bytes(),
+        &mut out,
+    )
+    .map_err(|e| match e {
+        BuildError::TooLong => usage!(
+            "KEYS is too long: the request would exceed {} bytes",
+            sysrq::MAX_REQUEST
+        ),
+        e => failure!("cannot build the request: {e}"),
+    })?;
     out.truncate(len);
     Ok(out)
 }

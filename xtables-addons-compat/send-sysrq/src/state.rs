@@ -22,13 +22,19 @@ pub fn default_dir() -> Result<PathBuf, Error> {
     if unsafe { libc::geteuid() } == 0 {
         return Ok(PathBuf::from("/var/lib/send_sysrq"));
     }
-    let absolute = |name| std::env::var_os(name).map(PathBuf::from).filter(|p| p.is_absolute());
+    let absolute = |name| {
+        std::env::var_os(name)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
     if let Some(state_home) = absolute("XDG_STATE_HOME") {
         return Ok(state_home.join("send_sysrq"));
     }
     match absolute("HOME") {
         Some(home) => Ok(home.join(".local/state/send_sysrq")),
-        None => Err(failure!("cannot find a state directory (HOME is not set); use --state-dir")),
+        None => Err(failure!(
+            "cannot find a state directory (HOME is not set); use --state-dir"
+        )),
     }
 }
 
@@ -116,7 +122,8 @@ pub fn peek(dir: &Path, host: &str) -> Result<Option<u64>, Error> {
 fn read_last(file: &mut File, path: &Path) -> Result<Option<u64>, Error> {
     let shown = path.display();
     let mut text = String::new();
-    file.read_to_string(&mut text).map_err(|e| failure!("cannot read state file {shown}: {e}"))?;
+    file.read_to_string(&mut text)
+        .map_err(|e| failure!("cannot read state file {shown}: {e}"))?;
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);

@@ -22,8 +22,11 @@ const V6_TEXT: &str = "0000:0000:0000:0000:0000:0000:0000:0001";
 /// A fresh directory under cargo's per-target temporary directory.
 fn scratch(name: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("send_sysrq-{}-{name}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "send_sysrq-{}-{name}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
@@ -33,7 +36,9 @@ fn scratch(name: &str) -> PathBuf {
 /// terminal running the tests) with a clean password environment.
 fn command(args: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("SYSRQ_PASSWORD").stdin(Stdio::null());
+    cmd.args(args)
+        .env_remove("SYSRQ_PASSWORD")
+        .stdin(Stdio::null());
     // Safety: setsid is async-signal-safe and touches no memory of the parent.
     unsafe {
         cmd.pre_exec(|| {
@@ -96,9 +101,19 @@ fn coreutils_digest(hash: Hash, message: &str) -> String {
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(message.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(message.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    String::from_utf8(out.stdout).unwrap().split(' ').next().unwrap().to_owned()
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned()
 }
 
 /// Checks a payload completely: format, salt, both verifiers, and that any other
@@ -106,10 +121,24 @@ fn coreutils_digest(hash: Hash, message: &str) -> String {
 fn check_request(hash: Hash, payload: &[u8], keys: &str, dst: &str, password: &str) -> Request {
     let r = fields(payload);
     assert_eq!(r.keys, keys);
-    assert!(r.salt.len() == 16 && r.salt.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert!(
+        r.salt.len() == 16
+            && r.salt
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    );
     let message = format!("{},{},{},{dst},{password}", r.keys, r.seqno, r.salt);
-    assert_eq!(r.digest, coreutils_digest(hash, &message), "{}", hash.name());
-    assert!(shim_accepts(hash, payload, dst, password), "{}", hash.name());
+    assert_eq!(
+        r.digest,
+        coreutils_digest(hash, &message),
+        "{}",
+        hash.name()
+    );
+    assert!(
+        shim_accepts(hash, payload, dst, password),
+        "{}",
+        hash.name()
+    );
     assert!(!shim_accepts(hash, payload, dst, "wrong"));
     let other = if dst == V4_TEXT { "127.0.0.2" } else { V4_TEXT };
     assert!(!shim_accepts(hash, payload, other, password));
@@ -117,7 +146,10 @@ fn check_request(hash: Hash, payload: &[u8], keys: &str, dst: &str, password: &s
 }
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 #[test]
@@ -126,7 +158,11 @@ fn dry_run_verifies_for_every_hash_v4_and_v6() {
     let pw = password_file(&dir, &format!("{PASSWORD}\nsecond line ignored\n"));
     let state = dir.join("state");
     for hash in Hash::ALL {
-        for (host, dst) in [("127.0.0.1", V4_TEXT), ("::1", V6_TEXT), ("::ffff:127.0.0.1", V4_TEXT)] {
+        for (host, dst) in [
+            ("127.0.0.1", V4_TEXT),
+            ("::1", V6_TEXT),
+            ("::ffff:127.0.0.1", V4_TEXT),
+        ] {
             let before = now();
             let payload = dry_run(&[
                 "--dry-run",
@@ -150,7 +186,14 @@ fn dry_run_verifies_for_every_hash_v4_and_v6() {
 #[test]
 fn salts_differ() {
     let dir = scratch("salts");
-    let args = ["-n", "--password=pw", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"];
+    let args = [
+        "-n",
+        "--password=pw",
+        "--state-dir",
+        dir.to_str().unwrap(),
+        "127.0.0.1",
+        "s",
+    ];
     assert_ne!(fields(&dry_run(&args)).salt, fields(&dry_run(&args)).salt);
 }
 
@@ -170,16 +213,36 @@ fn password_from_environment() {
 fn password_file_beats_environment_and_command_line_warns() {
     let dir = scratch("sources");
     let pw = password_file(&dir, "from-file");
-    let out = command(&["-n", "-f", pw.to_str().unwrap(), "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"])
-        .env("SYSRQ_PASSWORD", "from-env")
-        .output()
-        .unwrap();
+    let out = command(&[
+        "-n",
+        "-f",
+        pw.to_str().unwrap(),
+        "--state-dir",
+        dir.to_str().unwrap(),
+        "127.0.0.1",
+        "s",
+    ])
+    .env("SYSRQ_PASSWORD", "from-env")
+    .output()
+    .unwrap();
     assert!(out.status.success());
     check_request(Hash::Sha1, &out.stdout, "s", V4_TEXT, "from-file");
 
-    let out = run(&["-n", "--password", "on-cmdline", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
+    let out = run(&[
+        "-n",
+        "--password",
+        "on-cmdline",
+        "--state-dir",
+        dir.to_str().unwrap(),
+        "127.0.0.1",
+        "s",
+    ]);
     assert!(out.status.success());
-    assert!(stderr(&out).contains("warning: a password on the command line is visible"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning: a password on the command line is visible"),
+        "{}",
+        stderr(&out)
+    );
     check_request(Hash::Sha1, &out.stdout, "s", V4_TEXT, "on-cmdline");
 }
 
@@ -189,14 +252,24 @@ fn spawn_on_pty(args: &[&str]) -> (std::fs::File, std::process::Child) {
     let (mut master, mut slave) = (-1, -1);
     // Safety: both out-pointers are valid; name, termios and winsize may be null.
     let rc = unsafe {
-        libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null())
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
     };
     assert_eq!(rc, 0);
     // Safety: openpty returned two fresh descriptors that we now own.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
     let slave_fd = slave.as_raw_fd();
     let mut cmd = Command::new(BIN);
-    cmd.args(args).env_remove("SYSRQ_PASSWORD").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .env_remove("SYSRQ_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     // Safety: setsid and ioctl are async-signal-safe; slave_fd stays open in the child
     // until exec (it is closed on exec, the terminal stays the controlling one).
     unsafe {
@@ -217,7 +290,11 @@ fn read_until(master: &mut std::fs::File, want: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = Vec::new();
     while !String::from_utf8_lossy(&seen).contains(want) {
-        assert!(Instant::now() < deadline, "no {want:?} on the terminal, got {:?}", String::from_utf8_lossy(&seen));
+        assert!(
+            Instant::now() < deadline,
+            "no {want:?} on the terminal, got {:?}",
+            String::from_utf8_lossy(&seen)
+        );
         let mut buf = [0u8; 256];
         let n = master.read(&mut buf).unwrap();
         seen.extend_from_slice(&buf[..n]);
@@ -235,7 +312,8 @@ fn echo_is_on(master: &std::fs::File) -> bool {
 #[test]
 fn prompt_reads_without_echo() {
     let dir = scratch("prompt");
-    let (mut master, child) = spawn_on_pty(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
+    let (mut master, child) =
+        spawn_on_pty(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
     read_until(&mut master, "Password: ");
     assert!(!echo_is_on(&master));
     master.write_all(b"typed-secret\n").unwrap();
@@ -254,12 +332,19 @@ fn prompt_reads_without_echo() {
 #[test]
 fn ctrl_c_at_prompt_restores_the_terminal() {
     let dir = scratch("ctrlc");
-    let (mut master, child) = spawn_on_pty(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
+    let (mut master, child) =
+        spawn_on_pty(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
     read_until(&mut master, "Password: ");
     assert!(!echo_is_on(&master));
     master.write_all(b"half\x03").unwrap();
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.signal(), Some(libc::SIGINT), "{:?} {}", out.status, stderr(&out));
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGINT),
+        "{:?} {}",
+        out.status,
+        stderr(&out)
+    );
     assert!(out.stdout.is_empty());
     assert!(echo_is_on(&master));
 }
@@ -275,7 +360,9 @@ fn no_password_source_is_a_clear_error() {
 /// A UDP listener on `addr` and the port it got.
 fn listener(addr: &str) -> (UdpSocket, String) {
     let socket = UdpSocket::bind(addr).unwrap();
-    socket.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     let port = socket.local_addr().unwrap().port().to_string();
     (socket, port)
 }
@@ -287,7 +374,11 @@ fn receive(socket: &UdpSocket) -> (Vec<u8>, SocketAddr) {
 }
 
 fn state_seqno(dir: &Path, host: &str) -> u64 {
-    fs::read_to_string(dir.join(format!("{host}.seqno"))).unwrap().trim().parse().unwrap()
+    fs::read_to_string(dir.join(format!("{host}.seqno")))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -300,14 +391,30 @@ fn sends_exactly_the_request_over_ipv4_and_ipv6() {
     ] {
         let (socket, port) = listener(bind);
         let out = run(&[
-            "-v", "-p", &port, "--hash", hash.name(), "-s", source, "--password", PASSWORD, "--state-dir", state, host, "h",
+            "-v",
+            "-p",
+            &port,
+            "--hash",
+            hash.name(),
+            "-s",
+            source,
+            "--password",
+            PASSWORD,
+            "--state-dir",
+            state,
+            host,
+            "h",
         ]);
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(out.stdout.is_empty());
         let (payload, from) = receive(&socket);
         assert_eq!(from.ip().to_string(), source);
         let r = check_request(hash, &payload, "h", dst, PASSWORD);
-        assert!(stderr(&out).contains(&format!("sending {} bytes to", payload.len())), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("sending {} bytes to", payload.len())),
+            "{}",
+            stderr(&out)
+        );
         assert!(stderr(&out).contains(std::str::from_utf8(&payload).unwrap()));
         assert_eq!(state_seqno(&dir, host), r.seqno);
     }
@@ -337,7 +444,15 @@ fn seqno_increases_across_runs_and_resyncs() {
     }
     assert_eq!(state_seqno(&dir, "127.0.0.1"), last);
     // A dry run shows the next seqno without consuming it.
-    let peeked = fields(&dry_run(&["-n", "--password=x", "--state-dir", state, "127.0.0.1", "s"])).seqno;
+    let peeked = fields(&dry_run(&[
+        "-n",
+        "--password=x",
+        "--state-dir",
+        state,
+        "127.0.0.1",
+        "s",
+    ]))
+    .seqno;
     assert!(peeked > last);
     assert_eq!(state_seqno(&dir, "127.0.0.1"), last);
     // --seqno forces a value (resync after the module's seqno was set by hand); later ones follow it.
@@ -346,9 +461,22 @@ fn seqno_increases_across_runs_and_resyncs() {
     assert_eq!(send(&[]), forced + 1);
     // A corrupt state file is reported, not silently reset.
     fs::write(dir.join("127.0.0.1.seqno"), "garbage\n").unwrap();
-    let out = run(&["-p", &port, "--password", PASSWORD, "--state-dir", state, "127.0.0.1", "s"]);
+    let out = run(&[
+        "-p",
+        &port,
+        "--password",
+        PASSWORD,
+        "--state-dir",
+        state,
+        "127.0.0.1",
+        "s",
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("does not hold a sequence number"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("does not hold a sequence number"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -356,24 +484,39 @@ fn concurrent_senders_never_share_a_seqno() {
     let dir = scratch("concurrent");
     let state = dir.to_str().unwrap();
     let (socket, port) = listener("127.0.0.1:0");
-    const SENDERS: usize = 6;
-    let children: Vec<_> = (0..SENDERS)
-        .map(|_| {
-            command(&["-p", &port, "--password", PASSWORD, "--state-dir", state, "127.0.0.1", "s"])
+    const ROUNDS: usize = 3;
+    const SENDERS: usize = 8;
+    let mut seqnos = Vec::new();
+    for _ in 0..ROUNDS {
+        let children: Vec<_> = (0..SENDERS)
+            .map(|_| {
+                command(&[
+                    "-p",
+                    &port,
+                    "--password",
+                    PASSWORD,
+                    "--state-dir",
+                    state,
+                    "127.0.0.1",
+                    "s",
+                ])
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap()
-        })
-        .collect();
-    for child in children {
-        assert!(child.wait_with_output().unwrap().status.success());
+            })
+            .collect();
+        for child in children {
+            assert!(child.wait_with_output().unwrap().status.success());
+        }
+        seqnos.extend(
+            (0..SENDERS).map(|_| {
+                check_request(Hash::Sha1, &receive(&socket).0, "s", V4_TEXT, PASSWORD).seqno
+            }),
+        );
     }
-    let seqnos: Vec<u64> = (0..SENDERS)
-        .map(|_| check_request(Hash::Sha1, &receive(&socket).0, "s", V4_TEXT, PASSWORD).seqno)
-        .collect();
     // The lock is held until the packet has left, so they arrive in increasing order.
     assert!(seqnos.windows(2).all(|w| w[0] < w[1]), "{seqnos:?}");
-    assert_eq!(state_seqno(&dir, "127.0.0.1"), seqnos[SENDERS - 1]);
+    assert_eq!(state_seqno(&dir, "127.0.0.1"), seqnos[ROUNDS * SENDERS - 1]);
 }
 
 #[test]
@@ -406,19 +549,51 @@ fn bad_input_gives_a_clear_message_and_fails() {
         (&["127.0.0.1", ""], 2, "KEYS is empty"),
         (&["127.0.0.1", "s,b"], 2, "comma"),
         (&["127.0.0.1", "s b"], 2, "printable"),
-        (&["--hash", "md5", "127.0.0.1", "s"], 2, "unknown hash 'md5'"),
-        (&["--password", &long, "127.0.0.1", "s"], 2, "longer than 63 bytes"),
-        (&["-f", long_file.to_str().unwrap(), "127.0.0.1", "s"], 2, "longer than 63 bytes"),
+        (
+            &["--hash", "md5", "127.0.0.1", "s"],
+            2,
+            "unknown hash 'md5'",
+        ),
+        (
+            &["--password", &long, "127.0.0.1", "s"],
+            2,
+            "longer than 63 bytes",
+        ),
+        (
+            &["-f", long_file.to_str().unwrap(), "127.0.0.1", "s"],
+            2,
+            "longer than 63 bytes",
+        ),
         (&["--password=", "127.0.0.1", "s"], 2, "empty"),
-        (&["-f", "/nonexistent/pw", "127.0.0.1", "s"], 1, "cannot open password file"),
+        (
+            &["-f", "/nonexistent/pw", "127.0.0.1", "s"],
+            1,
+            "cannot open password file",
+        ),
         (&["-p", "0", "127.0.0.1", "s"], 2, "not a port number"),
-        (&["--port", "99999", "127.0.0.1", "s"], 2, "not a port number"),
-        (&["--port", "nine", "127.0.0.1", "s"], 2, "not a port number"),
-        (&["nonexistent.invalid", "s"], 1, "cannot resolve nonexistent.invalid"),
+        (
+            &["--port", "99999", "127.0.0.1", "s"],
+            2,
+            "not a port number",
+        ),
+        (
+            &["--port", "nine", "127.0.0.1", "s"],
+            2,
+            "not a port number",
+        ),
+        (
+            &["nonexistent.invalid", "s"],
+            1,
+            "cannot resolve nonexistent.invalid",
+        ),
         (&["-6", "127.0.0.1", "s"], 1, "no IPv6 address"),
         (&["--seqno", "-1", "127.0.0.1", "s"], 2, "--seqno"),
         (&["127.0.0.1"], 2, "HOST and KEYS"),
-        (&["--frobnicate", "127.0.0.1", "s"], 2, "unknown option --frobnicate"),
+        (
+            &["--frobnicate", "127.0.0.1", "s"],
+            2,
+            "unknown option --frobnicate",
+        ),
     ];
     for (args, code, message) in cases {
         let mut all = vec!["-n", "--state-dir", state];
@@ -426,15 +601,30 @@ fn bad_input_gives_a_clear_message_and_fails() {
         let out = command(&all).env("SYSRQ_PASSWORD", "pw").output().unwrap();
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(*code), "{args:?}: {err}");
-        assert!(err.starts_with("send_sysrq: ") && err.contains(message), "{args:?}: {err}");
+        assert!(
+            err.starts_with("send_sysrq: ") && err.contains(message),
+            "{args:?}: {err}"
+        );
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         assert!(out.stdout.is_empty(), "{args:?}");
     }
     // Sending to a port nobody listens on is not an error for UDP, but sending from an
     // address we do not have is.
-    let out = run(&["--password=pw", "--state-dir", state, "-s", "192.0.2.1", "127.0.0.1", "s"]);
+    let out = run(&[
+        "--password=pw",
+        "--state-dir",
+        state,
+        "-s",
+        "192.0.2.1",
+        "127.0.0.1",
+        "s",
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("cannot bind to 192.0.2.1"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot bind to 192.0.2.1"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -442,10 +632,22 @@ fn help_and_version() {
     let out = run(&["--help"]);
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    for option in ["--port", "--hash", "--password-file", "--state-dir", "--seqno", "--dry-run", "SYSRQ_PASSWORD"] {
+    for option in [
+        "--port",
+        "--hash",
+        "--password-file",
+        "--state-dir",
+        "--seqno",
+        "--dry-run",
+        "SYSRQ_PASSWORD",
+    ] {
         assert!(help.contains(option), "{option}");
     }
     let out = run(&["--version"]);
     assert!(out.status.success());
-    assert!(String::from_utf8(out.stdout).unwrap().starts_with("send_sysrq (xtables-addons-rs) "));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("send_sysrq (xtables-addons-rs) ")
+    );
 }
