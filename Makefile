@@ -24,7 +24,7 @@ KERNELRELEASE_OF_KDIR = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 
 RELEASE_DIR := target/release
 PLUGINS = $(wildcard extensions/*/Cargo.toml)
-TOOLS := send_sysrq
+TOOLS := send_sysrq fw-safetynet
 
 .PHONY: all rust kmod install check vmtest test demo clean
 

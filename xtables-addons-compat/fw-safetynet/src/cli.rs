@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! Command-line parsing: `fw-safetynet [--state-dir DIR] COMMAND [OPTIONS] [ARGS]`.
+
+use std::path::PathBuf;
+
+pub const USAGE: &str = "\
+Usage: fw-safetynet [--state-dir DIR] COMMAND [OPTIONS]
+
+Apply firewall rules with automatic rollback, so a remote admin cannot lock themselves out.
+
+Commands:
+  apply [-6|--nft] [--backend legacy|nft] [--timeout DURATION] RULESET
+                  snapshot all rules, apply RULESET, roll back unless confirmed in time
+                  (default 60s); RULESET is a file (IPv4, or IPv6 with -6, or native nft
+                  with --nft) or a directory with rules.v4, rules.v6 and/or ruleset.nft
+  confirm         keep the rules of the pending apply
+  rollback        undo the pending apply now
+  arm [--in DURATION] [--to RULESET [-6|--nft] [--backend B] | --open] [--persistent [--unit-dir DIR]]
+                  reset the firewall after DURATION (default 5m) unless disarmed: to the
+                  rules of now, to RULESET, or fully open; --persistent adds a systemd timer
+  disarm          cancel the armed reset
+  fire            carry out the armed reset now (what the systemd timer runs)
+  status [--json] show the pending apply, the armed reset and their watchdogs
+  list            list the snapshots
+  restore N       restore snapshot N now (after snapshotting the current rules)
+
+DURATION is seconds for --timeout and minutes for --in, or a number with an s, m or h suffix.
+The state directory defaults to /var/lib/fw-safetynet. See fw-safetynet(8).
+";
+
+#[derive(Default, Debug)]
+pub struct Args {
+    pub state_dir: Option<PathBuf>,
+    pub command: String,
+    pub positional: Vec<String>,
+    pub ipv6: bool,
+    pub nft: bool,
+    pub backend: Option<String>,
+    pub timeout: Option<String>,
+    pub arm_in: Option<String>,
+    pub to: Option<PathBuf>,
+    pub open: bool,
+    pub persistent: bool,
+    pub unit_dir: Option<PathBuf>,
+    pub json: bool,
+    pub help: bool,
+    pub version: bool,
+    /// Every option given, to check it against the command.
+    given: Vec<&'static str>,
+}
+
+const VALUE_OPTIONS: [&str; 6] = ["--state-dir", "--backend", "--timeout", "--in", "--to", "--unit-dir"];
+const FLAG_OPTIONS: [&str; 8] = ["-6", "--nft", "--open", "--persistent", "--json", "-4", "--help", "--version"];
+
+/// The options each command takes (`--state-dir`, `--help` and `--version` go with all).
+fn allowed(command: &str) -> &'static [&'static str] {
+    match command {
+        "apply" => &["-4", "-6", "--nft", "--backend", "--timeout"],
+        "arm" => &["-4", "-6", "--nft", "--backend", "--in", "--to", "--open", "--persistent", "--unit-dir"],
+        "status" => &["--json"],
+        _ => &[],
+    }
+}
+
+pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut args = Args::default();
+    let mut argv = argv.into_iter();
+    let mut options_done = false;
+    while let Some(arg) = argv.next() {
+        if options_done || !arg.starts_with('-') || arg == "-" {
+            if args.command.is_empty() {
+                args.command = arg;
+            } else {
+                args.positional.push(arg);
+            }
+            continue;
+        }
+        if arg == "--" {
+            options_done = true;
+            continue;
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (arg.as_str(), None),
+        };
+        let name = if name == "-h" { "--help" } else { name };
+        if let Some(&option) = VALUE_OPTIONS.iter().find(|&&o| o == name) {
+            let value = match inline {
+                Some(v) => v,
+                None => argv.next().ok_or_else(|| format!("option {option} needs a value"))?,
+            };
+            if value.is_empty() {
+                return Err(format!("option {option} needs a non-empty value"));
+            }
+            let already = match option {
+                "--state-dir" => args.state_dir.replace(value.into()).is_some(),
+                "--backend" => args.backend.replace(value).is_some(),
+                "--timeout" => args.timeout.replace(value).is_some(),
+                "--in" => args.arm_in.replace(value).is_some(),
+                "--to" => args.to.replace(value.into()).is_some(),
+                _ => args.unit_dir.replace(value.into()).is_some(),
+            };
+            if already {
+                return Err(format!("option {option} given twice"));
+            }
+            args.given.push(option);
+        } else if let Some(&flag) = FLAG_OPTIONS.iter().find(|&&o| o == name) {
+            if inline.is_some() {
+                return Err(format!("option {flag} takes no value"));
+            }
+            match flag {
+                "-6" => args.ipv6 = true,
+                "--nft" => args.nft = true,
+                "--open" => args.open = true,
+                "--persistent" => args.persistent = true,
+                "--json" => args.json = true,
+                "--help" => args.help = true,
+                "--version" => args.version = true,
+                _ => {} // -4: the default, accepted for symmetry with iptables-apply
+            }
+            args.given.push(flag);
+        } else {
+            return Err(format!("unknown option {arg}"));
+        }
+    }
+    if args.help || args.version {
+        return Ok(args);
+    }
+    if args.command.is_empty() {
+        return Err("no command given".into());
+    }
+    let ok = allowed(&args.command);
+    let global = ["--state-dir", "--help", "--version"];
+    if let Some(bad) = args.given.iter().find(|o| !ok.contains(o) && !global.contains(o)) {
+        return Err(format!("option {bad} does not apply to '{}'", args.command));
+    }
+    if args.ipv6 && args.nft {
+        return Err("-6 and --nft exclude each other".into());
+    }
+    if args.to.is_some() && args.open {
+        return Err("--to and --open exclude each other".into());
+    }
+    if args.unit_dir.is_some() && !args.persistent {
+        return Err("--unit-dir needs --persistent".into());
+    }
+    if args.command == "arm" && args.to.is_none() && args.given.iter().any(|o| ["-4", "-6", "--nft", "--backend"].contains(o)) {
+        return Err("-4, -6, --nft and --backend describe the --to RULESET; they need --to".into());
+    }
+    Ok(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: &str) -> Result<Args, String> {
+        parse(line.split_whitespace().map(String::from))
+    }
+
+    #[test]
+    fn parses_commands_and_options() {
+        let a = p("--state-dir /tmp/s apply -6 --timeout=5s rules").unwrap();
+        assert_eq!((a.command.as_str(), a.positional.as_slice()), ("apply", &["rules".to_string()][..]));
+        assert!(a.ipv6 && a.timeout.as_deref() == Some("5s") && a.state_dir == Some("/tmp/s".into()));
+        let a = p("arm --in 30s --open --persistent --unit-dir /tmp/u").unwrap();
+        assert!(a.open && a.persistent && a.unit_dir == Some("/tmp/u".into()));
+        assert!(p("status --json").unwrap().json);
+        assert!(p("--help").unwrap().help);
+    }
+
+    #[test]
+    fn rejects_bad_command_lines() {
+        for line in [
+            "",
+            "apply --json rules",
+            "apply --timeout",
+            "apply --timeout 5 --timeout 6 r",
+            "apply -6 --nft r",
+            "arm --to r --open",
+            "arm -6",
+            "arm --unit-dir /x",
+            "status --bogus",
+            "confirm --open",
+            "status --json=yes",
+        ] {
+            assert!(p(line).is_err(), "{line:?} accepted");
+        }
+    }
+}

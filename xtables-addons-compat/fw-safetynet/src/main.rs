@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! fw-safetynet: apply firewall rules with automatic rollback, and arm a reset, so a remote
+//! admin cannot lock themselves out. See fw-safetynet(8) and README.md.
+
+mod backend;
+mod cli;
+mod commands;
+mod parts;
+mod ruleset;
+mod snapshot;
+mod state;
+mod systemd;
+mod timefmt;
+mod watchdog;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = match cli::parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("fw-safetynet: {e}\nTry 'fw-safetynet --help'.");
+            return ExitCode::from(commands::EXIT_USAGE);
+        }
+    };
+    if args.help {
+        print!("{}", cli::USAGE);
+        return ExitCode::SUCCESS;
+    }
+    if args.version {
+        println!("fw-safetynet {}", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    match commands::run(&args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("fw-safetynet: {e}");
+            ExitCode::from(commands::EXIT_ERROR)
+        }
+    }
+}
