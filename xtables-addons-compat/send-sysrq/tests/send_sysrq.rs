@@ -651,3 +651,31 @@ fn help_and_version() {
             .starts_with("send_sysrq (xtables-addons-rs) ")
     );
 }
+
+#[test]
+fn man_page_renders_cleanly_and_documents_every_option() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../man8/send_sysrq.8");
+    let out = Command::new("groff")
+        .args(["-man", "-ww", "-z"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "{}",
+        stderr(&out)
+    );
+    let man = fs::read_to_string(&page).unwrap();
+    let help = String::from_utf8(run(&["--help"]).stdout).unwrap();
+    let options: Vec<&str> = help
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .collect();
+    assert!(options.len() >= 13, "{options:?}");
+    for option in options {
+        assert!(
+            man.contains(&option.replace('-', "\\-")),
+            "{option} missing from the man page"
+        );
+    }
+}
