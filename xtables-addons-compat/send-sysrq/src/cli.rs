@@ -247,6 +247,11 @@ impl Builder {
         let host = host
             .into_string()
             .map_err(|h| usage!("invalid host name '{}'", h.to_string_lossy()))?;
+        // Accept the bracketed IPv6 literal of URLs and ssh ([::1]).
+        let host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            Some(inner) => inner.to_owned(),
+            None => host,
+        };
         if host.is_empty() {
             return Err(usage!("HOST is empty"));
         }
@@ -364,6 +369,7 @@ mod tests {
         let o = options(&["--port", "7", "-f", "/pw", "--", "-host", "b"]);
         assert_eq!((o.port, o.host.as_str()), (7, "-host"));
         assert!(matches!(o.password, Some(PasswordOption::File(p)) if p == Path::new("/pw")));
+        assert_eq!(options(&["[::1]", "s"]).host, "::1");
         let o = options(&["--password=a=b", "h", "s"]);
         assert!(matches!(o.password, Some(PasswordOption::Argument(p)) if p.as_slice() == b"a=b"));
     }

@@ -38,4 +38,13 @@ macro_rules! failure {
     ($($arg:tt)*) => { $crate::error::Error::Failure(format!($($arg)*)) };
 }
 
-pub(crate) use {failure, usage};
+/// `eprintln!` without its panic when standard error is unwritable (a closed pipe):
+/// a diagnostic that cannot be shown must not turn into a crash.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+pub(crate) use {failure, say, usage};

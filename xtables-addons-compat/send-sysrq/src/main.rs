@@ -13,15 +13,15 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use cli::{Command, Options};
-use error::{Error, failure};
+use error::{Error, failure, say};
 
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("send_sysrq: {e}");
+            say!("send_sysrq: {e}");
             if let Error::Usage(_) = e {
-                eprintln!(
+                say!(
                     "{}\nTry 'send_sysrq --help' for more information.",
                     cli::USAGE
                 );
@@ -74,7 +74,7 @@ fn send(o: Options) -> Result<(), Error> {
     let mut payload = request::build(hash, &o.keys, seqno, &salt, &dst_text, &password)?;
     drop(password);
     if o.verbose {
-        eprintln!(
+        say!(
             "send_sysrq: {} {} bytes to {dst} (seqno {seqno}, {}, digest over \"{}\"): {}",
             if o.dry_run { "would send" } else { "sending" },
             payload.len(),

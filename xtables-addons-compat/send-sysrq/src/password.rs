@@ -8,13 +8,14 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::ffi::OsStringExt;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
 use crate::cli::PasswordOption;
-use crate::error::{Error, failure, usage};
+use crate::error::{Error, failure, say, usage};
 
 pub const ENV_VAR: &str = "SYSRQ_PASSWORD";
 /// The module keeps the password in a 64-byte buffer with its NUL.
@@ -68,7 +69,7 @@ pub fn obtain(option: Option<PasswordOption>) -> Result<Password, Error> {
     match option {
         Some(PasswordOption::File(path)) => from_file(&path),
         Some(PasswordOption::Argument(bytes)) => {
-            eprintln!(
+            say!(
                 "send_sysrq: warning: a password on the command line is visible to other users; \
                  use --password-file or {ENV_VAR}"
             );
@@ -88,6 +89,13 @@ fn from_file(path: &Path) -> Result<Password, Error> {
     let shown = path.display();
     let mut file =
         File::open(path).map_err(|e| failure!("cannot open password file {shown}: {e}"))?;
+    // Like ssh with its keys, point out a secret others can read (pipes and terminals are fine).
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+        && meta.permissions().mode() & 0o077 != 0
+    {
+        say!("send_sysrq: warning: password file {shown} is accessible by other users (chmod 600)");
+    }
     let mut buf = Zeroizing::new([0; BUF_LEN]);
     let line = read_line(&mut file, &mut buf[..])
         .map_err(|e| failure!("cannot read password file {shown}: {e}"))?;

@@ -6,6 +6,7 @@ use std::fs;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -213,19 +214,32 @@ fn password_from_environment() {
 fn password_file_beats_environment_and_command_line_warns() {
     let dir = scratch("sources");
     let pw = password_file(&dir, "from-file");
-    let out = command(&[
-        "-n",
-        "-f",
-        pw.to_str().unwrap(),
-        "--state-dir",
-        dir.to_str().unwrap(),
-        "127.0.0.1",
-        "s",
-    ])
-    .env("SYSRQ_PASSWORD", "from-env")
-    .output()
-    .unwrap();
+    let read_file = || {
+        command(&[
+            "-n",
+            "-f",
+            pw.to_str().unwrap(),
+            "--state-dir",
+            dir.to_str().unwrap(),
+            "127.0.0.1",
+            "s",
+        ])
+        .env("SYSRQ_PASSWORD", "from-env")
+        .output()
+        .unwrap()
+    };
+    fs::set_permissions(&pw, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = read_file();
     assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("accessible by other users"),
+        "{}",
+        stderr(&out)
+    );
+    fs::set_permissions(&pw, fs::Permissions::from_mode(0o600)).unwrap();
+    let out = read_file();
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
     check_request(Hash::Sha1, &out.stdout, "s", V4_TEXT, "from-file");
 
     let out = run(&[
@@ -548,6 +562,7 @@ fn bad_input_gives_a_clear_message_and_fails() {
     let cases: &[(&[&str], i32, &str)] = &[
         (&["127.0.0.1", ""], 2, "KEYS is empty"),
         (&["127.0.0.1", "s,b"], 2, "comma"),
+        (&["127.0.0.1", &"s".repeat(500)], 2, "KEYS is too long"),
         (&["127.0.0.1", "s b"], 2, "printable"),
         (
             &["--hash", "md5", "127.0.0.1", "s"],
