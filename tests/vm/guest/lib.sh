@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Guest-side library of the QEMU lab, sourced by every scenario (busybox sh).
+# Results are lines "PASS <job>: <what>" and "FAIL <job>: <what>"; everything else a scenario
+# prints is kept in the host's log for debugging. Busybox runs its own applets before $PATH,
+# so kmod's tools are called by full path.
+
+XAVM_JOB=${XAVM_JOB:-$(basename "$0" .sh)}
+MODPROBE=/usr/sbin/modprobe
+INSMOD=/usr/sbin/insmod
+RMMOD=/usr/sbin/rmmod
+MODINFO=/usr/sbin/modinfo
+STOCK_LIBDIR=$(cat /etc/xtables-stock-libdir)
+BACKENDS="legacy nft"
+SYSRQ_PW=lab-secret-7
+SYSRQ_PARAMS=/sys/module/xt_SYSRQ/parameters
+xavm_fails=0
+xavm_mark=0
+
+pass() { echo "PASS $XAVM_JOB: $*"; }
+fail() {
+	echo "FAIL $XAVM_JOB: $*"
+	xavm_fails=$((xavm_fails + 1))
+}
+
+# run CMD...: show a command and its output in the log.
+run() {
+	echo "+ $*"
+	"$@"
+}
+
+# check WHAT CMD...: CMD must succeed.
+check() {
+	local what=$1
+	shift
+	if run "$@"; then pass "$what"; else fail "$what (failed: $*)"; fi
+}
+
+# check_fails WHAT CMD...: CMD must fail.
+check_fails() {
+	local what=$1
+	shift
+	if run "$@"; then fail "$what (succeeded: $*)"; else pass "$what"; fi
+}
+
+# check_eq WHAT EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		printf '  expected: %s\n  actual:   %s\n' "$2" "$3"
+	fi
+}
+
+# finish: the scenario's exit status (the host counts PASS/FAIL lines; this is for the log).
+finish() {
+	echo "# $XAVM_JOB: $xavm_fails failure(s)"
+	[ "$xavm_fails" -eq 0 ]
+}
+
+# ---- iptables: $BE selects the backend (legacy or nft) ----
+ipt() { /usr/sbin/iptables-"$BE" -w "$@"; }
+ip6t() { /usr/sbin/ip6tables-"$BE" -w "$@"; }
+ipt_save() { /usr/sbin/iptables-"$BE"-save "$@"; }
+ip6t_save() { /usr/sbin/ip6tables-"$BE"-save "$@"; }
+ipt_restore() { /usr/sbin/iptables-"$BE"-restore -w "$@"; }
+ip6t_restore() { /usr/sbin/ip6tables-"$BE"-restore -w "$@"; }
+
+# rules_of SAVE-OUTPUT: just the rule lines (no comments, counters or chain headers).
+rules_of() { grep '^-A '; }
+
+# use_plugins ours|upstream: which extension plugins iptables loads (stock ones stay visible).
+use_plugins() {
+	if ! ls /opt/"$1"/xtables/libxt_*.so >/dev/null 2>&1; then
+		fail "no $1 plugins in the image (not built?)"
+		return 1
+	fi
+	export XTABLES_LIBDIR=/opt/$1/xtables:$STOCK_LIBDIR
+}
+
+# ---- kernel modules ----
+# load_module ours|upstream NAME [PARAM=VALUE...]: insmod NAME from that variant, after its
+# dependencies (same variant first, else in-tree through modprobe).
+load_module() {
+	local variant=$1 name=$2 ko dep
+	shift 2
+	ko=/opt/$variant/mod/$name.ko
+	if [ ! -e "$ko" ]; then
+		echo "load_module: $ko is not in the image (not built?)"
+		return 1
+	fi
+	for dep in $($MODINFO -F depends "$ko" | tr ',' ' '); do
+		grep -q "^$dep " /proc/modules && continue
+		if [ -e "/opt/$variant/mod/$dep.ko" ]; then
+			load_module "$variant" "$dep" || return 1
+		else
+			run $MODPROBE "$dep" || return 1
+		fi
+	done
+	run $INSMOD "$ko" "$@"
+}
+
+# loaded NAME: is the module loaded?
+loaded() { grep -q "^$1 " /proc/modules; }
+
+# unload NAME...: rmmod each loaded one; rule teardown under nft releases references late.
+unload() {
+	local m tries
+	for m in "$@"; do
+		tries=0
+		while loaded "$m" && ! $RMMOD "$m" 2>/dev/null; do
+			tries=$((tries + 1))
+			if [ $tries -ge 50 ]; then
+				run $RMMOD "$m"
+				return 1
+			fi
+			usleep 100000
+		done
+	done
+}
+
+# lab_reset: no rules in either backend, no extension module loaded, no extra addresses.
+lab_reset() {
+	local be t
+	for be in $BACKENDS; do
+		for t in iptables ip6tables; do
+			/usr/sbin/$t-$be -w -F 2>/dev/null
+			/usr/sbin/$t-$be -w -X 2>/dev/null
+		done
+	done
+	unload xt_SYSRQ xa_shim compat_xtables
+	unset XTABLES_LIBDIR
+}
+
+# ---- kernel log ----
+# log_mark: start a new window of the kernel log (log_since shows it).
+log_mark() {
+	xavm_mark=$((xavm_mark + 1))
+	echo "xavm: mark $XAVM_JOB $xavm_mark" >/dev/kmsg
+}
+log_since() { dmesg | sed -n "/xavm: mark $XAVM_JOB $xavm_mark\$/,\$p"; }
+count_since() { log_since | grep -c -e "$1"; }
+
+# ---- SYSRQ ----
+# sysrq_load ours|upstream [PARAM=VALUE...]: load xt_SYSRQ, set the lab password and seqno 1000.
+sysrq_load() {
+	load_module "$@" || return 1
+	printf '%s' "$SYSRQ_PW" >$SYSRQ_PARAMS/password || return 1
+	echo 1000 >$SYSRQ_PARAMS/seqno
+}
+
+# sysrq_request KEYS SEQNO SALT DST PASSWORD [HASH]: upstream's documented shell recipe.
+sysrq_request() {
+	local req="$1,$2,$3"
+	printf '%s' "$req,$(printf '%s' "$req,$4,$5" | "${6:-sha1}sum" | cut -d' ' -f1)"
+}
+
+# send4 SRC DST PAYLOAD [rawudp options]: one UDP datagram to port 9.
+send4() {
+	local src=$1 dst=$2 payload=$3
+	shift 3
+	rawudp -s "$src" -d "$dst" -m "$payload" "$@"
+}
+send6() {
+	local src=$1 dst=$2 payload=$3
+	shift 3
+	rawudp -6 -s "$src" -d "$dst" -m "$payload" "$@"
+}
+
+# client ARGS...: our send_sysrq with the lab password.
+client() {
+	if [ ! -x /usr/sbin/send_sysrq ]; then
+		echo "send_sysrq is not in the image (not built?)"
+		return 1
+	fi
+	echo "+ send_sysrq --state-dir /tmp/send_sysrq $*"
+	SYSRQ_PASSWORD=$SYSRQ_PW /usr/sbin/send_sysrq --state-dir /tmp/send_sysrq "$@"
+}
+
+# expect_handled WHAT N: exactly N SysRq 'h' handled since the last log_mark: the module's
+# "xt_SYSRQ: SysRq h" line and the kernel's "sysrq: HELP" line N times each.
+expect_handled() {
+	local mod help
+	usleep 200000
+	mod=$(count_since 'xt_SYSRQ: SysRq h$')
+	help=$(count_since 'sysrq: HELP')
+	if [ "$mod" = "$2" ] && [ "$help" = "$2" ]; then
+		pass "$1"
+	else
+		fail "$1: expected $2 SysRq, saw $mod 'xt_SYSRQ: SysRq h' and $help 'sysrq: HELP'"
+		log_since | tail -n 20
+	fi
+}
+
+# rule_packets IPT-FUNCTION: packet counter of the chain INPUT's first rule with target SYSRQ
+# (proves a test packet reached the target, so "nothing handled" is not vacuous).
+rule_packets() { "$1" -L INPUT -v -x -n | awk '$3 == "SYSRQ" { print $1; exit }'; }

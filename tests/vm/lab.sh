@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Host side of the QEMU lab, sourced by run.sh and demo.sh: pick the kernel, build the
+# initramfs, boot a guest that runs some jobs, and read back what it reported.
+
+lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+lab_repo=$(cd "$lab_here/../.." && pwd)
+lab_out=$lab_here/out
+# Kernel messages that fail a run wherever they appear.
+lab_kernel_errors='Oops|BUG:|Kernel panic|WARNING:|general protection|stack-protector|Call Trace:'
+
+lab_die() {
+	echo "vm lab: $*" >&2
+	exit 1
+}
+
+# lab_kver: LAB_KVER; else the kernel our modules were built for (what `make` chose), if its
+# image is installed; else the newest kernel with both an image in /boot and its modules.
+lab_kver() {
+	local img ver built found=
+	if [ -n "${LAB_KVER:-}" ]; then
+		echo "$LAB_KVER"
+		return
+	fi
+	built=$(modinfo -F vermagic "$lab_repo/kmod-c/xt_SYSRQ.ko" 2>/dev/null | cut -d' ' -f1)
+	if [ -n "$built" ] && [ -e "/boot/vmlinuz-$built" ]; then
+		echo "$built"
+		return
+	fi
+	for img in /boot/vmlinuz-*; do
+		ver=${img#/boot/vmlinuz-}
+		[ -d "/lib/modules/$ver/kernel" ] && found+="$ver"$'\n'
+	done
+	found=$(printf '%s' "$found" | sort -V | tail -n 1)
+	[ -n "$found" ] || lab_die "no kernel image with modules in /boot (install linux-image-amd64)"
+	echo "$found"
+}
+
+# lab_check_ours KVER: our modules, if built, must be built for the lab's kernel.
+lab_check_ours() {
+	local ko magic missing=
+	for ko in "$lab_repo"/kmod-c/*.ko; do
+		[ -e "$ko" ] || continue
+		magic=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+		[ "$magic" = "$1" ] || lab_die "$ko is built for $magic, the lab boots $1
+  (rebuild with 'make kmod KDIR=/lib/modules/$1/build', or boot another kernel with LAB_KVER=$magic)"
+	done
+	for f in kmod-c/xa_shim.ko kmod-c/xt_SYSRQ.ko target/release/libxt_SYSRQ.so target/release/send_sysrq; do
+		[ -e "$lab_repo/$f" ] || missing+=" $f"
+	done
+	[ -z "$missing" ] || echo "vm lab: not built:$missing (run make); the tests that need them fail" >&2
+}
+
+# lab_prepare: sets lab_kver, lab_kernel and lab_initrd (built now).
+lab_prepare() {
+	command -v qemu-system-x86_64 >/dev/null || lab_die "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
+	lab_kver=$(lab_kver)
+	lab_kernel=/boot/vmlinuz-$lab_kver
+	[ -r "$lab_kernel" ] || lab_die "cannot read $lab_kernel"
+	lab_check_ours "$lab_kver"
+	mkdir -p "$lab_out"
+	lab_initrd=$lab_out/initrd-$lab_kver.img
+	"$lab_here/mkinitramfs.sh" "$lab_kver" "$lab_initrd"
+}
+
+# lab_boot NAME SMP TIMEOUT JOB[,JOB...]: boot the guest, run the jobs, power off.
+# Leaves out/NAME.console.log (kernel console) and out/NAME.results.log (the jobs' report).
+# Returns qemu's status (124: timed out).
+lab_boot() {
+	local name=$1 smp=$2 timeout=$3 jobs=$4 rc=0
+	local console=$lab_out/$name.console.log results=$lab_out/$name.results.log
+	rm -f "$console" "$results"
+	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m 512M \
+		-display none -monitor none -nic none -no-reboot \
+		-serial "file:$console" -serial "file:$results" \
+		-kernel "$lab_kernel" -initrd "$lab_initrd" \
+		-append "console=ttyS0 panic=-1 oops=panic rdinit=/init log_buf_len=8M xavm_run=$jobs" \
+		</dev/null || rc=$?
+	touch "$console" "$results"
+	sed -i 's/\r$//' "$results"
+	return $rc
+}
+
+# lab_job_report NAME JOB: the PASS/FAIL lines of one job, and a FAIL if it did not finish
+# or reported nothing (a test that cannot run fails).
+lab_job_report() {
+	local results=$lab_out/$1.results.log job=$2 section
+	section=$(sed -n "/^=== BEGIN $job\$/,/^=== END $job rc=/p" "$results")
+	printf '%s\n' "$section" | grep -E "^(PASS|FAIL) $job: " || true
+	if ! printf '%s\n' "$section" | grep -q "^=== END $job rc="; then
+		echo "FAIL $job: did not finish (guest crashed or timed out; see tests/vm/out/$1.console.log)"
+	elif ! printf '%s\n' "$section" | grep -qE "^(PASS|FAIL) $job: "; then
+		echo "FAIL $job: reported no result (see tests/vm/out/$1.results.log)"
+	fi
+}
+
+# lab_boot_report NAME STATUS: FAIL lines for a timeout, a guest that did not finish, or
+# any oops/BUG/WARNING/panic in the kernel console or the final dmesg.
+lab_boot_report() {
+	local name=$1 status=$2 line
+	[ "$status" -ne 124 ] || echo "FAIL boot $name: timed out"
+	grep -q '^=== DONE$' "$lab_out/$name.results.log" ||
+		echo "FAIL boot $name: guest did not finish its jobs (see tests/vm/out/$name.console.log)"
+	{ cat "$lab_out/$name.console.log"; sed -n '/^=== DMESG$/,/^=== DONE$/p' "$lab_out/$name.results.log"; } |
+		{ grep -aE "$lab_kernel_errors" || true; } | sort -u | head -n 20 |
+		while IFS= read -r line; do echo "FAIL boot $name: kernel: $line"; done
+}

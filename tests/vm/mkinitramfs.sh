@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build the QEMU lab's initramfs for kernel KVER.
+#
+#   tests/vm/mkinitramfs.sh KVER OUTPUT
+#
+# OUTPUT is two concatenated gzip'd cpio archives (the kernel unpacks both):
+#  - a base image, cached in tests/vm/out/ and rebuilt only when one of its inputs changes:
+#    busybox, iptables (legacy and nft, stock plugins), kmod, the in-tree modules the lab needs
+#    (modules.dep and softdeps followed), and upstream xtables-addons' modules and plugins in
+#    /opt/upstream/{mod,xtables} (the interoperability oracle);
+#  - an overlay rebuilt every time: the guest init and scenarios, the packet tool, send_sysrq,
+#    and our modules and plugins in /opt/ours/{mod,xtables}.
+# Variants (ours vs upstream modules, ours vs upstream plugins) are all in the image; the guest
+# library picks one per test (insmod path, XTABLES_LIBDIR), so one image serves every scenario.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=$here/out
+
+usage() { echo "usage: $0 KVER OUTPUT" >&2; exit 2; }
+[ $# -eq 2 ] || usage
+kver=$1
+output=$2
+moddir=/lib/modules/$kver
+[ -d "$moddir/kernel" ] || { echo "mkinitramfs: no modules for kernel $kver in $moddir" >&2; exit 1; }
+mkdir -p "$out"
+
+# In-tree modules the guest needs (their dependencies and softdeps are added below).
+seed_modules=(x_tables ip_tables ip6_tables iptable_filter ip6table_filter iptable_raw ip6table_raw
+	xt_tcpudp xt_multiport nfnetlink nf_tables nft_compat sha512_generic sha3_generic)
+# Stock iptables' programs; every name below is a symlink to one of the two multi binaries.
+xtables_names=(iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore)
+
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+need() { command -v "$1" >/dev/null || die "$1 not found (install: $2)"; }
+need busybox busybox-static
+need xtables-legacy-multi iptables
+need xtables-nft-multi iptables
+need kmod kmod
+need cpio cpio
+need gzip gzip
+
+# Upstream's modules: wherever dkms installed them for this kernel (updates/ or extra/).
+upstream_modules() {
+	find "$moddir/updates" "$moddir/extra" -name 'xt_*.ko*' -path '*dkms*' 2>/dev/null | sort
+	find "$moddir/updates" "$moddir/extra" -name 'compat_xtables.ko*' -path '*dkms*' 2>/dev/null
+}
+
+# Plugins shipped by a Debian package, from its file list.
+package_plugins() {
+	dpkg-query -L "$1" 2>/dev/null | grep -E '/xtables/lib[a-z0-9]+_[^/]*\.so$' || true
+}
+
+# Shared libraries (resolved paths) an ELF file needs, and the dynamic loader.
+elf_libs() {
+	ldd "$1" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
+}
+
+# In-tree module files: the seeds plus every dependency and softdep, as modprobe resolves them.
+module_closure() {
+	local m
+	for m in "$@"; do
+		modprobe -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" { print $2 }'
+	done | grep "^$moddir/kernel/" | sort -u
+}
+
+# Names of in-tree modules the modules under test depend on (so the guest can modprobe them).
+module_depends() {
+	local ko
+	for ko in "$@"; do modinfo -F depends "$ko"; done | tr ',' '\n' | grep -v '^$' | sort -u
+}
+
+copy_file() { # SRC ROOT: copy SRC (symlinks resolved) to the same path under ROOT
+	install -D -m "$(stat -L -c %a "$1")" "$1" "$2$1"
+}
+
+copy_elf() { # SRC ROOT [DEST]: an executable and the libraries neither ROOT nor the base has
+	local lib
+	install -D -m 0755 "$1" "$2${3:-$1}"
+	for lib in $(elf_libs "$1"); do
+		[ -e "$2$lib" ] || grep -qxF "$lib" "$base.libs" 2>/dev/null || copy_file "$lib" "$2"
+	done
+}
+
+# Ungzipped modules keep the guest's modprobe simple and the image compresses once.
+copy_module() { # SRC DEST
+	mkdir -p "$(dirname "$2")"
+	case $1 in
+	*.ko.xz) xz -dc "$1" >"${2%.xz}" ;;
+	*.ko.zst) zstd -qdc "$1" >"${2%.zst}" ;;
+	*.ko.gz) gzip -dc "$1" >"${2%.gz}" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
+
+# merged_usr ROOT: Debian's layout, so library paths from ldd land in one place in both archives.
+merged_usr() {
+	mkdir -p "$1"/usr/bin "$1"/usr/sbin "$1"/usr/lib "$1"/usr/lib64
+	ln -s usr/bin "$1/bin"
+	ln -s usr/sbin "$1/sbin"
+	ln -s usr/lib "$1/lib"
+	ln -s usr/lib64 "$1/lib64"
+}
+
+pack() { # ROOT OUTPUT
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$2"
+}
+
+stock_plugins=$(package_plugins iptables)
+upstream_plugins=$(package_plugins xtables-addons-common)
+mapfile -t upstream_kos < <(upstream_modules)
+mapfile -t intree_kos < <(module_closure "${seed_modules[@]}" $(module_depends "${upstream_kos[@]}"))
+[ -n "$stock_plugins" ] || die "no stock iptables plugins found (dpkg -L iptables)"
+[ ${#intree_kos[@]} -gt 0 ] || die "no in-tree modules resolved for $kver"
+
+# Everything the base image is made of; its stat data is the cache key.
+base_inputs() {
+	printf '%s\n' "$0" "$(command -v busybox)" "$(command -v kmod)" \
+		"$(command -v xtables-legacy-multi)" "$(command -v xtables-nft-multi)" \
+		$stock_plugins $upstream_plugins "${upstream_kos[@]}" "${intree_kos[@]}" \
+		"$moddir/modules.builtin" "$moddir/modules.order"
+}
+key=$({ echo "$kver"; base_inputs | xargs stat -L -c '%n %s %Y'; } | sha256sum | cut -c1-16)
+base=$out/base-$kver-$key.cpio.gz
+
+build_base() {
+	local root ko rel name p
+	root=$(mktemp -d "$out/base.XXXXXX")
+	merged_usr "$root"
+	mkdir -p "$root"/{dev,proc,sys,run,tmp,etc,opt/upstream/mod,opt/upstream/xtables}
+	mknod -m 600 "$root/dev/console" c 5 1
+
+	install -m 0755 "$(command -v busybox)" "$root/usr/bin/busybox"
+	for name in $(busybox --list); do
+		[ -e "$root/usr/bin/$name" ] || ln -s busybox "$root/usr/bin/$name"
+	done
+
+	copy_elf "$(command -v kmod)" "$root" /usr/sbin/kmod
+	for name in modprobe insmod rmmod lsmod modinfo depmod; do
+		ln -sf kmod "$root/usr/sbin/$name"
+	done
+
+	for p in xtables-legacy-multi xtables-nft-multi; do
+		copy_elf "$(command -v $p)" "$root" "/usr/sbin/$p"
+	done
+	for name in "${xtables_names[@]}"; do
+		ln -s xtables-legacy-multi "$root/usr/sbin/${name/tables/tables-legacy}"
+		ln -s xtables-nft-multi "$root/usr/sbin/${name/tables/tables-nft}"
+		ln -s xtables-nft-multi "$root/usr/sbin/$name" # Debian's default backend
+	done
+	for p in $stock_plugins; do copy_elf "$p" "$root"; done
+	for p in $upstream_plugins; do copy_elf "$p" "$root" "/opt/upstream/xtables/$(basename "$p")"; done
+	echo "$(dirname "$(echo "$stock_plugins" | head -n 1)")" >"$root/etc/xtables-stock-libdir"
+
+	for ko in "${intree_kos[@]}"; do
+		rel=${ko#"$moddir/"}
+		copy_module "$ko" "$root$moddir/$rel"
+	done
+	cp "$moddir/modules.builtin" "$moddir/modules.order" "$root$moddir/"
+	[ -e "$moddir/modules.builtin.modinfo" ] && cp "$moddir/modules.builtin.modinfo" "$root$moddir/"
+	depmod -b "$root" "$kver"
+	for ko in "${upstream_kos[@]}"; do
+		name=$(basename "$ko")
+		copy_module "$ko" "$root/opt/upstream/mod/$name"
+	done
+
+	(cd "$root" && find . -type f -name '*.so*' | sed 's|^\./|/|; s|^/usr/lib|/lib|') >"$base.libs"
+	pack "$root" "$base.tmp"
+	mv "$base.tmp" "$base"
+	rm -rf "$root"
+}
+
+build_overlay() { # OUTPUT
+	local root f
+	root=$(mktemp -d "$out/overlay.XXXXXX")
+	merged_usr "$root"
+	mkdir -p "$root"/{vm/jobs,opt/ours/mod,opt/ours/xtables}
+	install -m 0755 "$here/guest/init" "$root/init"
+	install -m 0644 "$here/guest/lib.sh" "$root/vm/lib.sh"
+	for f in "$here"/scenarios/*.sh "$here"/guest/demo.sh; do
+		install -m 0755 "$f" "$root/vm/jobs/$(basename "$f")"
+	done
+	install -m 0755 "$out/rawudp" "$root/usr/bin/rawudp"
+	for f in "$repo"/kmod-c/*.ko; do
+		[ -e "$f" ] && install -m 0644 "$f" "$root/opt/ours/mod/"
+	done
+	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do
+		[ -e "$f" ] && copy_elf "$f" "$root" "/opt/ours/xtables/$(basename "$f")"
+	done
+	if [ -x "$repo/target/release/send_sysrq" ]; then
+		copy_elf "$repo/target/release/send_sysrq" "$root" /usr/sbin/send_sysrq
+	fi
+	pack "$root" "$1"
+	rm -rf "$root"
+}
+
+# The packet tool: static, rebuilt when its source changes.
+if [ ! -x "$out/rawudp" ] || [ "$here/tools/rawudp.c" -nt "$out/rawudp" ]; then
+	gcc -static -O2 -Wall -Wextra -Werror -o "$out/rawudp" "$here/tools/rawudp.c"
+fi
+if [ ! -e "$base" ]; then
+	rm -f "$out"/base-"$kver"-*.cpio.gz*
+	build_base
+fi
+build_overlay "$out/overlay.cpio.gz"
+cat "$base" "$out/overlay.cpio.gz" >"$output"

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The QEMU lab: boot Debian's kernel under TCG and run tests/vm/scenarios/*.sh in the guest.
+# Scenarios sharing a boot (header line "# xavm: boot=NAME smp=N timeout=SECONDS") run one after
+# the other in a single guest. Prints every PASS/FAIL line, then "N passed, M failed"; exits
+# non-zero on any failure, any oops/BUG/WARNING/panic in the guest's kernel log, or a timeout.
+set -euo pipefail
+
+usage() {
+	cat <<EOF
+Usage: tests/vm/run.sh [--only SCENARIO]... [--list] [--help]
+Run the QEMU lab scenarios (tests/vm/scenarios/*.sh); expects 'make' to have run.
+  --only SCENARIO   run only this scenario (repeatable; name without .sh)
+  --list            list the scenarios and their boots, then exit
+Environment: LAB_KVER=VERSION boots /boot/vmlinuz-VERSION (default: the newest installed).
+Logs: tests/vm/out/<boot>.console.log (kernel console), <boot>.results.log (guest report).
+EOF
+}
+
+. "$(dirname "$0")/lab.sh"
+
+only=()
+list=false
+while [ $# -gt 0 ]; do
+	case $1 in
+	--only) [ $# -ge 2 ] || { usage >&2; exit 2; }; only+=("$2"); shift 2 ;;
+	--only=*) only+=("${1#--only=}"); shift ;;
+	--list) list=true; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+	esac
+done
+
+# header SCENARIO-FILE KEY DEFAULT: a value of the "# xavm:" header line.
+header() {
+	local v
+	v=$(sed -n 's/^# xavm:.*\<'"$2"'=\([^ ]*\).*/\1/p' "$1" | head -n 1)
+	echo "${v:-$3}"
+}
+
+declare -A boot_jobs boot_smp boot_timeout
+boots=()
+for f in "$lab_here"/scenarios/*.sh; do
+	job=$(basename "$f" .sh)
+	if [ ${#only[@]} -gt 0 ]; then
+		printf '%s\n' "${only[@]}" | grep -qxF "$job" || continue
+	fi
+	boot=$(header "$f" boot "$job")
+	smp=$(header "$f" smp 1)
+	timeout=$(header "$f" timeout 240)
+	if [ -z "${boot_jobs[$boot]:-}" ]; then
+		boots+=("$boot")
+		boot_jobs[$boot]=$job
+		boot_smp[$boot]=$smp
+		boot_timeout[$boot]=60 # the boot itself
+	else
+		boot_jobs[$boot]+=",$job"
+		[ "${boot_smp[$boot]}" = "$smp" ] || lab_die "$f: smp=$smp, but boot $boot already has smp=${boot_smp[$boot]}"
+	fi
+	boot_timeout[$boot]=$((boot_timeout[$boot] + timeout))
+done
+for name in "${only[@]}"; do
+	[ -e "$lab_here/scenarios/$name.sh" ] || lab_die "no scenario $name (see --list)"
+done
+[ ${#boots[@]} -gt 0 ] || lab_die "no scenarios to run"
+
+if $list; then
+	for boot in "${boots[@]}"; do
+		echo "boot $boot (smp ${boot_smp[$boot]}, timeout ${boot_timeout[$boot]}s): ${boot_jobs[$boot]//,/ }"
+	done
+	exit 0
+fi
+
+start=$SECONDS
+lab_prepare
+echo "vm lab: kernel $lab_kver, initramfs $(du -h "$lab_initrd" | cut -f1), ${#boots[@]} boot(s)"
+report=$lab_out/report.txt
+: >"$report"
+for boot in "${boots[@]}"; do
+	t0=$SECONDS
+	status=0
+	lab_boot "$boot" "${boot_smp[$boot]}" "${boot_timeout[$boot]}" "${boot_jobs[$boot]}" || status=$?
+	{
+		for job in ${boot_jobs[$boot]//,/ }; do lab_job_report "$boot" "$job"; done
+		lab_boot_report "$boot" "$status"
+	} | tee -a "$report"
+	echo "vm lab: boot $boot: $((SECONDS - t0))s"
+done
+passed=$(grep -c '^PASS ' "$report" || true)
+failed=$(grep -c '^FAIL ' "$report" || true)
+echo "vm lab: total $((SECONDS - start))s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rawudp: send hand-made IPv4/IPv6 UDP datagrams from the QEMU lab guest.
+ *
+ * Builds the IP and UDP headers itself (IPPROTO_RAW, header included), so a
+ * test can pick any source address, any payload bytes and a UDP length field
+ * that disagrees with the datagram: things no ordinary socket can send.
+ * Linked statically; the guest has no compiler and few libraries.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define RAWUDP_MAX_PAYLOAD 65000
+#define RAWUDP_IP4_HDR 20
+#define RAWUDP_IP6_HDR 40
+#define RAWUDP_UDP_HDR 8
+
+struct rawudp_opts {
+	int family;
+	const char *src;
+	const char *dst;
+	uint16_t dport;
+	uint16_t sport;
+	long udp_len; /* -1: the true length */
+	unsigned long count;
+	const char *text;
+	const char *hex;
+	const char *file;
+};
+
+static void rawudp_usage(FILE *out)
+{
+	fputs("usage: rawudp [-6] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-n COUNT]\n"
+	      "              (-m TEXT | -x HEX | -f FILE)\n"
+	      "Send raw UDP datagrams (IPv4, or IPv6 with -6) with a chosen source address.\n"
+	      "  -s SRC     source address          -d DST     destination address\n"
+	      "  -p DPORT   destination port (9)    -P SPORT   source port (40000)\n"
+	      "  -l UDPLEN  value of the UDP length field (default: the true length)\n"
+	      "  -n COUNT   send everything COUNT times (default 1)\n"
+	      "  -m TEXT    payload given as text   -x HEX     payload given as hex bytes\n"
+	      "  -f FILE    one datagram per line of FILE (the newline is not sent)\n",
+	      out);
+}
+
+static void rawudp_die(const char *what)
+{
+	fprintf(stderr, "rawudp: %s\n", what);
+	exit(2);
+}
+
+static unsigned long rawudp_number(const char *s, unsigned long max, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v > max) {
+		fprintf(stderr, "rawudp: bad %s \"%s\" (0..%lu)\n", what, s, max);
+		exit(2);
+	}
+	return v;
+}
+
+static int rawudp_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes HEX into buf; returns the byte count. */
+static size_t rawudp_unhex(const char *hex, uint8_t *buf)
+{
+	size_t n = strlen(hex), i;
+
+	if (n % 2 || n / 2 > RAWUDP_MAX_PAYLOAD)
+		rawudp_die("-x needs an even number of hex digits, at most 130000");
+	for (i = 0; i < n / 2; i++) {
+		int hi = rawudp_hexval(hex[2 * i]), lo = rawudp_hexval(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			rawudp_die("-x: not a hex digit");
+		buf[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return n / 2;
+}
+
+static uint32_t rawudp_sum(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n % 2)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t rawudp_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+struct rawudp_sender {
+	int fd;
+	int family;
+	struct sockaddr_storage to;
+	socklen_t to_len;
+	uint8_t src[16];
+	uint8_t dst[16];
+	const struct rawudp_opts *o;
+	uint8_t pkt[RAWUDP_IP6_HDR + RAWUDP_UDP_HDR + RAWUDP_MAX_PAYLOAD];
+	unsigned long sent;
+};
+
+static void rawudp_open(struct rawudp_sender *s, const struct rawudp_opts *o)
+{
+	size_t alen = o->family == AF_INET ? 4 : 16;
+
+	memset(s, 0, sizeof(*s));
+	s->o = o;
+	s->family = o->family;
+	if (inet_pton(o->family, o->src, s->src) != 1)
+		rawudp_die("bad source address for this address family");
+	if (inet_pton(o->family, o->dst, s->dst) != 1)
+		rawudp_die("bad destination address for this address family");
+	if (o->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&s->to;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, s->dst, alen);
+		s->to_len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&s->to;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, s->dst, alen);
+		s->to_len = sizeof(*sin6);
+	}
+	/* IPPROTO_RAW implies "header included" for both families. */
+	s->fd = socket(o->family, SOCK_RAW, IPPROTO_RAW);
+	if (s->fd < 0) {
+		perror("rawudp: socket(SOCK_RAW, IPPROTO_RAW)");
+		exit(2);
+	}
+}
+
+static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t len)
+{
+	const struct rawudp_opts *o = s->o;
+	size_t iphl = s->family == AF_INET ? RAWUDP_IP4_HDR : RAWUDP_IP6_HDR;
+	size_t udp_true = RAWUDP_UDP_HDR + len;
+	uint16_t udp_field = o->udp_len >= 0 ? (uint16_t)o->udp_len : (uint16_t)udp_true;
+	uint8_t *ip = s->pkt, *udp = s->pkt + iphl;
+	uint32_t sum;
+	uint16_t csum;
+
+	memset(s->pkt, 0, iphl + RAWUDP_UDP_HDR);
+	if (s->family == AF_INET) {
+		ip[0] = 0x45;
+		ip[8] = 64;             /* TTL */
+		ip[9] = IPPROTO_UDP;
+		memcpy(ip + 12, s->src, 4);
+		memcpy(ip + 16, s->dst, 4);
+		/* The kernel fills in total length, id and header checksum. */
+	} else {
+		ip[0] = 0x60;
+		ip[4] = (uint8_t)(udp_true >> 8);
+		ip[5] = (uint8_t)udp_true;
+		ip[6] = IPPROTO_UDP;
+		ip[7] = 64;             /* hop limit */
+		memcpy(ip + 8, s->src, 16);
+		memcpy(ip + 24, s->dst, 16);
+	}
+	udp[0] = (uint8_t)(o->sport >> 8);
+	udp[1] = (uint8_t)o->sport;
+	udp[2] = (uint8_t)(o->dport >> 8);
+	udp[3] = (uint8_t)o->dport;
+	udp[4] = (uint8_t)(udp_field >> 8);
+	udp[5] = (uint8_t)udp_field;
+	memcpy(udp + RAWUDP_UDP_HDR, payload, len);
+
+	/* Checksum over the bytes actually sent, so only the length field is wrong. */
+	sum = rawudp_sum(0, s->src, s->family == AF_INET ? 4 : 16);
+	sum = rawudp_sum(sum, s->dst, s->family == AF_INET ? 4 : 16);
+	sum += IPPROTO_UDP + (uint32_t)udp_field;
+	sum = rawudp_sum(sum, udp, udp_true);
+	csum = rawudp_fold(sum);
+	if (csum == 0)
+		csum = 0xffff;
+	udp[6] = (uint8_t)(csum >> 8);
+	udp[7] = (uint8_t)csum;
+
+	if (sendto(s->fd, s->pkt, iphl + udp_true, 0, (struct sockaddr *)&s->to, s->to_len) < 0) {
+		perror("rawudp: sendto");
+		exit(1);
+	}
+	s->sent++;
+}
+
+/* Sends each line of the file (without its newline). */
+static void rawudp_send_file(struct rawudp_sender *s, FILE *f)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	rewind(f);
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		if ((size_t)n > RAWUDP_MAX_PAYLOAD)
+			rawudp_die("a line of -f FILE is longer than 65000 bytes");
+		rawudp_send(s, (const uint8_t *)line, (size_t)n);
+	}
+	free(line);
+	if (ferror(f))
+		rawudp_die("cannot read -f FILE");
+}
+
+int main(int argc, char **argv)
+{
+	static struct rawudp_sender sender;
+	static uint8_t payload[RAWUDP_MAX_PAYLOAD];
+	struct rawudp_opts o = { .family = AF_INET, .dport = 9, .sport = 40000,
+				 .udp_len = -1, .count = 1 };
+	size_t len = 0;
+	FILE *f = NULL;
+	unsigned long i;
+	int c, sources = 0;
+
+	while ((c = getopt(argc, argv, "6s:d:p:P:l:n:m:x:f:h")) != -1) {
+		switch (c) {
+		case '6': o.family = AF_INET6; break;
+		case 's': o.src = optarg; break;
+		case 'd': o.dst = optarg; break;
+		case 'p': o.dport = (uint16_t)rawudp_number(optarg, 65535, "port"); break;
+		case 'P': o.sport = (uint16_t)rawudp_number(optarg, 65535, "port"); break;
+		case 'l': o.udp_len = (long)rawudp_number(optarg, 65535, "UDP length"); break;
+		case 'n': o.count = rawudp_number(optarg, 100000000, "count"); break;
+		case 'm': o.text = optarg; sources++; break;
+		case 'x': o.hex = optarg; sources++; break;
+		case 'f': o.file = optarg; sources++; break;
+		case 'h': rawudp_usage(stdout); return 0;
+		default: rawudp_usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || !o.src || !o.dst || sources != 1) {
+		rawudp_usage(stderr);
+		return 2;
+	}
+	if (o.text) {
+		len = strlen(o.text);
+		if (len > RAWUDP_MAX_PAYLOAD)
+			rawudp_die("-m TEXT is longer than 65000 bytes");
+		memcpy(payload, o.text, len);
+	} else if (o.hex) {
+		len = rawudp_unhex(o.hex, payload);
+	} else {
+		f = fopen(o.file, "r");
+		if (!f) {
+			perror(o.file);
+			return 2;
+		}
+	}
+	rawudp_open(&sender, &o);
+	for (i = 0; i < o.count; i++) {
+		if (f)
+			rawudp_send_file(&sender, f);
+		else
+			rawudp_send(&sender, payload, len);
+	}
+	if (f)
+		fclose(f);
+	close(sender.fd);
+	return 0;
+}
