@@ -6,6 +6,7 @@ use std::ffi::OsString;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use shim::sysrq::MAX_SEQNO;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, usage};
@@ -96,9 +97,6 @@ const FLAG_OPTIONS: &[(&str, char)] = &[
     ("help", 'h'),
     ("version", 'V'),
 ];
-
-/// The largest seqno the module can hold (its `seqno` parameter is a C `long`).
-const MAX_SEQNO: u64 = shim::sysrq::MAX_SEQNO;
 
 #[derive(Default)]
 struct Builder {

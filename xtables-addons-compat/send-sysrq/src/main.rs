@@ -78,7 +78,7 @@ fn send(o: Options) -> Result<(), Error> {
             "send_sysrq: {} {} bytes to {dst} (seqno {seqno}, {}, digest over \"{}\"): {}",
             if o.dry_run { "would send" } else { "sending" },
             payload.len(),
-            o.hash,
+            hash.name(),
             String::from_utf8_lossy(dst_text.as_bytes()),
             String::from_utf8_lossy(&payload),
         );

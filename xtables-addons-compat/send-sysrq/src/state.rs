@@ -11,10 +11,9 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::error::{Error, failure};
+use shim::sysrq::MAX_SEQNO;
 
-/// The module's seqno is a C `long`.
-const MAX_SEQNO: u64 = shim::sysrq::MAX_SEQNO;
+use crate::error::{Error, failure};
 
 /// The default state directory: system-wide for root, per user otherwise (XDG base dirs).
 pub fn default_dir() -> Result<PathBuf, Error> {

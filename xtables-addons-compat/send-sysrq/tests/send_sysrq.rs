@@ -533,24 +533,60 @@ fn concurrent_senders_never_share_a_seqno() {
     assert_eq!(state_seqno(&dir, "127.0.0.1"), seqnos[ROUNDS * SENDERS - 1]);
 }
 
-#[test]
-fn default_state_dir_follows_xdg() {
-    // Root always uses /var/lib/send_sysrq; only a regular user's default can be tested here.
+/// The binary as a regular user. Root always uses /var/lib/send_sysrq, so when the tests run
+/// as root the binary runs as nobody, from a copy in a fresh world-readable directory (the
+/// build tree may sit under a directory nobody cannot enter).
+fn command_as_user(args: &[&str], dir: &Path) -> Command {
     // Safety: geteuid cannot fail.
-    if unsafe { libc::geteuid() } == 0 {
-        let out = run(&["-n", "--password=x", "127.0.0.1", "s"]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        return;
+    if unsafe { libc::geteuid() } != 0 {
+        let mut cmd = command(args);
+        cmd.env_clear();
+        return cmd;
     }
-    let dir = scratch("xdg");
+    const NOBODY: u32 = 65534;
+    let bin = dir.join("send_sysrq");
+    fs::copy(BIN, &bin).unwrap();
+    std::os::unix::fs::chown(dir, Some(NOBODY), Some(NOBODY)).unwrap();
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .env_clear()
+        .stdin(Stdio::null())
+        .uid(NOBODY)
+        .gid(NOBODY);
+    cmd
+}
+
+#[test]
+fn default_state_dir_for_users_follows_xdg() {
     let (socket, port) = listener("127.0.0.1:0");
-    let out = command(&["-p", &port, "--password=x", "127.0.0.1", "s"])
-        .env("XDG_STATE_HOME", &dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    receive(&socket);
-    assert!(dir.join("send_sysrq/127.0.0.1.seqno").exists());
+    let dir = std::env::temp_dir().join(format!("send_sysrq-xdg-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+    let args = ["-p", &port, "--password=x", "127.0.0.1", "s"];
+    let home = dir.join("home");
+    let xdg = dir.join("xdg");
+    for (variables, state) in [
+        (vec![("HOME", &home)], home.join(".local/state/send_sysrq")),
+        (
+            vec![("HOME", &home), ("XDG_STATE_HOME", &xdg)],
+            xdg.join("send_sysrq"),
+        ),
+    ] {
+        let out = command_as_user(&args, &dir)
+            .envs(variables)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let (payload, _) = receive(&socket);
+        assert_eq!(state_seqno(&state, "127.0.0.1"), fields(&payload).seqno);
+        let mode = fs::metadata(&state).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+    let out = command_as_user(&args, &dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("HOME is not set"), "{}", stderr(&out));
+    fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
