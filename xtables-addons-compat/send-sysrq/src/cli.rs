@@ -132,7 +132,11 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error
             };
             if let Some(&(name, _)) = VALUE_OPTIONS.iter().find(|(n, _)| *n == name) {
                 let value = match inline {
-                    Some(v) => v,
+                    Some(v) => {
+                        // "--password=..." itself holds the secret: wipe it once copied.
+                        drop(Zeroizing::new(arg.into_encoded_bytes()));
+                        v
+                    }
                     None => args
                         .next()
                         .ok_or_else(|| usage!("option --{name} needs a value"))?,
