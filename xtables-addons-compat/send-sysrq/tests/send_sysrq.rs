@@ -261,8 +261,9 @@ fn password_file_beats_environment_and_command_line_warns() {
 }
 
 /// Runs the binary with a pseudo-terminal as its controlling terminal and returns the
-/// master side and the child.
-fn spawn_on_pty(args: &[&str]) -> (std::fs::File, std::process::Child) {
+/// master side, the slave side (held open so that reading the master never fails with EIO
+/// while the child has no descriptor of the terminal open) and the child.
+fn spawn_on_pty(args: &[&str]) -> (std::fs::File, OwnedFd, std::process::Child) {
     let (mut master, mut slave) = (-1, -1);
     // Safety: both out-pointers are valid; name, termios and winsize may be null.
     let rc = unsafe {
@@ -277,6 +278,14 @@ fn spawn_on_pty(args: &[&str]) -> (std::fs::File, std::process::Child) {
     assert_eq!(rc, 0);
     // Safety: openpty returned two fresh descriptors that we now own.
     let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    // Keep both ends out of the children that other tests spawn meanwhile.
+    for fd in [&master, &slave] {
+        // Safety: fd is open; FD_CLOEXEC is the only descriptor flag.
+        assert_eq!(
+            unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) },
+            0
+        );
+    }
     let slave_fd = slave.as_raw_fd();
     let mut cmd = Command::new(BIN);
     cmd.args(args)
@@ -295,8 +304,7 @@ fn spawn_on_pty(args: &[&str]) -> (std::fs::File, std::process::Child) {
         });
     }
     let child = cmd.spawn().unwrap();
-    drop(slave);
-    (std::fs::File::from(master), child)
+    (std::fs::File::from(master), slave, child)
 }
 
 /// Reads from the pty master until `want` has appeared; returns everything read.
@@ -326,7 +334,7 @@ fn echo_is_on(master: &std::fs::File) -> bool {
 #[test]
 fn prompt_reads_without_echo() {
     let dir = scratch("prompt");
-    let (mut master, child) =
+    let (mut master, _slave, child) =
         spawn_on_pty(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
     read_until(&mut master, "Password: ");
     assert!(!echo_is_on(&master));
@@ -346,7 +354,7 @@ fn prompt_reads_without_echo() {
 #[test]
 fn ctrl_c_at_prompt_restores_the_terminal() {
     let dir = scratch("ctrlc");
-    let (mut master, child) =
+    let (mut master, _slave, child) =
         spawn_on_pty(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
     read_until(&mut master, "Password: ");
     assert!(!echo_is_on(&master));
@@ -533,27 +541,41 @@ fn concurrent_senders_never_share_a_seqno() {
     assert_eq!(state_seqno(&dir, "127.0.0.1"), seqnos[ROUNDS * SENDERS - 1]);
 }
 
-/// The binary as a regular user. Root always uses /var/lib/send_sysrq, so when the tests run
-/// as root the binary runs as nobody, from a copy in a fresh world-readable directory (the
-/// build tree may sit under a directory nobody cannot enter).
-fn command_as_user(args: &[&str], dir: &Path) -> Command {
+/// Runs the binary as a regular user with only `env` in its environment. Root always uses
+/// /var/lib/send_sysrq, so when the tests run as root the binary runs as nobody, from a copy
+/// in `dir` (the build tree may sit under a directory nobody cannot enter).
+fn output_as_user(args: &[&str], env: &[(&str, &Path)], dir: &Path) -> Output {
     // Safety: geteuid cannot fail.
     if unsafe { libc::geteuid() } != 0 {
-        let mut cmd = command(args);
-        cmd.env_clear();
-        return cmd;
+        return command(args)
+            .env_clear()
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
     }
     const NOBODY: u32 = 65534;
     let bin = dir.join("send_sysrq");
-    fs::copy(BIN, &bin).unwrap();
-    std::os::unix::fs::chown(dir, Some(NOBODY), Some(NOBODY)).unwrap();
-    let mut cmd = Command::new(bin);
+    if !bin.exists() {
+        fs::copy(BIN, &bin).unwrap();
+        std::os::unix::fs::chown(dir, Some(NOBODY), Some(NOBODY)).unwrap();
+    }
+    let mut cmd = Command::new(&bin);
     cmd.args(args)
         .env_clear()
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .uid(NOBODY)
         .gid(NOBODY);
-    cmd
+    // A test thread forking while the copy was open for writing keeps it busy until its exec.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match cmd.output() {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            result => return result.unwrap(),
+        }
+    }
 }
 
 #[test]
@@ -566,24 +588,24 @@ fn default_state_dir_for_users_follows_xdg() {
     let args = ["-p", &port, "--password=x", "127.0.0.1", "s"];
     let home = dir.join("home");
     let xdg = dir.join("xdg");
-    for (variables, state) in [
-        (vec![("HOME", &home)], home.join(".local/state/send_sysrq")),
+    for (env, state) in [
+        (
+            vec![("HOME", home.as_path())],
+            home.join(".local/state/send_sysrq"),
+        ),
         (
             vec![("HOME", &home), ("XDG_STATE_HOME", &xdg)],
             xdg.join("send_sysrq"),
         ),
     ] {
-        let out = command_as_user(&args, &dir)
-            .envs(variables)
-            .output()
-            .unwrap();
+        let out = output_as_user(&args, &env, &dir);
         assert!(out.status.success(), "{}", stderr(&out));
         let (payload, _) = receive(&socket);
         assert_eq!(state_seqno(&state, "127.0.0.1"), fields(&payload).seqno);
         let mode = fs::metadata(&state).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700);
     }
-    let out = command_as_user(&args, &dir).output().unwrap();
+    let out = output_as_user(&args, &[], &dir);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("HOME is not set"), "{}", stderr(&out));
     fs::remove_dir_all(&dir).unwrap();
