@@ -40,7 +40,7 @@ fn main() {
         .allowlist_type("xt_(option_entry|option_call|fcheck_call|entry_target|entry_match)")
         .allowlist_var("XTABLES_VERSION(_CODE)?|XT_EXTENSION_MAXNAMELEN|NFPROTO_(UNSPEC|IPV4|IPV6)")
         .allowlist_var("XTTYPE_.*|XTOPT_.*|PARAMETER_PROBLEM|xt_params|stdout|stderr")
-        .allowlist_function("xtables_register_(target|match)|xtables_save_string")
+        .allowlist_function("xtables_register_(target|match)|xtables_save_string|xtables_option_parse")
         .allowlist_function("fwrite|fputs|fflush|exit|abort")
         .generate()
         .unwrap_or_else(|e| {

@@ -260,6 +260,11 @@ unsafe extern "C" fn help<T: Extension>() {
 }
 
 unsafe extern "C" fn parse<T: Extension>(cb: *mut sys::xt_option_call) {
+    // libxtables leaves the generic work to the extension: parse the argument by its kind,
+    // check range, repetition, inversion and exclusions, record the option in xflags. On a
+    // bad value it calls exit_err itself.
+    // Safety: cb is libxtables' own xt_option_call for this option.
+    unsafe { sys::xtables_option_parse(cb) };
     // Safety: libxtables passes its xt_option_call for the option being parsed: `entry` into
     // our option table, `data` to the rule's T::Data (allocated with our size), both live
     // for the call; the data is not referenced elsewhere meanwhile.

@@ -232,13 +232,13 @@ impl<'a, D> Parse<'a, D> {
     }
 
     /// The option's name, without dashes.
-    pub fn name(&self) -> &CStr {
+    pub fn name(&self) -> &'a CStr {
         // Safety: entries come from our 'static OptionTable, whose names are C strings.
         unsafe { c_str(self.entry.name) }
     }
 
     /// The argument as given (empty for [`Kind::None`]).
-    pub fn arg(&self) -> &CStr {
+    pub fn arg(&self) -> &'a CStr {
         // Safety: libxtables sets arg to the argv string (or NULL), valid during the call.
         unsafe { c_str(self.call.arg) }
     }
