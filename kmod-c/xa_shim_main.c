@@ -73,6 +73,7 @@ static int __init xa_shim_init(void)
 	return xa_selftest();
 }
 
+/* Nothing to undo; an exit function is what makes the module unloadable. */
 static void __exit xa_shim_exit(void)
 {
 }
