@@ -10,7 +10,10 @@ use std::process::Command;
 /// Include directories from `pkg-config --cflags-only-I xtables` (empty on Debian, where the
 /// header is in /usr/include; needed on systems that install it elsewhere).
 fn xtables_include_args() -> Vec<String> {
-    match Command::new("pkg-config").args(["--cflags-only-I", "xtables"]).output() {
+    match Command::new("pkg-config")
+        .args(["--cflags-only-I", "xtables"])
+        .output()
+    {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout)
             .split_whitespace()
             .map(str::to_owned)
@@ -40,7 +43,9 @@ fn main() {
         .allowlist_type("xt_(option_entry|option_call|fcheck_call|entry_target|entry_match)")
         .allowlist_var("XTABLES_VERSION(_CODE)?|XT_EXTENSION_MAXNAMELEN|NFPROTO_(UNSPEC|IPV4|IPV6)")
         .allowlist_var("XTTYPE_.*|XTOPT_.*|PARAMETER_PROBLEM|xt_params|stdout|stderr")
-        .allowlist_function("xtables_register_(target|match)|xtables_save_string|xtables_option_parse")
+        .allowlist_function(
+            "xtables_register_(target|match)|xtables_save_string|xtables_options?_(parse|fcheck)",
+        )
         .allowlist_function("fwrite|fputs|fflush|exit|abort")
         .generate()
         .unwrap_or_else(|e| {

@@ -6,8 +6,9 @@ use core::fmt;
 
 use crate::sys;
 
-/// Longest message kept, in bytes; longer messages are cut and end in "...".
-const CAPACITY: usize = 255;
+/// Longest message kept, in bytes; longer messages are cut and end in "...". Small enough
+/// that `Result<_, Error>` stays cheap to return (clippy's result_large_err).
+const CAPACITY: usize = 119;
 
 /// An error of a parse or final-check callback: a message for the user.
 ///
@@ -21,7 +22,7 @@ const CAPACITY: usize = 255;
 /// ```
 #[derive(Clone)]
 pub struct Error {
-    len: usize,
+    len: u8,
     // One more than CAPACITY: the NUL terminator handed to C.
     buf: [u8; CAPACITY + 1],
 }
@@ -44,25 +45,29 @@ impl Error {
 
     /// The message bytes (without the terminating NUL).
     pub fn message(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
+        self.buf.get(..usize::from(self.len)).unwrap_or_default()
     }
 
     const fn empty() -> Self {
-        Self { len: 0, buf: [0; CAPACITY + 1] }
+        Self {
+            len: 0,
+            buf: [0; CAPACITY + 1],
+        }
     }
 
     /// Appends bytes, replacing NULs (they would cut the C string) and cutting at CAPACITY.
     fn push(&mut self, bytes: &[u8]) {
         const ELLIPSIS: &[u8] = b"...";
         for &b in bytes {
-            if self.len == CAPACITY {
+            let len = usize::from(self.len);
+            if len == CAPACITY {
                 let tail = CAPACITY - ELLIPSIS.len();
                 for (dst, src) in self.buf.iter_mut().skip(tail).zip(ELLIPSIS) {
                     *dst = *src;
                 }
                 return;
             }
-            if let Some(slot) = self.buf.get_mut(self.len) {
+            if let Some(slot) = self.buf.get_mut(len) {
                 *slot = if b == 0 { b'?' } else { b };
                 self.len += 1;
             }
@@ -84,7 +89,12 @@ impl Error {
         unsafe {
             let params = sys::xt_params;
             if let Some(exit_err) = params.as_ref().and_then(|p| p.exit_err) {
-                exit_err(sys::PARAMETER_PROBLEM, c"%s: %s".as_ptr(), ext_name.as_ptr(), msg.as_ptr());
+                exit_err(
+                    sys::PARAMETER_PROBLEM,
+                    c"%s: %s".as_ptr(),
+                    ext_name.as_ptr(),
+                    msg.as_ptr(),
+                );
             }
         }
         // Without iptables' globals (a program that did not set them), still fail loudly.
@@ -142,7 +152,11 @@ impl fmt::Display for Escaped<'_> {
 /// A panic is a bug in the plugin: say where, then abort (never unwind into C).
 pub(crate) fn abort_on_bug(info: &core::panic::PanicInfo<'_>) -> ! {
     let mut line = match info.location() {
-        Some(at) => Error::fmt(format_args!("xtables plugin: BUG: panic at {}:{}", at.file(), at.line())),
+        Some(at) => Error::fmt(format_args!(
+            "xtables plugin: BUG: panic at {}:{}",
+            at.file(),
+            at.line()
+        )),
         None => Error::new("xtables plugin: BUG: panic"),
     };
     line.push(b"\n");

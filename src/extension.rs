@@ -79,7 +79,8 @@ pub trait Extension: 'static {
     /// Called for each option given, after libxtables checked its kind, range, repetition
     /// and exclusions. An error ends iptables with the message (exit status 2).
     const PARSE: Option<ParseFn<Self::Data>> = None;
-    /// Called once after all options; mandatory options are checked by libxtables.
+    /// Called once after all options, when libxtables found the mandatory, required and
+    /// excluded options in order.
     const FINAL_CHECK: Option<FinalCheckFn<Self::Data>> = None;
     /// Text for `iptables -L`.
     const PRINT: Option<PrintFn<Self::Data>> = None;
@@ -103,10 +104,22 @@ pub(crate) const fn xt_align(n: usize) -> usize {
 /// The part every registration struct shares; the compile-time checks of an extension.
 macro_rules! fill_common {
     ($raw:ident, $t:ty) => {{
-        assert!(<$t>::NAME.to_bytes().len() < sys::XT_EXTENSION_MAXNAMELEN as usize, "name too long");
-        assert!(align_of::<<$t>::Data>() <= align_of::<sys::_xt_align>(), "data over-aligned");
-        assert!(<$t>::USERSPACE_SIZE <= xt_align(size_of::<<$t>::Data>()), "USERSPACE_SIZE too big");
-        assert!(<$t>::PARSE.is_none() || !<$t>::OPTIONS.is_none(), "PARSE without OPTIONS");
+        assert!(
+            <$t>::NAME.to_bytes().len() < sys::XT_EXTENSION_MAXNAMELEN as usize,
+            "name too long"
+        );
+        assert!(
+            align_of::<<$t>::Data>() <= align_of::<sys::_xt_align>(),
+            "data over-aligned"
+        );
+        assert!(
+            <$t>::USERSPACE_SIZE <= xt_align(size_of::<<$t>::Data>()),
+            "USERSPACE_SIZE too big"
+        );
+        assert!(
+            <$t>::PARSE.is_none() || !<$t>::OPTIONS.is_none(),
+            "PARSE without OPTIONS"
+        );
         // The same pointer as XTABLES_VERSION in C: libxtables compares the strings.
         $raw.version = sys::XTABLES_VERSION.as_ptr().cast();
         $raw.name = <$t>::NAME.as_ptr();
@@ -152,7 +165,11 @@ impl<T: Extension> Target<T> {
         if T::SAVE.is_some() {
             raw.save = Some(save_target::<T>);
         }
-        Self { raw: UnsafeCell::new(raw), registered: AtomicBool::new(false), _ext: PhantomData }
+        Self {
+            raw: UnsafeCell::new(raw),
+            registered: AtomicBool::new(false),
+            _ext: PhantomData,
+        }
     }
 }
 
@@ -188,7 +205,11 @@ impl<T: Extension> Match<T> {
         if T::SAVE.is_some() {
             raw.save = Some(save_match::<T>);
         }
-        Self { raw: UnsafeCell::new(raw), registered: AtomicBool::new(false), _ext: PhantomData }
+        Self {
+            raw: UnsafeCell::new(raw),
+            registered: AtomicBool::new(false),
+            _ext: PhantomData,
+        }
     }
 }
 
@@ -252,7 +273,11 @@ unsafe fn data_mut<'a, D: Data>(p: *mut c_void) -> Option<&'a mut D> {
     let p = p.cast::<D>();
     // Safety: non-NULL and aligned (checked); size and exclusivity per the contract; any
     // bytes are a valid D (Data).
-    (p.is_aligned()).then(|| unsafe { p.as_mut() }).flatten()
+    if p.is_aligned() {
+        unsafe { p.as_mut() }
+    } else {
+        None
+    }
 }
 
 unsafe extern "C" fn help<T: Extension>() {
@@ -268,7 +293,10 @@ unsafe extern "C" fn parse<T: Extension>(cb: *mut sys::xt_option_call) {
     // Safety: libxtables passes its xt_option_call for the option being parsed: `entry` into
     // our option table, `data` to the rule's T::Data (allocated with our size), both live
     // for the call; the data is not referenced elsewhere meanwhile.
-    let result = match unsafe { cb.as_ref().map(|c| (c, c.entry.as_ref(), data_mut::<T::Data>(c.data))) } {
+    let result = match unsafe {
+        cb.as_ref()
+            .map(|c| (c, c.entry.as_ref(), data_mut::<T::Data>(c.data)))
+    } {
         Some((call, Some(entry), Some(data))) => match T::PARSE {
             Some(f) => f(&mut Parse::new(call, entry, data)),
             None => Ok(()),
@@ -283,11 +311,24 @@ unsafe extern "C" fn parse<T: Extension>(cb: *mut sys::xt_option_call) {
 unsafe extern "C" fn final_check<T: Extension>(cb: *mut sys::xt_fcheck_call) {
     // Safety: libxtables passes its xt_fcheck_call; `data` as in `parse`.
     let result = match unsafe { cb.as_ref().map(|c| (c.xflags, data_mut::<T::Data>(c.data))) } {
-        Some((xflags, Some(data))) => match T::FINAL_CHECK {
-            Some(f) => f(data, Used(xflags)),
-            None => Ok(()),
-        },
-        _ => Err(Error::new("internal error: libxtables gave no data to check")),
+        Some((xflags, Some(data))) => {
+            // libxtables checks mandatory, required and excluded options only after this
+            // callback; check them first so the extension can rely on them. (Read-only, so
+            // libxtables' second pass finds the same.) Exits on a violation.
+            if !T::OPTIONS.is_none() {
+                // Safety: a NUL-terminated name and our terminated 'static option table.
+                unsafe {
+                    sys::xtables_options_fcheck(T::NAME.as_ptr(), xflags, T::OPTIONS.as_ptr())
+                };
+            }
+            match T::FINAL_CHECK {
+                Some(f) => f(data, Used(xflags)),
+                None => Ok(()),
+            }
+        }
+        _ => Err(Error::new(
+            "internal error: libxtables gave no data to check",
+        )),
     };
     if let Err(e) = result {
         e.exit(T::NAME);
@@ -365,7 +406,10 @@ mod tests {
         // Safety: not registered, so nothing else accesses it.
         let raw = unsafe { &*T.raw.get() };
         // Safety: a C string constant.
-        assert_eq!(unsafe { CStr::from_ptr(raw.version) }.to_bytes_with_nul(), sys::XTABLES_VERSION);
+        assert_eq!(
+            unsafe { CStr::from_ptr(raw.version) }.to_bytes_with_nul(),
+            sys::XTABLES_VERSION
+        );
         assert_eq!((raw.revision, raw.family), (3, sys::NFPROTO_IPV6 as u16));
         assert_eq!((raw.size, raw.userspacesize), (8, 8));
         assert!(raw.help.is_some() && raw.save.is_some());
@@ -374,7 +418,10 @@ mod tests {
 
     #[test]
     fn xt_align_pads_to_eight() {
-        assert_eq!([xt_align(0), xt_align(1), xt_align(8), xt_align(9)], [0, 8, 8, 16]);
+        assert_eq!(
+            [xt_align(0), xt_align(1), xt_align(8), xt_align(9)],
+            [0, 8, 8, 16]
+        );
     }
 
     #[test]
@@ -383,7 +430,13 @@ mod tests {
         let mut rec = vec![0u64; 8];
         let t = rec.as_mut_ptr().cast::<sys::xt_entry_target>();
         let hdr = size_of::<sys::xt_entry_target>();
-        for (size, ok) in [(0, false), (hdr, false), (hdr + 5, false), (hdr + 6, false), (hdr + 8, true)] {
+        for (size, ok) in [
+            (0, false),
+            (hdr, false),
+            (hdr + 5, false),
+            (hdr + 6, false),
+            (hdr + 8, true),
+        ] {
             // Safety: the buffer holds a header and 32 data bytes; size is at most that.
             unsafe { (*t).u.target_size = size as u16 };
             // Safety: as above.

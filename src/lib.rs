@@ -84,7 +84,10 @@ pub use out::Out;
 
 // The struct layouts and callbacks used here were written against ABI 12 (iptables 1.4.21 to
 // 1.8.x); libxtables refuses plugins of another version, so a new ABI must be reviewed here.
-const _: () = assert!(sys::XTABLES_VERSION_CODE == 12, "review the API for the new libxtables ABI");
+const _: () = assert!(
+    sys::XTABLES_VERSION_CODE == 12,
+    "review the API for the new libxtables ABI"
+);
 
 /// Registers targets and matches with libxtables when iptables loads the plugin, and gives
 /// the plugin its runtime (the panic handler, or std in unwinding builds). Use it once, in the
@@ -98,6 +101,8 @@ macro_rules! plugin {
     ($($ext:path),+ $(,)?) => {
         // An ELF constructor (not `_init`, which would replace the C runtime's): iptables
         // dlopen()s the plugin and expects it to register itself.
+        // Not in unit-test binaries of the extension: there is no iptables to register with.
+        #[cfg(not(test))]
         #[used]
         #[unsafe(link_section = ".init_array")]
         static __XTABLES_PLUGIN_INIT: extern "C" fn() = {
@@ -106,6 +111,13 @@ macro_rules! plugin {
             }
             xtables_plugin_init
         };
+
+        // Keeps unit-test builds free of dead-code warnings for the statics above.
+        #[cfg(test)]
+        #[allow(dead_code)]
+        fn xtables_plugin_statics() {
+            $( let _ = &$ext; )+
+        }
 
         #[cfg(panic = "abort")]
         #[panic_handler]

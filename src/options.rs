@@ -135,7 +135,10 @@ impl<const N: usize> OptionTable<N> {
             let mut j = i + 1;
             while j < N {
                 assert!(entries[i].0.id != entries[j].0.id, "duplicate option id");
-                assert!(!same_name(entries[i].0.name, entries[j].0.name), "duplicate option name");
+                assert!(
+                    !same_name(entries[i].0.name, entries[j].0.name),
+                    "duplicate option name"
+                );
                 j += 1;
             }
             i += 1;
@@ -157,7 +160,11 @@ impl<const N: usize> OptionTable<N> {
 
     /// The handle that [`Extension::OPTIONS`](crate::Extension::OPTIONS) takes.
     pub const fn options(&'static self) -> Options {
-        Options(if N == 0 { ptr::null() } else { ptr::from_ref(&self.entries).cast() })
+        Options(if N == 0 {
+            ptr::null()
+        } else {
+            ptr::from_ref(&self.entries).cast()
+        })
     }
 }
 
@@ -305,16 +312,31 @@ mod tests {
     const A: u32 = 0;
     const B: u32 = 5;
     static TABLE: OptionTable<2> = OptionTable::new([
-        Opt::new(c"alpha", A, Kind::U16).range(1, 9).mandatory().excludes(&[B]),
-        Opt::new(c"beta", B, Kind::None).invertible().multiple().requires(&[A]),
+        Opt::new(c"alpha", A, Kind::U16)
+            .range(1, 9)
+            .mandatory()
+            .excludes(&[B]),
+        Opt::new(c"beta", B, Kind::None)
+            .invertible()
+            .multiple()
+            .requires(&[A]),
     ]);
 
     #[test]
     fn builder_sets_libxtables_fields() {
         let [a, b] = &TABLE.entries;
-        assert_eq!((a.0.type_, a.0.id, a.0.min, a.0.max), (sys::XTTYPE_UINT16, 0, 1, 9));
-        assert_eq!((a.0.flags, a.0.excl, a.0.also), (sys::XTOPT_MAND, 1 << 5, 0));
-        assert_eq!((b.0.flags, b.0.excl, b.0.also), (sys::XTOPT_INVERT | sys::XTOPT_MULTI, 0, 1));
+        assert_eq!(
+            (a.0.type_, a.0.id, a.0.min, a.0.max),
+            (sys::XTTYPE_UINT16, 0, 1, 9)
+        );
+        assert_eq!(
+            (a.0.flags, a.0.excl, a.0.also),
+            (sys::XTOPT_MAND, 1 << 5, 0)
+        );
+        assert_eq!(
+            (b.0.flags, b.0.excl, b.0.also),
+            (sys::XTOPT_INVERT | sys::XTOPT_MULTI, 0, 1)
+        );
     }
 
     #[test]
@@ -353,6 +375,9 @@ mod tests {
         assert_eq!(p.arg(), c"7");
         assert_eq!(p.name(), c"alpha");
         let e = p.u32().unwrap_err();
-        assert_eq!(e.message(), b"internal error: option --alpha is not of kind U32");
+        assert_eq!(
+            e.message(),
+            b"internal error: option --alpha is not of kind U32"
+        );
     }
 }

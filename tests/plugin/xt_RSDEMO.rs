@@ -42,13 +42,17 @@ const O_LOUD: u32 = 5;
 const O_QUIET: u32 = 6;
 
 static OPTIONS: OptionTable<7> = OptionTable::new([
-    Opt::new(c"name", O_NAME, Kind::String).mandatory().invertible(),
+    Opt::new(c"name", O_NAME, Kind::String)
+        .mandatory()
+        .invertible(),
     Opt::new(c"count", O_COUNT, Kind::U32).range(1, 1000),
     Opt::new(c"level", O_LEVEL, Kind::U8).requires(&[O_COUNT]),
     Opt::new(c"port", O_PORT, Kind::U16),
     Opt::new(c"bytes", O_BYTES, Kind::U64),
     Opt::new(c"loud", O_LOUD, Kind::None).excludes(&[O_QUIET]),
-    Opt::new(c"quiet", O_QUIET, Kind::None).multiple().excludes(&[O_LOUD]),
+    Opt::new(c"quiet", O_QUIET, Kind::None)
+        .multiple()
+        .excludes(&[O_LOUD]),
 ]);
 
 fn parse(p: &mut Parse<'_, DemoInfo>) -> Result<(), Error> {
@@ -91,7 +95,11 @@ fn final_check(info: &mut DemoInfo, used: Used) -> Result<(), Error> {
 }
 
 fn print(info: &DemoInfo, out: &mut xtables::Out, numeric: bool) {
-    out.str(if info.flags & F_INVERT != 0 { " ! name:" } else { " name:" });
+    out.str(if info.flags & F_INVERT != 0 {
+        " ! name:"
+    } else {
+        " name:"
+    });
     out.c_field(&info.name);
     let _ = write!(out, " count:{} level:{}", info.count, info.level);
     if numeric {
@@ -100,7 +108,11 @@ fn print(info: &DemoInfo, out: &mut xtables::Out, numeric: bool) {
 }
 
 fn save(info: &DemoInfo, out: &mut xtables::Out) {
-    out.str(if info.flags & F_INVERT != 0 { " ! --name" } else { " --name" });
+    out.str(if info.flags & F_INVERT != 0 {
+        " ! --name"
+    } else {
+        " --name"
+    });
     out.save_string(&info.name);
     if info.count != 0 {
         let _ = write!(out, " --count {}", info.count);

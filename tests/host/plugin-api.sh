@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The xtables crate's plugin API, through libxtables and stock iptables, with the RSDEMO
+# example match (tests/plugin/xt_RSDEMO.rs): every option kind and flag, errors reaching
+# exit_err, print and save (quoting, round trip), and records from the "kernel" that are
+# short or full of garbage.
+. "$(dirname "$0")/../plugin/lib.sh"
+
+cd "$plib_repo" || plib_die "no repository"
+cargo build --release --quiet -p xtables --example xt_RSDEMO || plib_die "cargo build --example xt_RSDEMO failed"
+so=$plib_repo/target/release/examples/libxt_RSDEMO.so
+dir=$(plugin_dir demo "$so")
+drv() { XTABLES_LIBDIR=$dir "$DRIVER" -4 match RSDEMO "$@"; }
+
+check "no panic path survives in the plugin" no_panic_path "$so"
+check "links only libxtables and libc" needs_only "$so" libxtables.so.12 libc.so.6
+
+# --- accepted options: print and save
+check "all kinds parsed, printed and saved" output_is \
+	'print: name:a b"c count:5 level:2|
+save: --name "a b\"c" --count 5 --level 2 --port 80 --bytes 18446744073709551615 --loud|' \
+	drv parse --name 'a b"c' --count 5 --level 2 --loud --port 80 --bytes 18446744073709551615
+check "inverted option and repeated multi option" output_is \
+	'print: ! name:ssh count:0 level:0|
+save: ! --name ssh --quiet|' drv parse ! --name ssh --quiet --quiet
+# (the shell re-reads the saved words: a name with a space, no backslash or quote)
+check "save output parses back to the same rule" eval '
+	saved=$(drv parse ! --name "x y" --count 7 --port 0 --quiet | sed -n "s/^save:\(.*\)|$/\1/p")
+	[ -n "$saved" ] && eval "again=\$(drv parse $saved)" &&
+	[ "$(echo "$again" | sed -n "s/^save:\(.*\)|$/\1/p")" = "$saved" ]'
+
+# --- errors: libxtables' checks and the extension's own, all exit 2 through exit_err
+while IFS='|' read -r args message; do
+	# shellcheck disable=SC2086 # args are words
+	check "error: $args" fails_with 2 "$message" drv parse $args
+done <<'EOF'
+--count 5|RSDEMO: option "--name" must be specified
+--name x --count 0|RSDEMO: bad value for option "--count", or out of range (1-1000).
+--name x --count 1001|RSDEMO: bad value for option "--count", or out of range (1-1000).
+--name x --level 256 --count 1|RSDEMO: bad value for option "--level", or out of range (0-255).
+--name x --port 65536|RSDEMO: bad value for option "--port", or out of range (0-65535).
+--name x --bytes 18446744073709551616|RSDEMO: bad value for option "--bytes", or out of range
+--name x --level 3|RSDEMO: option "--level" also requires "--count".
+--name x --name y|RSDEMO: option "--name" can only be used once.
+--name x --quiet --loud|RSDEMO: option "--loud" cannot be used together with "--quiet".
+--name x --loud --quiet|RSDEMO: option "--loud" cannot be used together with "--quiet".
+! --count 3 --name x|RSDEMO: option "--count" cannot be inverted.
+--name 0123456789abcdef|RSDEMO: --name "0123456789abcdef": 1 to 15 bytes
+--name x --count 1 --loud|RSDEMO: --loud needs a --level above 0
+EOF
+check "error: non-UTF-8 argument shown escaped" \
+	fails_with 2 'RSDEMO: --name "\xff\xfe0123456789abcdef": 1 to 15 bytes' drv parse --name $'\xff\xfe0123456789abcdef'
+
+# --- the same through stock iptables (unprivileged: it stops before touching the kernel)
+for bin in iptables-legacy iptables-nft; do
+	check "$bin -m RSDEMO --help shows the help" eval \
+		'as_nobody "$dir" $bin -m RSDEMO --help 2>/dev/null | grep -qF -- "--loud        needs --level above 0; not with --quiet"'
+	check "$bin: the extension's error, exit 2" fails_with 2 \
+		'RSDEMO: --name "0123456789abcdef": 1 to 15 bytes' as_nobody "$dir" $bin -A INPUT -m RSDEMO --name 0123456789abcdef
+	check "$bin: libxtables' error, exit 2" fails_with 2 \
+		'RSDEMO: option "--name" must be specified' as_nobody "$dir" $bin -A INPUT -m RSDEMO --count 3
+done
+
+# --- records from the kernel: too short, unterminated name, random bytes
+check "short record: no read beyond it" output_is \
+	'print: [bad data size]|
+save: [bad data size]|' drv data 00
+check "unterminated name: read stops at the field's end" output_is \
+	'print: name:AAAAAAAAAAAAAAAA count:1094795585 level:65|
+save: --name AAAAAAAAAAAAAAAA --count 1094795585 --level 65 --port 16705 --bytes 4702111234474983745 --loud|' \
+	drv data "$(printf '41%.0s' $(seq 32))"
+garbage_ok=0
+for _ in $(seq 200); do
+	hex=$(head -c $((RANDOM % 48)) /dev/urandom | od -An -tx1 | tr -d ' \n')
+	survives drv data "$hex" && [ "$(wc -c <"$plib_tmp/out")" -lt 400 ] &&
+		garbage_ok=$((garbage_ok + 1))
+done
+check "200 random records of 0-47 bytes: clean exits, bounded output" test $garbage_ok -eq 200
+
+plib_finish
