@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Drives the kernel object built by build-object.sh from userspace, through
+ * the real C interface (kmod-c/include/xa_shim.h). Linked with -no-pie: the
+ * object uses the kernel code model, whose 32-bit absolute relocations
+ * resolve in a non-PIE executable loaded below 2 GiB.
+ *
+ *   object_test HASH PAYLOAD DST PASSWORD STATUS [SEQNO KEYS]
+ *       verify one request; exit 0 when xa_sysrq_verify returns STATUS
+ *       (and, for 0, the given seqno and SysRq keys)
+ *   object_test --interface
+ *       hash lookups and argument checks (null pointers, bad ids)
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xa_shim.h"
+
+/* The object returns through the kernel's return thunk (CONFIG_RETHUNK). */
+__asm__(".text\n.globl __x86_return_thunk\n__x86_return_thunk:\n\tret\n");
+
+static int failures;
+
+static void expect(int ok, const char *what)
+{
+	printf("%s: %s\n", ok ? "PASS" : "FAIL", what);
+	if (!ok)
+		failures++;
+}
+
+static int hash_of(const char *name)
+{
+	return xa_hash_from_name(name, strlen(name));
+}
+
+static int interface(void)
+{
+	static const uint8_t payload[] = "h,1,xa,0000000000000000000000000000000000000000";
+	struct xa_sysrq_request req;
+	const uint8_t *p = payload;
+	size_t n = sizeof(payload) - 1;
+
+	expect(hash_of("sha1") == XA_HASH_SHA1 && hash_of("sha224") == XA_HASH_SHA224 &&
+	       hash_of("sha256") == XA_HASH_SHA256 && hash_of("sha384") == XA_HASH_SHA384 &&
+	       hash_of("sha512") == XA_HASH_SHA512, "xa_hash_from_name knows every hash");
+	expect(hash_of("md5") == XA_HASH_NONE && hash_of("") == XA_HASH_NONE &&
+	       xa_hash_from_name("sha1", 3) == XA_HASH_NONE, "xa_hash_from_name refuses unknown names");
+	expect(xa_hash_from_name(NULL, 4) == XA_HASH_NONE && xa_hash_from_name(NULL, 0) == XA_HASH_NONE,
+	       "xa_hash_from_name survives a null name");
+	expect(xa_hash_digest_len(XA_HASH_SHA1) == 20 && xa_hash_digest_len(XA_HASH_SHA224) == 28 &&
+	       xa_hash_digest_len(XA_HASH_SHA256) == 32 && xa_hash_digest_len(XA_HASH_SHA384) == 48 &&
+	       xa_hash_digest_len(XA_HASH_SHA512) == 64, "xa_hash_digest_len of every hash");
+	expect(xa_hash_digest_len(XA_HASH_NONE) == 0 && xa_hash_digest_len(6) == 0 &&
+	       xa_hash_digest_len(-1) == 0, "xa_hash_digest_len is 0 for bad ids");
+	expect(xa_sysrq_verify(XA_HASH_NONE, p, n, (const uint8_t *)"1.2.3.4", 7,
+			       (const uint8_t *)"pw", 2, &req) == XA_SYSRQ_E_ARGUMENT &&
+	       xa_sysrq_verify(99, p, n, (const uint8_t *)"1.2.3.4", 7,
+			       (const uint8_t *)"pw", 2, &req) == XA_SYSRQ_E_ARGUMENT,
+	       "xa_sysrq_verify refuses bad hash ids");
+	expect(xa_sysrq_verify(XA_HASH_SHA1, NULL, n, (const uint8_t *)"1.2.3.4", 7,
+			       (const uint8_t *)"pw", 2, &req) == XA_SYSRQ_E_ARGUMENT &&
+	       xa_sysrq_verify(XA_HASH_SHA1, p, n, NULL, 7, (const uint8_t *)"pw", 2, &req) ==
+		       XA_SYSRQ_E_ARGUMENT &&
+	       xa_sysrq_verify(XA_HASH_SHA1, p, n, (const uint8_t *)"1.2.3.4", 7, NULL, 2, &req) ==
+		       XA_SYSRQ_E_ARGUMENT &&
+	       xa_sysrq_verify(XA_HASH_SHA1, p, n, (const uint8_t *)"1.2.3.4", 7,
+			       (const uint8_t *)"pw", 2, NULL) == XA_SYSRQ_E_ARGUMENT,
+	       "xa_sysrq_verify refuses null pointers");
+	expect(xa_sysrq_verify(XA_HASH_SHA1, NULL, 0, (const uint8_t *)"1.2.3.4", 7,
+			       (const uint8_t *)"pw", 2, &req) == XA_SYSRQ_E_EMPTY,
+	       "xa_sysrq_verify: a null, empty payload is just empty");
+	expect(xa_sysrq_verify(XA_HASH_SHA1, p, n, (const uint8_t *)"1.2.3.4", 7,
+			       (const uint8_t *)"pw", 2, &req) == XA_SYSRQ_E_BAD_DIGEST,
+	       "xa_sysrq_verify refuses a wrong digest");
+	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct xa_sysrq_request req = { .seqno = UINT64_MAX };
+	const char *payload, *dst, *password;
+	int hash, want, got;
+
+	if (argc == 2 && strcmp(argv[1], "--interface") == 0)
+		return interface();
+	if (argc != 6 && argc != 8) {
+		fprintf(stderr, "usage: %s HASH PAYLOAD DST PASSWORD STATUS [SEQNO KEYS]\n"
+				"       %s --interface\n", argv[0], argv[0]);
+		return 2;
+	}
+	hash = hash_of(argv[1]);
+	payload = argv[2];
+	dst = argv[3];
+	password = argv[4];
+	want = atoi(argv[5]);
+	got = xa_sysrq_verify(hash, (const uint8_t *)payload, strlen(payload),
+			      (const uint8_t *)dst, strlen(dst),
+			      (const uint8_t *)password, strlen(password), &req);
+	if (got != want) {
+		printf("status %d, expected %d\n", got, want);
+		return 1;
+	}
+	if (got == XA_SYSRQ_OK && argc == 8) {
+		const char *keys = argv[7];
+
+		if (req.seqno != strtoull(argv[6], NULL, 10) || req.keys_off != 0 ||
+		    req.keys_len != strlen(keys) ||
+		    memcmp(payload + req.keys_off, keys, req.keys_len) != 0) {
+			printf("seqno %" PRIu64 ", keys at %" PRIu32 "+%" PRIu32 ", expected %s and \"%s\"\n",
+			       req.seqno, req.keys_off, req.keys_len, argv[6], keys);
+			return 1;
+		}
+	} else if (got != XA_SYSRQ_OK && req.seqno != UINT64_MAX) {
+		printf("status %d but *out was written\n", got);
+		return 1;
+	}
+	return 0;
+}
