@@ -3,7 +3,7 @@
 //! watchdog process does not survive one). `OnCalendar=` holds the absolute deadline and
 //! `Persistent=true` makes a deadline that passed while the machine was down fire at boot.
 
-use crate::backend::{find_in_path, run};
+use crate::backend::run;
 use crate::timefmt::format_utc;
 use std::fs;
 use std::path::Path;
@@ -52,21 +52,30 @@ pub fn install(unit_dir: &Path, state_dir: &Path, deadline_ms: u64) -> Result<Op
         let file = unit_dir.join(name);
         fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
     }
-    if find_in_path("systemctl").is_none() {
+    if !systemd_running() {
         return Ok(Some(format!(
-            "systemctl not found: {TIMER} written to {} but not enabled; the reset will not survive a reboot",
+            "systemd is not running: {TIMER} written to {} but not enabled; the reset will not survive a reboot",
             unit_dir.display()
         )));
     }
-    run("systemctl", &["daemon-reload"], None)?;
-    run("systemctl", &["enable", TIMER], None)?;
-    // restart, not start: a re-arm must reload the new OnCalendar into a running timer.
-    run("systemctl", &["restart", TIMER], None)?;
+    // restart, not start: a re-arm must load the new OnCalendar into a running timer.
+    let enabled = run("systemctl", &["daemon-reload"], None)
+        .and_then(|_| run("systemctl", &["enable", TIMER], None))
+        .and_then(|_| run("systemctl", &["restart", TIMER], None));
+    if let Err(e) = enabled {
+        remove(unit_dir)?;
+        return Err(e);
+    }
     Ok(None)
 }
 
+/// systemd's own test (sd_booted): it runs as init when this directory exists.
+fn systemd_running() -> bool {
+    Path::new("/run/systemd/system").is_dir()
+}
+
 pub fn remove(unit_dir: &Path) -> Result<(), String> {
-    if find_in_path("systemctl").is_some() {
+    if systemd_running() {
         // Best effort: the unit may already be disabled by hand.
         let _ = run("systemctl", &["disable", "--now", TIMER], None);
     }
@@ -77,7 +86,7 @@ pub fn remove(unit_dir: &Path) -> Result<(), String> {
             _ => {}
         }
     }
-    if find_in_path("systemctl").is_some() {
+    if systemd_running() {
         run("systemctl", &["daemon-reload"], None)?;
     }
     Ok(())

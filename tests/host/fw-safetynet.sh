@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# fw-safetynet in network namespaces: a server and a client namespace over a veth pair, socat
+# listening on the server's TCP port 2222 (IPv4 and IPv6) as the "admin" connection. Every
+# fw-safetynet command (and so its watchdog) runs inside the server namespace, with a temporary
+# state directory per case. Needs root, iproute2, socat, iptables (legacy and nft), nftables.
+set -u
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+DATA=$ROOT/tests/host/fw-safetynet
+BIN=$ROOT/target/release/fw-safetynet
+SRV=fwsn-srv-$$
+CLI=fwsn-cli-$$
+V4=10.231.0.1
+V6=fd42:5afe:7e57::1
+WORK=$(mktemp -d /tmp/fw-safetynet-test.XXXXXX)
+PASSED=0
+FAILED=0
+BACKGROUND=()
+
+cleanup() {
+	local pid
+	for pid in "${BACKGROUND[@]}"; do kill -9 "$pid" 2>/dev/null; { wait "$pid"; } 2>/dev/null; done
+	# Watchdogs started by the tests live in the server namespace.
+	for pid in $(ip netns pids "$SRV" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
+	ip netns del "$SRV" 2>/dev/null
+	ip netns del "$CLI" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
+ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
+# check NAME COMMAND...: one assertion.
+check() { local name=$1; shift; if "$@"; then ok "$name"; else ko "$name"; fi; }
+finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
+
+# Setup failures are test failures, never skips.
+setup_failed() { ko "setup: $1"; finish; exit 1; }
+cargo build --release -q -p fw-safetynet || setup_failed "cargo build"
+for tool in socat script iptables-legacy-restore ip6tables-legacy-restore iptables-nft-restore \
+	ip6tables-nft-restore nft /usr/bin/python3; do
+	command -v "$tool" >/dev/null || setup_failed "$tool is not installed"
+done
+ip netns add "$SRV" && ip netns add "$CLI" || setup_failed "ip netns add"
+ip link add fwsn$$s netns "$SRV" type veth peer name fwsn$$c netns "$CLI" || setup_failed "veth"
+ip -n "$SRV" addr add $V4/24 dev fwsn$$s && ip -n "$CLI" addr add 10.231.0.2/24 dev fwsn$$c &&
+	ip -n "$SRV" addr add $V6/64 dev fwsn$$s nodad && ip -n "$CLI" addr add fd42:5afe:7e57::2/64 dev fwsn$$c nodad &&
+	ip -n "$SRV" link set fwsn$$s up && ip -n "$CLI" link set fwsn$$c up &&
+	ip -n "$SRV" link set lo up && ip -n "$CLI" link set lo up || setup_failed "addresses"
+ip netns exec "$SRV" socat TCP4-LISTEN:2222,reuseaddr,fork SYSTEM:'echo ok' & BACKGROUND+=($!)
+ip netns exec "$SRV" socat TCP6-LISTEN:2222,reuseaddr,fork,ipv6only=1 SYSTEM:'echo ok' & BACKGROUND+=($!)
+
+srv() { ip netns exec "$SRV" "$@"; }
+fwsn() { ip netns exec "$SRV" "$BIN" --state-dir "$STATE" "$@"; }
+# The admin connection over IPv4 / IPv6.
+can4() { ip netns exec "$CLI" socat -T 2 -u TCP4:$V4:2222,connect-timeout=1 - 2>/dev/null | grep -qx ok; }
+can6() { ip netns exec "$CLI" socat -T 2 -u "TCP6:[$V6]:2222,connect-timeout=1" - 2>/dev/null | grep -qx ok; }
+both_work() { can4 && can6; }
+both_blocked() { ! can4 && ! can6; }
+# wait_for SECONDS COMMAND...: polls until COMMAND succeeds.
+wait_for() {
+	local until=$((SECONDS + $1)); shift
+	until "$@"; do [ "$SECONDS" -ge "$until" ] && return 1; sleep 0.2; done
+}
+# Every backend's rules, without counters and comments: equal texts mean equal rules.
+rules() {
+	local tool
+	for tool in iptables-legacy ip6tables-legacy iptables-nft ip6tables-nft; do
+		echo "== $tool"; srv "$tool-save" 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+	done
+	echo "== nft"; srv nft list ruleset | grep -v 'counter packets'
+}
+# Each case starts from the baseline rules in every backend and a fresh state directory.
+CASE=0
+new_case() {
+	local tool
+	CASE=$((CASE + 1))
+	STATE=$WORK/state-$CASE
+	OUT=$WORK/out-$CASE
+	srv nft delete table inet fwsn_test 2>/dev/null
+	for tool in iptables-legacy ip6tables-legacy iptables-nft ip6tables-nft; do
+		srv "$tool-restore" <"$DATA/baseline.rules" || ko "case $CASE: baseline for $tool"
+	done
+	BASELINE=$(rules)
+	echo "-- $1"
+}
+same_as_baseline() { [ "$(rules)" = "$BASELINE" ]; }
+# Starts `apply` in the background (its pid in APID) and waits until the rules are in.
+apply_bg() {
+	fwsn apply "$@" >"$OUT" 2>&1 & APID=$!
+	BACKGROUND+=($APID)
+	wait_for 10 grep -qs '^Applied' "$OUT"
+}
+# reap VAR PID: waits for a background job and stores its exit status in VAR.
+reap() { { wait "$2"; } 2>/dev/null; printf -v "$1" %d $?; }
+json() { fwsn status --json | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# 1-6: nobody confirms; the old rules come back, also when the session dies right after apply.
+rollback_case() {
+	local backend=$1 death=$2 start rc
+	new_case "rollback, $backend backend, apply process: $death"
+	case $death in
+	terminal-closed)
+		# A pty session like an SSH login; killing `script` closes the pty master and the
+		# kernel hangs up the session (SIGHUP), exactly as a dropped connection does.
+		# Its stdin is a FIFO held open here, so it sees no EOF before the kill.
+		mkfifo "$WORK/tty-in" && exec 7<>"$WORK/tty-in"
+		script -qefc "ip netns exec $SRV $BIN --state-dir $STATE apply --backend $backend --timeout 4s $DATA/block" \
+			"$OUT" >/dev/null 2>&1 <&7 & APID=$!
+		BACKGROUND+=($APID)
+		wait_for 10 grep -qs '^Applied' "$OUT" ;;
+	*) apply_bg --backend "$backend" --timeout 4s "$DATA/block" ;;
+	esac
+	start=$SECONDS
+	check "applied" grep -qs '^Applied' "$OUT"
+	check "IPv4 and IPv6 blocked during the timeout" both_blocked
+	case $death in
+	waits) ;;
+	SIGHUP | SIGKILL)
+		kill -s "${death#SIG}" "$APID"
+		reap rc "$APID"
+		check "apply process killed by $death (exit $rc)" test "$rc" -gt 128
+		check "still blocked after the kill" both_blocked ;;
+	terminal-closed)
+		kill -9 "$APID"; { wait "$APID"; } 2>/dev/null; exec 7<&-
+		check "no fw-safetynet apply left" wait_for 5 eval "! pgrep -f 'fw-safetynet --state-dir $STATE apply' >/dev/null"
+		check "still blocked after the terminal closed" both_blocked ;;
+	esac
+	check "IPv4 and IPv6 work again after the timeout" wait_for 10 both_work
+	check "not before the deadline ($((SECONDS - start))s >= 3s)" test $((SECONDS - start)) -ge 3
+	check "every backend's rules are the baseline again" same_as_baseline
+	if [ "$death" = waits ]; then
+		reap rc "$APID"
+		check "unconfirmed apply exits 3 (got $rc)" test "$rc" -eq 3
+		check "apply reports the rollback" grep -q 'rolled back to snapshot 1' "$OUT"
+	fi
+	check "rollback logged" grep -q 'deadline reached: apply reset to snapshot 1' "$STATE/log"
+}
+rollback_case nft waits
+rollback_case legacy waits
+rollback_case nft SIGHUP
+rollback_case nft SIGKILL
+rollback_case legacy SIGKILL
+rollback_case nft terminal-closed
+
+# 7: confirm from a second session keeps the rules past the deadline.
+new_case "confirm from another session"
+apply_bg --backend nft --timeout 3s "$DATA/block"
+check "confirm succeeds" eval "fwsn confirm >/dev/null"
+reap rc "$APID"
+check "apply exits 0 once confirmed" test "$rc" -eq 0
+sleep 4
+check "IPv4 and IPv6 still blocked after the deadline" both_blocked
+check "the new rules stay" grep -q 'dport 2222 -j REJECT' <(srv ip6tables-nft-save 2>/dev/null)
+check "a second confirm finds nothing" eval "! fwsn confirm 2>/dev/null"
+
+# 8: interactive confirmation on the terminal that ran apply.
+new_case "interactive confirm"
+(sleep 1; echo yes; sleep 5) | script -qefc "ip netns exec $SRV $BIN --state-dir $STATE apply --backend legacy --timeout 4s $DATA/block" "$OUT" >/dev/null 2>&1
+sleep 4
+check "typing 'yes' confirmed" grep -q 'Confirmed' "$OUT"
+check "rules kept after the deadline" both_blocked
+
+# 9: native nftables ruleset.
+new_case "native nftables ruleset rolls back"
+apply_bg --nft --timeout 3s "$DATA/native/ruleset.nft"
+check "blocked by the nft table" both_blocked
+check "works again after the timeout" wait_for 10 both_work
+check "the native table is gone again" same_as_baseline
+wait "$APID"
+
+# 10-11: broken rulesets change nothing.
+new_case "broken ruleset (nft backend)"
+fwsn apply --backend nft --timeout 3s "$DATA/broken" >"$OUT" 2>&1
+check "refused with exit 1" test $? -eq 1
+check "the restore tool's message and line are shown" grep -q 'COMMIT expected at line 5' "$OUT"
+check "nothing changed (not even the valid IPv4 part)" same_as_baseline
+check "no apply pending" test "$(json "d['apply']")" = None
+fwsn apply --backend legacy -6 --timeout 3s "$DATA/bad-target.rules" >"$OUT" 2>&1
+check "legacy: unknown target refused with the line" grep -q 'Error occurred at line: 6' "$OUT"
+fwsn apply --backend nft -6 --timeout 3s "$DATA/bad-target.rules" >"$OUT" 2>&1
+check "nft: what only the real restore rejects is refused too" grep -q 'Nothing changed' "$OUT"
+check "nothing changed" same_as_baseline
+check "connection fine" both_work
+
+# 12: two applies at the same time: exactly one goes through.
+new_case "concurrent applies"
+fwsn apply --backend nft --timeout 3s "$DATA/block" >"$OUT.a" 2>&1 & A=$!
+fwsn apply --backend nft --timeout 3s "$DATA/block" >"$OUT.b" 2>&1 & B=$!
+BACKGROUND+=($A $B)
+reap RA $A
+reap RB $B
+check "one rolled back (3), one refused (1): got $RA $RB" test "$((RA * RB))" -eq 3
+check "refusal says why" grep -q 'another apply is pending' "$OUT.a" "$OUT.b"
+check "baseline again" same_as_baseline
+apply_bg --backend nft --timeout 20s "$DATA/block"
+fwsn apply --backend nft "$DATA/block" >"$OUT.c" 2>&1
+check "a later second apply is refused" test $? -eq 1
+check "rollback undoes the pending apply now" eval "fwsn rollback >/dev/null"
+reap rc "$APID"
+check "apply exits 3 after rollback" test "$rc" -eq 3
+check "baseline after rollback" same_as_baseline
+
+# 13: a killed watchdog shows in status; the waiting apply rolls back itself.
+new_case "watchdog killed"
+apply_bg --backend nft --timeout 3s "$DATA/block"
+WPID=$(json "d['apply']['watchdog_pid']")
+kill -9 "$WPID"
+check "status shows the dead watchdog" eval "fwsn status | grep -q 'WATCHDOG NOT RUNNING'"
+check "the foreground apply rolls back after the deadline" wait_for 10 both_work
+reap rc "$APID"
+check "apply exits 3" test "$rc" -eq 3
+
+# 14-16: arm / disarm.
+new_case "arm --open fires"
+apply_bg --backend nft --timeout 20s "$DATA/block" && fwsn confirm >/dev/null
+wait "$APID"
+check "arm succeeds" eval "fwsn arm --in 2s --open >$OUT"
+check "status --json shows it armed with a live watchdog" test "$(json "d['armed']['watchdog_running']")" = True
+check "still blocked right after arming" both_blocked
+check "the reset fires and opens the firewall" wait_for 8 both_work
+check "no longer armed" test "$(json "d['armed']")" = None
+check "the rules before the reset are a snapshot" eval "fwsn list | grep -q 'before armed reset'"
+
+new_case "arm (to the rules of now) fires after a confirmed lockout"
+check "arm succeeds" eval "fwsn arm --in 3s >$OUT"
+apply_bg --backend legacy --timeout 20s "$DATA/block" && fwsn confirm >/dev/null
+wait "$APID"
+check "locked out" both_blocked
+check "the reset fires" wait_for 8 both_work
+check "the rules are those of arm time" same_as_baseline
+
+new_case "disarm"
+apply_bg --backend nft --timeout 20s "$DATA/block" && fwsn confirm >/dev/null
+wait "$APID"
+fwsn arm --in 2s --open >/dev/null
+WPID=$(json "d['armed']['watchdog_pid']")
+check "disarm succeeds" eval "fwsn disarm | grep -q Disarmed"
+sleep 4
+check "the reset did not fire" both_blocked
+check "the watchdog exited" eval "! kill -0 $WPID 2>/dev/null"
+
+new_case "arm --to RULESET"
+fwsn arm --in 2s --to "$DATA/block" --backend nft >/dev/null
+check "the reset applies the ruleset" wait_for 8 both_blocked
+
+# 17: --persistent writes a systemd timer; this machine has no systemd, so only the units are checked.
+new_case "arm --persistent (unit files only: no systemd here)"
+mkdir "$WORK/units"
+fwsn arm --in 1h --open --persistent --unit-dir "$WORK/units" >"$OUT" 2>&1
+check "timer has the deadline and Persistent=true" \
+	grep -qE '^OnCalendar=[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC$' "$WORK/units/fw-safetynet-arm.timer"
+check "timer is Persistent" grep -qx 'Persistent=true' "$WORK/units/fw-safetynet-arm.timer"
+check "service fires this state directory" grep -qx "ExecStart=\"$BIN\" --state-dir \"$STATE\" fire" \
+	"$WORK/units/fw-safetynet-arm.service"
+check "missing systemd is reported" grep -q 'systemd is not running' "$OUT"
+check "status shows the timer" eval "fwsn status | grep -q 'persistent: systemd timer'"
+fwsn disarm >/dev/null
+check "disarm removes the units" test -z "$(ls "$WORK/units")"
+
+# 18: list and restore N.
+new_case "list and restore"
+apply_bg --backend nft --timeout 20s "$DATA/block" && fwsn confirm >/dev/null
+wait "$APID"
+check "list shows the snapshot" eval "fwsn list | grep -q 'before apply of $DATA/block'"
+check "restore 1 succeeds" eval "fwsn restore 1 >/dev/null"
+check "restored" both_work
+check "restored exactly" same_as_baseline
+check "restore of a missing snapshot fails clearly" eval "fwsn restore 99 2>&1 | grep -q 'no snapshot 99'"
+
+finish
