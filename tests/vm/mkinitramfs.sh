@@ -41,6 +41,7 @@ need xtables-nft-multi iptables
 need kmod kmod
 need cpio cpio
 need gzip gzip
+need socat socat
 
 # Upstream's modules: wherever dkms installed them for this kernel (updates/ or extra/).
 upstream_modules() {
@@ -117,7 +118,7 @@ mapfile -t intree_kos < <(module_closure "${seed_modules[@]}" $(module_depends "
 
 # Everything the base image is made of; its stat data is the cache key.
 base_inputs() {
-	printf '%s\n' "$0" "$(command -v busybox)" "$(command -v kmod)" \
+	printf '%s\n' "$0" "$(command -v busybox)" "$(command -v kmod)" "$(command -v socat)" \
 		"$(command -v xtables-legacy-multi)" "$(command -v xtables-nft-multi)" \
 		$stock_plugins $upstream_plugins "${upstream_kos[@]}" "${intree_kos[@]}" \
 		"$moddir/modules.builtin" "$moddir/modules.order"
@@ -142,6 +143,7 @@ build_base() {
 		ln -sf kmod "$root/usr/sbin/$name"
 	done
 
+	copy_elf "$(command -v socat)" "$root" /usr/bin/socat
 	for p in xtables-legacy-multi xtables-nft-multi; do
 		copy_elf "$(command -v $p)" "$root" "/usr/sbin/$p"
 	done

@@ -24,7 +24,7 @@ show iptables -A INPUT -p udp --dport 9 -j SYSRQ || fail "rule insert"
 show iptables-save | rules_of
 
 say "A listener on UDP port 9 captures what send_sysrq puts on the wire (for the replay below)"
-nc -u -l -p 9 >/tmp/request &
+/usr/bin/socat -u UDP4-RECV:9 OPEN:/tmp/request,creat &
 listener=$!
 usleep 300000
 

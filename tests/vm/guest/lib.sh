@@ -63,8 +63,8 @@ ipt() { /usr/sbin/iptables-"$BE" -w "$@"; }
 ip6t() { /usr/sbin/ip6tables-"$BE" -w "$@"; }
 ipt_save() { /usr/sbin/iptables-"$BE"-save "$@"; }
 ip6t_save() { /usr/sbin/ip6tables-"$BE"-save "$@"; }
-ipt_restore() { /usr/sbin/iptables-"$BE"-restore -w "$@"; }
-ip6t_restore() { /usr/sbin/ip6tables-"$BE"-restore -w "$@"; }
+ipt_restore() { /usr/sbin/iptables-"$BE"-restore "$@"; }
+ip6t_restore() { /usr/sbin/ip6tables-"$BE"-restore "$@"; }
 
 # rules_of SAVE-OUTPUT: just the rule lines (no comments, counters or chain headers).
 rules_of() { grep '^-A '; }
@@ -144,7 +144,9 @@ count_since() { log_since | grep -c -e "$1"; }
 # ---- SYSRQ ----
 # sysrq_load ours|upstream [PARAM=VALUE...]: load xt_SYSRQ, set the lab password and seqno 1000.
 sysrq_load() {
-	load_module "$@" || return 1
+	local variant=$1
+	shift
+	load_module "$variant" xt_SYSRQ "$@" || return 1
 	printf '%s' "$SYSRQ_PW" >$SYSRQ_PARAMS/password || return 1
 	echo 1000 >$SYSRQ_PARAMS/seqno
 }

@@ -1,39 +1,52 @@
 #!/bin/sh
 # xavm: boot=compat smp=1 timeout=120
 # Upstream's plugin works with our module and ours with upstream's module: insert, list (-L,
-# -S), save and delete SYSRQ rules, IPv4 and IPv6, on both backends.
+# -S), save and delete SYSRQ rules, IPv4 and IPv6, on both backends; the listings are the
+# same as with upstream's plugin and module together.
 # Upstream's module panics on valid requests: no packet is sent in this scenario.
 . /vm/lib.sh
 
 rule='-p udp -m udp --dport 9 -j SYSRQ'
 
-# combo PLUGINS MODULE
+# listings PREFIX: keep -S, -L and save output of both families in /tmp/PREFIX.*
+listings() {
+	ipt -S INPUT >/tmp/$1.S4
+	ip6t -S INPUT >/tmp/$1.S6
+	ipt -L INPUT -n >/tmp/$1.L4
+	ip6t -L INPUT -n >/tmp/$1.L6
+	ipt_save | rules_of >/tmp/$1.save4
+	ip6t_save | rules_of >/tmp/$1.save6
+}
+
+# combo PLUGINS MODULE: insert, list, save, delete; listings go to /tmp/PLUGINS-MODULE.*
 combo() {
 	local what="$BE: $1 plugin + $2 module"
 	lab_reset
-	use_plugins "$1" || return
-	load_module "$2" xt_SYSRQ || { fail "$what: load the module"; return; }
+	use_plugins "$1" || return 1
+	load_module "$2" xt_SYSRQ || { fail "$what: load the module"; return 1; }
 	# shellcheck disable=SC2086
 	check "$what: IPv4 insert" ipt -A INPUT $rule
 	# shellcheck disable=SC2086
 	check "$what: IPv6 insert" ip6t -A INPUT $rule
-	check_eq "$what: IPv4 -S" "-A INPUT $rule" "$(ipt -S INPUT | grep SYSRQ)"
-	check_eq "$what: IPv6 -S" "-A INPUT $rule" "$(ip6t -S INPUT | grep SYSRQ)"
-	check_eq "$what: IPv4 -L" "SYSRQ udp -- 0.0.0.0/0 0.0.0.0/0 udp dpt:9" \
-		"$(ipt -L INPUT -n | grep SYSRQ | tr -s ' ' | sed 's/ $//')"
-	check_eq "$what: IPv6 -L" "SYSRQ udp ::/0 ::/0 udp dpt:9" \
-		"$(ip6t -L INPUT -n | grep SYSRQ | tr -s ' ' | sed 's/ $//')"
-	check_eq "$what: IPv4 save" "-A INPUT $rule" "$(ipt_save | rules_of)"
-	check_eq "$what: IPv6 save" "-A INPUT $rule" "$(ip6t_save | rules_of)"
+	listings "$1-$2"
+	check_eq "$what: IPv4 -S shows the rule" "-A INPUT $rule" "$(grep SYSRQ /tmp/$1-$2.S4)"
+	check_eq "$what: IPv6 save shows the rule" "-A INPUT $rule" "$(cat /tmp/$1-$2.save6)"
 	# shellcheck disable=SC2086
 	check "$what: IPv4 delete by specification" ipt -D INPUT $rule
 	# shellcheck disable=SC2086
 	check "$what: IPv6 delete by specification" ip6t -D INPUT $rule
+	check_eq "$what: no rule left" "" "$(ipt_save | rules_of; ip6t_save | rules_of)"
 }
 
 for BE in $BACKENDS; do
-	combo upstream ours
-	combo ours upstream
+	combo upstream upstream || continue
+	for pair in upstream-ours ours-upstream; do
+		combo ${pair%-*} ${pair#*-} || continue
+		for f in S4 S6 L4 L6 save4 save6; do
+			check_eq "$BE: ${pair%-*} plugin + ${pair#*-} module: $f as upstream's" \
+				"$(cat /tmp/upstream-upstream.$f)" "$(cat /tmp/$pair.$f)"
+		done
+	done
 done
 lab_reset
 finish

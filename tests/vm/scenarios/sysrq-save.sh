@@ -39,6 +39,9 @@ snapshot() {
 	ip6t -L INPUT -n >/tmp/$1.L6
 }
 
+# restore_from FUNC FILE
+restore_from() { "$1" <"$2"; }
+
 for BE in $BACKENDS; do
 	snapshot upstream || continue
 	check_eq "$BE: upstream saves the documented text" "$rules4" "$(cat /tmp/upstream.save4)"
@@ -51,8 +54,8 @@ for BE in $BACKENDS; do
 	ip6t_save >/tmp/full6
 	ipt -F INPUT
 	ip6t -F INPUT
-	check "$BE: iptables-restore takes the saved rules" ipt_restore /tmp/full4
-	check "$BE: ip6tables-restore takes the saved rules" ip6t_restore /tmp/full6
+	check "$BE: iptables-restore takes the saved rules" restore_from ipt_restore /tmp/full4
+	check "$BE: ip6tables-restore takes the saved rules" restore_from ip6t_restore /tmp/full6
 	check_eq "$BE: IPv4 rules after save+restore" "$rules4" "$(ipt_save | rules_of)"
 	check_eq "$BE: IPv6 rules after save+restore" "$rules6" "$(ip6t_save | rules_of)"
 
