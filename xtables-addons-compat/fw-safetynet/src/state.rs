@@ -161,7 +161,14 @@ impl StateDir {
             .mode(0o600)
             .open(self.path.join("lock"))
             .map_err(|e| format!("{}/lock: {e}", self.path.display()))?;
-        file.lock().map_err(|e| format!("{}/lock: {e}", self.path.display()))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                eprintln!("fw-safetynet: waiting for another fw-safetynet command to finish...");
+                file.lock().map_err(|e| format!("{}/lock: {e}", self.path.display()))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(format!("{}/lock: {e}", self.path.display())),
+        }
         Ok(Lock { _file: file })
     }
 

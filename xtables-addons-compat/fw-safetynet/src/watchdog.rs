@@ -93,8 +93,15 @@ pub fn expire(state: &StateDir, slot: Slot, token: Option<&str>, why: &str) -> R
     }
     let result = match slot {
         Slot::Apply => perform(state, &pending.action),
-        Slot::Arm => Snapshot::take(state, &format!("before armed reset to {}", pending.describe_action()))
-            .and_then(|_| perform(state, &pending.action)),
+        Slot::Arm => {
+            // The reset matters more than the record of what it replaced: a failed snapshot
+            // is logged and the reset goes ahead.
+            let reason = format!("before armed reset to {}", pending.describe_action());
+            if let Err(e) = Snapshot::take(state, &reason) {
+                state.log(&format!("no snapshot before the armed reset: {e}"));
+            }
+            perform(state, &pending.action)
+        }
     };
     let done = match &result {
         Ok(()) => format!("{why}: {} reset to {}", slot.name(), pending.describe_action()),
