@@ -91,8 +91,18 @@ pub trait Extension: 'static {
 /// Registers an extension with libxtables; implemented by [`Target`] and [`Match`] and
 /// called by [`plugin!`](crate::plugin).
 pub trait Register {
-    /// Hands the extension to libxtables (once; later calls do nothing).
+    /// Hands the extension to libxtables (once; later calls do nothing, and so does a call
+    /// before libxtables is initialised).
     fn register(&'static self);
+}
+
+/// Whether the program initialised libxtables (xtables_init_all sets xt_params and the
+/// family that xtables_register_* need) before loading us, as iptables does. When not, the
+/// plugin was loaded by something else (a doctest, a symbol scanner), and registering would
+/// crash inside libxtables.
+fn libxtables_ready() -> bool {
+    // Safety: reads a pointer-sized global of libxtables; never dereferenced here.
+    !unsafe { sys::xt_params }.is_null()
 }
 
 /// `XT_ALIGN`: the kernel pads extension data to the alignment of `struct _xt_align`.
@@ -175,8 +185,9 @@ impl<T: Extension> Target<T> {
 
 impl<T: Extension> Register for Target<T> {
     fn register(&'static self) {
-        if !self.registered.swap(true, Ordering::Relaxed) {
-            // Safety: a 'static, writable (UnsafeCell) registration struct, handed over once.
+        if libxtables_ready() && !self.registered.swap(true, Ordering::Relaxed) {
+            // Safety: a 'static, writable (UnsafeCell) registration struct, handed over once,
+            // to an initialised libxtables.
             unsafe { sys::xtables_register_target(self.raw.get()) };
         }
     }
@@ -215,8 +226,9 @@ impl<T: Extension> Match<T> {
 
 impl<T: Extension> Register for Match<T> {
     fn register(&'static self) {
-        if !self.registered.swap(true, Ordering::Relaxed) {
-            // Safety: a 'static, writable (UnsafeCell) registration struct, handed over once.
+        if libxtables_ready() && !self.registered.swap(true, Ordering::Relaxed) {
+            // Safety: a 'static, writable (UnsafeCell) registration struct, handed over once,
+            // to an initialised libxtables.
             unsafe { sys::xtables_register_match(self.raw.get()) };
         }
     }
