@@ -45,6 +45,8 @@ pub unsafe trait Data: Copy + 'static {}
 // Safety: a zero-sized type has no bytes to be invalid.
 unsafe impl Data for () {}
 
+/// Init: defaults for the zeroed data of a new rule.
+pub type InitFn<D> = fn(&mut D);
 /// Parse callback: one option, see [`Parse`].
 pub type ParseFn<D> = for<'a> fn(&mut Parse<'a, D>) -> Result<(), Error>;
 /// Final check: the data after all options, and which options were given.
@@ -74,6 +76,8 @@ pub trait Extension: 'static {
     const USERSPACE_SIZE: usize = xt_align(size_of::<Self::Data>());
     /// Help text printed by `iptables -j NAME --help` (after iptables' own).
     const HELP: &'static str;
+    /// Sets defaults in the (zeroed) data before any option is parsed.
+    const INIT: Option<InitFn<Self::Data>> = None;
     /// Command-line options ([`OptionTable::options`](crate::OptionTable::options)).
     const OPTIONS: Options = Options::NONE;
     /// Called for each option given, after libxtables checked its kind, range, repetition
@@ -169,6 +173,9 @@ impl<T: Extension> Target<T> {
         // Safety: xtables_target is plain C data: all-zero means NULL pointers, no callbacks.
         let mut raw: sys::xtables_target = unsafe { core::mem::zeroed() };
         fill_common!(raw, T);
+        if T::INIT.is_some() {
+            raw.init = Some(init_target::<T>);
+        }
         if T::PRINT.is_some() {
             raw.print = Some(print_target::<T>);
         }
@@ -210,6 +217,9 @@ impl<T: Extension> Match<T> {
         // Safety: xtables_match is plain C data: all-zero means NULL pointers, no callbacks.
         let mut raw: sys::xtables_match = unsafe { core::mem::zeroed() };
         fill_common!(raw, T);
+        if T::INIT.is_some() {
+            raw.init = Some(init_match::<T>);
+        }
         if T::PRINT.is_some() {
             raw.print = Some(print_match::<T>);
         }
@@ -237,43 +247,61 @@ impl<T: Extension> Register for Match<T> {
 /// A rule's extension record (`xt_entry_target`/`xt_entry_match`): header then data.
 trait Entry {
     /// Total size from the header: every variant of the header union starts with it.
-    fn total_size(&self) -> usize;
-    fn data_ptr(&self) -> *const u8;
+    ///
+    /// # Safety
+    /// `e` must point to a readable record header.
+    unsafe fn total_size(e: *const Self) -> usize;
 }
 
 impl Entry for sys::xt_entry_target {
-    fn total_size(&self) -> usize {
-        // Safety: the u16 size is the first member of every variant of the union.
-        usize::from(unsafe { self.u.target_size })
-    }
-    fn data_ptr(&self) -> *const u8 {
-        self.data.as_ptr()
+    unsafe fn total_size(e: *const Self) -> usize {
+        // Safety: readable header (contract); the u16 size starts every union variant.
+        usize::from(unsafe { (*e).u.target_size })
     }
 }
 
 impl Entry for sys::xt_entry_match {
-    fn total_size(&self) -> usize {
-        // Safety: the u16 size is the first member of every variant of the union.
-        usize::from(unsafe { self.u.match_size })
-    }
-    fn data_ptr(&self) -> *const u8 {
-        self.data.as_ptr()
+    unsafe fn total_size(e: *const Self) -> usize {
+        // Safety: readable header (contract); the u16 size starts every union variant.
+        usize::from(unsafe { (*e).u.match_size })
     }
 }
 
-/// The data of a rule's record, if the record is big enough and the data aligned. The record
-/// may come from the kernel (listing), so nothing about it is trusted.
+/// A pointer to the data of a rule's record, if the record is big enough for a `D` and the
+/// data aligned. The record may come from the kernel (listing), so its size is not trusted.
+/// Raw pointers throughout: the data lies beyond the header struct, outside any reference.
 ///
 /// # Safety
-/// `entry` must be NULL or point to a record valid for `'a` whose `total_size` bytes are
-/// readable.
+/// `entry` must be NULL or point to a record whose `total_size` bytes are readable.
+unsafe fn checked_data<D: Data, E: Entry>(entry: *const E) -> Option<*const D> {
+    if entry.is_null() {
+        return None;
+    }
+    // Safety: non-NULL, readable header (contract).
+    let total = unsafe { E::total_size(entry) };
+    // The data starts right after the header (the header is XT_ALIGN'ed, 32 bytes).
+    let p = entry.cast::<u8>().wrapping_add(size_of::<E>()).cast::<D>();
+    (total >= size_of::<E>() + size_of::<D>() && p.is_aligned()).then_some(p)
+}
+
+/// The data of a rule's record, read-only (print, save).
+///
+/// # Safety
+/// As [`checked_data`], the record valid for `'a`.
 unsafe fn entry_data<'a, D: Data, E: Entry>(entry: *const E) -> Option<&'a D> {
-    // Safety: NULL or valid per this function's contract.
-    let entry = unsafe { entry.as_ref() }?;
-    let p = entry.data_ptr().cast::<D>();
-    (entry.total_size() >= size_of::<E>() + size_of::<D>() && p.is_aligned())
-        // Safety: in bounds (size checked), aligned, and any bytes are a valid D (Data).
-        .then(|| unsafe { &*p })
+    // Safety: in bounds and aligned (checked), valid for 'a (contract); any bytes are a
+    // valid D (Data).
+    unsafe { checked_data::<D, E>(entry).map(|p| &*p) }
+}
+
+/// The data of a record libxtables just allocated for a new rule (init), writable.
+///
+/// # Safety
+/// As [`entry_data`], and the record must be writable and not otherwise referenced.
+unsafe fn entry_data_mut<'a, D: Data, E: Entry>(entry: *mut E) -> Option<&'a mut D> {
+    // Safety: as entry_data; the pointer derives from the caller's *mut, writable and
+    // exclusive per this function's contract.
+    unsafe { checked_data::<D, E>(entry).map(|p| &mut *p.cast_mut()) }
 }
 
 /// The extension data libxtables allocated for the rule being built (`cb->data`).
@@ -289,6 +317,23 @@ unsafe fn data_mut<'a, D: Data>(p: *mut c_void) -> Option<&'a mut D> {
         unsafe { p.as_mut() }
     } else {
         None
+    }
+}
+
+unsafe extern "C" fn init_target<T: Extension>(t: *mut sys::xt_entry_target) {
+    // Safety: iptables passes the record it just allocated (zeroed, our size) for a new rule.
+    init_entry::<T>(unsafe { entry_data_mut(t) });
+}
+
+unsafe extern "C" fn init_match<T: Extension>(m: *mut sys::xt_entry_match) {
+    // Safety: as in init_target.
+    init_entry::<T>(unsafe { entry_data_mut(m) });
+}
+
+fn init_entry<T: Extension>(data: Option<&mut T::Data>) {
+    match (data, T::INIT) {
+        (Some(d), Some(init)) => init(d),
+        _ => Error::new("internal error: no room for the extension data").exit(T::NAME),
     }
 }
 

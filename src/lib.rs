@@ -113,7 +113,8 @@ pub mod sys;
 
 pub use error::{Error, Escaped};
 pub use extension::{
-    Data, Extension, Family, FinalCheckFn, Match, ParseFn, PrintFn, Register, SaveFn, Target,
+    Data, Extension, Family, FinalCheckFn, InitFn, Match, ParseFn, PrintFn, Register, SaveFn,
+    Target,
 };
 pub use options::{Kind, Opt, OptionTable, Options, Parse, Used};
 pub use out::Out;

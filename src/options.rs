@@ -128,13 +128,14 @@ pub struct OptionTable<const N: usize> {
 }
 
 impl<const N: usize> OptionTable<N> {
-    /// A table of the given options (ids and names must be unique; checked at build time).
+    /// A table of the given options. Names must be unique (checked at build time); an id
+    /// given to a second name makes that name an alias (`--chkip` for `--checkip`): libxtables
+    /// then applies the first entry's kind and flags.
     pub const fn new(entries: [Opt; N]) -> Self {
         let mut i = 0;
         while i < N {
             let mut j = i + 1;
             while j < N {
-                assert!(entries[i].0.id != entries[j].0.id, "duplicate option id");
                 assert!(
                     !same_name(entries[i].0.name, entries[j].0.name),
                     "duplicate option name"

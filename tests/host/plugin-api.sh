@@ -15,14 +15,17 @@ drv() { XTABLES_LIBDIR=$dir "$DRIVER" -4 match RSDEMO "$@"; }
 check "no panic path survives in the plugin" no_panic_path "$so"
 check "links only libxtables and libc" needs_only "$so" libxtables.so.12 libc.so.6
 
-# --- accepted options: print and save
+# --- accepted options: init, print and save
 check "all kinds parsed, printed and saved" output_is \
 	'print: name:a b"c count:5 level:2|
 save: --name "a b\"c" --count 5 --level 2 --port 80 --bytes 18446744073709551615 --loud|' \
 	drv parse --name 'a b"c' --count 5 --level 2 --loud --port 80 --bytes 18446744073709551615
 check "inverted option and repeated multi option" output_is \
-	'print: ! name:ssh count:0 level:0|
-save: ! --name ssh --quiet|' drv parse ! --name ssh --quiet --quiet
+	'print: ! name:ssh count:1 level:0|
+save: ! --name ssh --count 1 --quiet|' drv parse ! --name ssh --quiet --quiet
+check "alias --lvl sets --level" output_is \
+	'print: name:x count:2 level:4|
+save: --name x --count 2 --level 4|' drv parse --name x --lvl 4 --count 2
 # (the shell re-reads the saved words: a name with a space, no backslash or quote)
 check "save output parses back to the same rule" eval '
 	saved=$(drv parse ! --name "x y" --count 7 --port 0 --quiet | sed -n "s/^save:\(.*\)|$/\1/p")
@@ -42,6 +45,7 @@ done <<'EOF'
 --name x --bytes 18446744073709551616|RSDEMO: bad value for option "--bytes", or out of range
 --name x --level 3|RSDEMO: option "--level" also requires "--count".
 --name x --name y|RSDEMO: option "--name" can only be used once.
+--name x --count 1 --lvl 1 --level 2|RSDEMO: option "--level" can only be used once.
 --name x --quiet --loud|RSDEMO: option "--loud" cannot be used together with "--quiet".
 --name x --loud --quiet|RSDEMO: option "--loud" cannot be used together with "--quiet".
 ! --count 3 --name x|RSDEMO: option "--count" cannot be inverted.

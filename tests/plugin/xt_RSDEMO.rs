@@ -10,8 +10,8 @@
 use core::ffi::CStr;
 use core::fmt::Write;
 use xtables::{
-    Data, Error, Escaped, Extension, Family, FinalCheckFn, Kind, Match, Opt, OptionTable, Options,
-    Parse, ParseFn, PrintFn, SaveFn, Used,
+    Data, Error, Escaped, Extension, Family, FinalCheckFn, InitFn, Kind, Match, Opt, OptionTable,
+    Options, Parse, ParseFn, PrintFn, SaveFn, Used,
 };
 
 /// The match data (a real extension gets it from its kernel header through bindgen).
@@ -41,12 +41,14 @@ const O_BYTES: u32 = 4;
 const O_LOUD: u32 = 5;
 const O_QUIET: u32 = 6;
 
-static OPTIONS: OptionTable<7> = OptionTable::new([
+static OPTIONS: OptionTable<8> = OptionTable::new([
     Opt::new(c"name", O_NAME, Kind::String)
         .mandatory()
         .invertible(),
     Opt::new(c"count", O_COUNT, Kind::U32).range(1, 1000),
     Opt::new(c"level", O_LEVEL, Kind::U8).requires(&[O_COUNT]),
+    // An alias: same id, so libxtables applies --level's entry.
+    Opt::new(c"lvl", O_LEVEL, Kind::U8),
     Opt::new(c"port", O_PORT, Kind::U16),
     Opt::new(c"bytes", O_BYTES, Kind::U64),
     Opt::new(c"loud", O_LOUD, Kind::None).excludes(&[O_QUIET]),
@@ -85,6 +87,10 @@ fn parse(p: &mut Parse<'_, DemoInfo>) -> Result<(), Error> {
         _ => return Err(Error::new("internal error: unknown option id")),
     }
     Ok(())
+}
+
+fn init(info: &mut DemoInfo) {
+    info.count = 1;
 }
 
 fn final_check(info: &mut DemoInfo, used: Used) -> Result<(), Error> {
@@ -142,12 +148,13 @@ impl Extension for Demo {
     type Data = DemoInfo;
     const HELP: &'static str = "RSDEMO match options:\n\
         [!] --name NAME   1 to 15 bytes (mandatory)\n    \
-        --count N     1 to 1000\n    \
-        --level N     0 to 255 (needs --count)\n    \
+        --count N     1 to 1000 (default 1)\n    \
+        --level N     0 to 255 (needs --count; alias --lvl)\n    \
         --port N      0 to 65535\n    \
         --bytes N     64-bit\n    \
         --loud        needs --level above 0; not with --quiet\n    \
         --quiet\n";
+    const INIT: Option<InitFn<DemoInfo>> = Some(init);
     const OPTIONS: Options = OPTIONS.options();
     const PARSE: Option<ParseFn<DemoInfo>> = Some(parse);
     const FINAL_CHECK: Option<FinalCheckFn<DemoInfo>> = Some(final_check);
