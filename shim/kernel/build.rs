@@ -19,5 +19,7 @@ fn main() {
         .generate()
         .expect("bindgen failed on xa_shim.h");
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("xa_shim.rs");
-    bindings.write_to_file(&out).expect("cannot write the bindings");
+    bindings
+        .write_to_file(&out)
+        .expect("cannot write the bindings");
 }

@@ -29,14 +29,27 @@ struct Built {
 }
 
 fn built() -> impl Strategy<Value = Built> {
-    (any_hash(), no_comma(16), 0..=MAX_SEQNO, no_comma(64), non_empty(MAX_DST), non_empty(MAX_PASSWORD)).prop_map(
-        |(hash, keys, seqno, salt, dst, password)| {
+    (
+        any_hash(),
+        no_comma(16),
+        0..=MAX_SEQNO,
+        no_comma(64),
+        non_empty(MAX_DST),
+        non_empty(MAX_PASSWORD),
+    )
+        .prop_map(|(hash, keys, seqno, salt, dst, password)| {
             let mut out = [0u8; sysrq::MAX_REQUEST];
             let len = sysrq::write_request(hash, &keys, seqno, &salt, &dst, &password, &mut out)
                 .expect("inputs are within limits");
-            Built { hash, request: out[..len].to_vec(), seqno, keys, dst, password }
-        },
-    )
+            Built {
+                hash,
+                request: out[..len].to_vec(),
+                seqno,
+                keys,
+                dst,
+                password,
+            }
+        })
 }
 
 proptest! {

@@ -33,9 +33,18 @@ const fn same_type<T: Copy>(_: T, _: T) {}
 // Each exported function has exactly the type of the header's prototype
 // (bindgen's declaration of the same symbol): any mismatch fails to compile.
 const _: () = {
-    same_type(sys::xa_hash_from_name as unsafe extern "C" fn(_, _) -> _, xa_hash_from_name);
-    same_type(sys::xa_hash_digest_len as unsafe extern "C" fn(_) -> _, xa_hash_digest_len);
-    same_type(sys::xa_sysrq_verify as unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _, xa_sysrq_verify);
+    same_type(
+        sys::xa_hash_from_name as unsafe extern "C" fn(_, _) -> _,
+        xa_hash_from_name,
+    );
+    same_type(
+        sys::xa_hash_digest_len as unsafe extern "C" fn(_) -> _,
+        xa_hash_digest_len,
+    );
+    same_type(
+        sys::xa_sysrq_verify as unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _,
+        xa_sysrq_verify,
+    );
 };
 
 fn hash_from_id(id: c_int) -> Option<Hash> {
@@ -131,9 +140,16 @@ pub unsafe extern "C" fn xa_sysrq_verify(
     out: *mut xa_sysrq_request,
 ) -> c_int {
     // Safety: each pointer/length pair is forwarded from this function's contract.
-    let (payload, dst, password) =
-        unsafe { (bytes(payload, payload_len), bytes(dst, dst_len), bytes(password, password_len)) };
-    let (Some(hash), Some(payload), Some(dst), Some(password)) = (hash_from_id(hash), payload, dst, password) else {
+    let (payload, dst, password) = unsafe {
+        (
+            bytes(payload, payload_len),
+            bytes(dst, dst_len),
+            bytes(password, password_len),
+        )
+    };
+    let (Some(hash), Some(payload), Some(dst), Some(password)) =
+        (hash_from_id(hash), payload, dst, password)
+    else {
         return to_c_int(XA_SYSRQ_E_ARGUMENT);
     };
     if out.is_null() || !out.is_aligned() {
@@ -144,12 +160,21 @@ pub unsafe extern "C" fn xa_sysrq_verify(
         Err(error) => return to_c_int(status(error)),
     };
     // Offsets are below XA_SYSRQ_MAX_REQUEST, so they always fit.
-    let (Ok(keys_off), Ok(keys_len)) = (u32::try_from(request.keys.start), u32::try_from(request.keys.len())) else {
+    let (Ok(keys_off), Ok(keys_len)) = (
+        u32::try_from(request.keys.start),
+        u32::try_from(request.keys.len()),
+    ) else {
         return to_c_int(XA_SYSRQ_E_TOO_LONG);
     };
     // Safety: `out` is non-null and aligned (checked above) and the caller
     // guarantees it points to a writable struct xa_sysrq_request.
-    unsafe { out.write(xa_sysrq_request { seqno: request.seqno, keys_off, keys_len }) };
+    unsafe {
+        out.write(xa_sysrq_request {
+            seqno: request.seqno,
+            keys_off,
+            keys_len,
+        })
+    };
     to_c_int(XA_SYSRQ_OK)
 }
 
