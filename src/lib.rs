@@ -87,10 +87,21 @@
 //! # fn main() {}
 //! ```
 //!
+//! # An extension crate
+//! `extensions/NAME/Cargo.toml`: `[lib] name = "xt_NAME"`, `crate-type = ["cdylib"]`, a
+//! dependency on this crate, and (for a data struct) `bindgen` as a build-dependency.
+//! `build.rs` runs bindgen on the C header the kernel module uses (one header per extension,
+//! never a hand-written copy), e.g. `.header("../../kmod-c/include/xt_NAME.h")
+//! .allowlist_type("xt_NAME_info").use_core()`, and `src/lib.rs` includes the output, then
+//! declares `unsafe impl xtables::Data for xt_NAME_info {}` (integers and arrays only).
+//! `cargo build --release -p xt_NAME` gives `target/release/libxt_NAME.so`, which
+//! `make install` puts in the xtables directory.
+//!
 //! # std or no_std
 //! The crate is `#![no_std]` and extensions should be too: a plugin is a library loaded into
-//! every iptables process, and without std it is ~10 KB instead of ~275 KB, needs no
-//! libgcc_s, and runs no Rust runtime code. [`plugin!`] links std back in only for builds
+//! every iptables process, and without std it is 7 KB (SYSRQ; ~22 KB with `write!`
+//! formatting) instead of ~275 KB, needs only libxtables and libc (no libgcc_s), and runs no
+//! Rust runtime code. [`plugin!`] links std back in only for builds
 //! that unwind (debug and test builds), because core alone cannot unwind.
 //!
 //! # Panics
