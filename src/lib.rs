@@ -107,7 +107,8 @@
 //! # Panics
 //! Panics never cross into C: the release profile has `panic = "abort"`, callbacks avoid
 //! panicking operations on input (checked arithmetic, `get`, bounded C-string reads), and the
-//! panic handler of [`plugin!`] prints a "BUG" line and aborts. `catch_unwind` is not used
+//! panic handler of [`plugin!`] prints a "BUG" line and aborts (in unwinding debug builds,
+//! Rust aborts a panic that reaches the `extern "C"` callbacks). `catch_unwind` is not used
 //! because it needs std and unwinding, which would bring back the runtime we avoid. The host
 //! tests check that no panic path survives in the shipped plugin.
 #![no_std]
@@ -130,8 +131,9 @@ pub use extension::{
 pub use options::{Kind, Opt, OptionTable, Options, Parse, Used};
 pub use out::Out;
 
-// The struct layouts and callbacks used here were written against ABI 12 (iptables 1.4.21 to
-// 1.8.x); libxtables refuses plugins of another version, so a new ABI must be reviewed here.
+// The struct layouts and callbacks used here were written against ABI 12 (libxtables.so.12,
+// iptables 1.8.9 in Debian 12); libxtables refuses plugins of another version, so a new ABI
+// must be reviewed here.
 const _: () = assert!(
     sys::XTABLES_VERSION_CODE == 12,
     "review the API for the new libxtables ABI"
