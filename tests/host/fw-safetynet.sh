@@ -69,7 +69,7 @@ rules() {
 	for tool in iptables-legacy ip6tables-legacy iptables-nft ip6tables-nft; do
 		echo "== $tool"; srv "$tool-save" 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
 	done
-	echo "== nft"; srv nft list ruleset | grep -v 'counter packets'
+	echo "== nft"; srv nft list ruleset 2>/dev/null | grep -v 'counter packets'
 }
 # Each case starts from the baseline rules in every backend and a fresh state directory.
 CASE=0
@@ -86,9 +86,10 @@ new_case() {
 	echo "-- $1"
 }
 same_as_baseline() { [ "$(rules)" = "$BASELINE" ]; }
-# Starts `apply` in the background (its pid in APID) and waits until the rules are in.
+# Starts `apply` in the background (its pid in APID) and waits until the rules are in. setsid
+# gives it a process group of its own, as a login shell's job has; the pid is also the group id.
 apply_bg() {
-	fwsn apply "$@" >"$OUT" 2>&1 & APID=$!
+	setsid ip netns exec "$SRV" "$BIN" --state-dir "$STATE" apply "$@" >"$OUT" 2>&1 & APID=$!
 	BACKGROUND+=($APID)
 	wait_for 10 grep -qs '^Applied' "$OUT"
 }
@@ -118,7 +119,8 @@ rollback_case() {
 	case $death in
 	waits) ;;
 	SIGHUP | SIGKILL)
-		kill -s "${death#SIG}" "$APID"
+		# To the whole process group, as a hangup or a killed job control shell delivers it.
+		kill -s "${death#SIG}" -- "-$APID"
 		reap rc "$APID"
 		check "apply process killed by $death (exit $rc)" test "$rc" -gt 128
 		check "still blocked after the kill" both_blocked ;;
