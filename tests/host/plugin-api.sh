@@ -76,9 +76,23 @@ save: --name AAAAAAAAAAAAAAAA --count 1094795585 --level 65 --port 16705 --bytes
 garbage_ok=0
 for _ in $(seq 200); do
 	hex=$(head -c $((RANDOM % 48)) /dev/urandom | od -An -tx1 | tr -d ' \n')
-	survives drv data "$hex" && [ "$(wc -c <"$plib_tmp/out")" -lt 400 ] &&
+	exits 0 drv data "$hex" >/dev/null && [ "$(wc -c <"$plib_tmp/out")" -lt 400 ] &&
 		garbage_ok=$((garbage_ok + 1))
 done
 check "200 random records of 0-47 bytes: clean exits, bounded output" test $garbage_ok -eq 200
+
+# --- memcheck: the driver allocates records of exactly the given size, so any read beyond
+# a short or unterminated record, or of uninitialised memory, is reported
+command -v valgrind >/dev/null || plib_die "valgrind not found (scripts/setup.sh installs it)"
+memcheck() { XTABLES_LIBDIR=$dir valgrind -q --error-exitcode=99 "$DRIVER" -4 match RSDEMO "$@"; }
+for len in 0 1 8 31 32 33 48; do
+	hex=$(head -c $len /dev/urandom | od -An -tx1 | tr -d ' \n')
+	check "memcheck: record of $len random bytes" exits 0 memcheck data "$hex"
+done
+check "memcheck: unterminated name" exits 0 memcheck data "$(printf '41%.0s' $(seq 32))"
+check "memcheck: init, parse, final check, print, save" \
+	exits 0 memcheck parse ! --name 'a "b' --count 9 --lvl 1 --loud --bytes 1
+check "memcheck: an error through exit_err" \
+	exits 2 memcheck parse --name $'\xff0123456789abcdef'
 
 plib_finish

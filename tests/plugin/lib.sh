@@ -94,6 +94,18 @@ survives() {
 	{ [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ! grep -q BUG "$plib_tmp/err"
 }
 
+# exits STATUS CMD...: exits with STATUS and prints no BUG line (output kept in $plib_tmp).
+exits() {
+	local status=$1 rc
+	shift
+	"$@" >"$plib_tmp/out" 2>"$plib_tmp/err"
+	rc=$?
+	[ $rc -eq "$status" ] && ! grep -q BUG "$plib_tmp/err" || {
+		echo "     exit $rc, stderr: $(head -c 300 "$plib_tmp/err")"
+		return 1
+	}
+}
+
 # fails_with STATUS TEXT CMD...: exits with STATUS and TEXT appears on stderr.
 fails_with() {
 	local status=$1 text=$2 rc
