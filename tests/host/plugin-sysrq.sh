@@ -76,6 +76,11 @@ for args in "--foo" "! --foo" "!" "x" "--" "-x" "--help=3" $'\xff\xfe' "--$long"
 	check "driver: odd argument '${args:0:12}' handled cleanly" \
 		survives "$DRIVER" -4 target SYSRQ parse "$args"
 done
+command -v valgrind >/dev/null || plib_die "valgrind not found (scripts/setup.sh installs it)"
+for fam in -4 -6; do
+	check "memcheck $fam: load, parse, print, save" exits 0 env XTABLES_LIBDIR="$ours" \
+		valgrind -q --error-exitcode=99 "$DRIVER" $fam target SYSRQ parse
+done
 check "iptables: very long option handled cleanly" \
 	survives as_nobody "$ours_path" iptables-nft -A INPUT -p udp -j SYSRQ "--$long"
 
