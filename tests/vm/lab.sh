@@ -13,17 +13,18 @@ lab_die() {
 	exit 1
 }
 
-# lab_kver: LAB_KVER; else the kernel our modules were built for (what `make` chose), if its
-# image is installed; else the newest kernel with both an image in /boot and its modules.
+# lab_kver: LAB_KVER; else the kernel of Debian's linux-image-amd64 (upstream's dkms modules, the
+# interop oracle, are built for it); else the newest kernel with an image and its modules.
 lab_kver() {
-	local img ver built found=
+	local img ver found=
 	if [ -n "${LAB_KVER:-}" ]; then
 		echo "$LAB_KVER"
 		return
 	fi
-	built=$(modinfo -F vermagic "$lab_repo/kmod-c/xt_SYSRQ.ko" 2>/dev/null | cut -d' ' -f1)
-	if [ -n "$built" ] && [ -e "/boot/vmlinuz-$built" ]; then
-		echo "$built"
+	ver=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+		sed -n 's/.*linux-image-\([^ ,]*\).*/\1/p')
+	if [ -n "$ver" ] && [ -e "/boot/vmlinuz-$ver" ]; then
+		echo "$ver"
 		return
 	fi
 	for img in /boot/vmlinuz-*; do
@@ -35,17 +36,42 @@ lab_kver() {
 	echo "$found"
 }
 
-# lab_check_ours KVER: our modules, if built, must be built for the lab's kernel.
-lab_check_ours() {
-	local ko magic missing=
-	for ko in "$lab_repo"/kmod-c/*.ko; do
-		[ -e "$ko" ] || continue
-		magic=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
-		[ "$magic" = "$1" ] || lab_die "$ko is built for $magic, the lab boots $1
-  (rebuild with 'make kmod KDIR=/lib/modules/$1/build', or boot another kernel with LAB_KVER=$magic)"
+# lab_kmod_stale DIR: a private module build is missing or older than kmod-c/'s sources or
+# make's Rust object (a newer one means the Rust core changed).
+lab_kmod_stale() {
+	[ -e "$1/.built" ] || return 0
+	[ -n "$(find "$lab_repo/kmod-c" -maxdepth 2 \( -name '*.[ch]' ! -name '*.mod.c' -o -name Kbuild \
+		-o -name xa_shim_core.o \) -newer "$1/.built")" ]
+}
+
+# lab_ours KVER: sets lab_kmod_dir, our modules for KVER: kmod-c/ when `make` built them for
+# KVER, else a private build in out/kmod-KVER (make's KDIR may name another kernel). Warns
+# about pieces not built at all: the tests that need them fail.
+lab_ours() {
+	local kver=$1 kdir=/lib/modules/$1/build built f missing= dir
+	built=$(modinfo -F vermagic "$lab_repo/kmod-c/xt_SYSRQ.ko" 2>/dev/null | cut -d' ' -f1)
+	lab_kmod_dir=$lab_repo/kmod-c
+	if [ -n "$built" ] && [ "$built" != "$kver" ]; then
+		[ -d "$kdir" ] || lab_die "kmod-c/ is built for $built, and $kver has no headers in $kdir"
+		dir=$lab_out/kmod-$kver
+		lab_kmod_dir=$dir
+		if lab_kmod_stale "$dir"; then
+			echo "vm lab: kmod-c/ is built for $built; building our modules for $kver in $dir"
+			rm -rf "$dir"
+			mkdir -p "$dir"
+			cp -r "$lab_repo/kmod-c/Kbuild" "$lab_repo/kmod-c/include" "$dir/"
+			find "$lab_repo/kmod-c" -maxdepth 1 -name '*.c' ! -name '*.mod.c' -exec cp {} "$dir/" \;
+			"$lab_repo/shim/kernel/build-object.sh" "$kdir" "$dir/xa_shim_core.o" >&2 ||
+				lab_die "building the Rust object for $kver failed"
+			make -s -C "$kdir" M="$dir" modules >&2 || lab_die "building our modules for $kver failed"
+			touch "$dir/.built"
+		fi
+	fi
+	for f in xa_shim.ko xt_SYSRQ.ko; do
+		[ -e "$lab_kmod_dir/$f" ] || missing+=" kmod-c/$f"
 	done
-	for f in kmod-c/xa_shim.ko kmod-c/xt_SYSRQ.ko target/release/libxt_SYSRQ.so target/release/send_sysrq; do
-		[ -e "$lab_repo/$f" ] || missing+=" $f"
+	for f in libxt_SYSRQ.so send_sysrq; do
+		[ -e "$lab_repo/target/release/$f" ] || missing+=" target/release/$f"
 	done
 	[ -z "$missing" ] || echo "vm lab: not built:$missing (run make); the tests that need them fail" >&2
 }
@@ -56,10 +82,10 @@ lab_prepare() {
 	lab_kver=$(lab_kver)
 	lab_kernel=/boot/vmlinuz-$lab_kver
 	[ -r "$lab_kernel" ] || lab_die "cannot read $lab_kernel"
-	lab_check_ours "$lab_kver"
 	mkdir -p "$lab_out"
+	lab_ours "$lab_kver"
 	lab_initrd=$lab_out/initrd-$lab_kver.img
-	"$lab_here/mkinitramfs.sh" "$lab_kver" "$lab_initrd"
+	"$lab_here/mkinitramfs.sh" "$lab_kver" "$lab_initrd" "$lab_kmod_dir"
 }
 
 # lab_boot NAME SMP TIMEOUT JOB[,JOB...]: boot the guest, run the jobs, power off.

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the QEMU lab's initramfs for kernel KVER.
 #
-#   tests/vm/mkinitramfs.sh KVER OUTPUT
+#   tests/vm/mkinitramfs.sh KVER OUTPUT [KMOD_DIR]
 #
+# KMOD_DIR holds our modules built for KVER (default: kmod-c/).
 # OUTPUT is two concatenated gzip'd cpio archives (the kernel unpacks both):
 #  - a base image, cached in tests/vm/out/ and rebuilt only when one of its inputs changes:
 #    busybox, iptables (legacy and nft, stock plugins), kmod, the in-tree modules the lab needs
@@ -19,10 +20,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out=$here/out
 
-usage() { echo "usage: $0 KVER OUTPUT" >&2; exit 2; }
-[ $# -eq 2 ] || usage
+usage() { echo "usage: $0 KVER OUTPUT [KMOD_DIR]" >&2; exit 2; }
+[ $# -eq 2 ] || [ $# -eq 3 ] || usage
 kver=$1
 output=$2
+kmod_dir=${3:-$repo/kmod-c}
 moddir=/lib/modules/$kver
 [ -d "$moddir/kernel" ] || { echo "mkinitramfs: no modules for kernel $kver in $moddir" >&2; exit 1; }
 mkdir -p "$out"
@@ -185,7 +187,7 @@ build_overlay() { # OUTPUT
 		install -m 0755 "$f" "$root/vm/jobs/$(basename "$f")"
 	done
 	install -m 0755 "$out/rawudp" "$root/usr/bin/rawudp"
-	for f in "$repo"/kmod-c/*.ko; do
+	for f in "$kmod_dir"/*.ko; do
 		[ -e "$f" ] && install -m 0644 "$f" "$root/opt/ours/mod/"
 	done
 	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do

@@ -5,7 +5,7 @@
 # processed in order on its CPU, so every seqno is accepted exactly once if, and only if, the
 # module's check-and-update of the seqno is atomic: exactly N SysRqs, no oops.
 . /vm/lib.sh
-N=${FLOOD_N:-250}
+N=${FLOOD_N:-400}
 S=100000
 rule='-p udp --dport 9 -j SYSRQ'
 check_eq "two CPUs online" 2 "$(nproc)"
