@@ -182,7 +182,7 @@ check "no apply pending" test "$(json "d['apply']")" = None
 fwsn apply --backend legacy -6 --timeout 3s "$DATA/bad-target.rules" >"$OUT" 2>&1
 check "legacy: unknown target refused with the line" grep -q 'Error occurred at line: 6' "$OUT"
 fwsn apply --backend nft -6 --timeout 3s "$DATA/bad-target.rules" >"$OUT" 2>&1
-check "nft: what only the real restore rejects is refused too" grep -q 'Nothing changed' "$OUT"
+check "nft: what only the real restore rejects is refused too" grep -q 'Nothing was changed' "$OUT"
 check "nothing changed" same_as_baseline
 check "connection fine" both_work
 

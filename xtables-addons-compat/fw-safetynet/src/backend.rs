@@ -251,12 +251,16 @@ pub fn run(program: &str, args: &[&str], input: Option<&str>) -> Result<String, 
     let output = child.wait_with_output().map_err(|e| format!("{program}: {e}"))?;
     let written = writer.map(|w| w.join());
     let command = format!("{program} {}", args.join(" "));
+    let command = command.trim_end();
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!("{} failed ({}):\n{}", command.trim_end(), output.status, stderr.trim_end()));
+        return Err(match stderr.trim_end() {
+            "" => format!("{command}: {}", output.status),
+            message => format!("{command}:\n{message}"),
+        });
     }
     if let Some(Ok(Err(e))) = written {
-        return Err(format!("{}: writing its input: {e}", command.trim_end()));
+        return Err(format!("{command}: writing its input: {e}"));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

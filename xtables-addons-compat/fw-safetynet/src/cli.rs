@@ -52,6 +52,17 @@ pub struct Args {
 const VALUE_OPTIONS: [&str; 6] = ["--state-dir", "--backend", "--timeout", "--in", "--to", "--unit-dir"];
 const FLAG_OPTIONS: [&str; 8] = ["-6", "--nft", "--open", "--persistent", "--json", "-4", "--help", "--version"];
 
+/// The positional arguments each command takes (None: no such command).
+fn arity(command: &str) -> Option<(usize, &'static str)> {
+    match command {
+        "apply" => Some((1, "one RULESET")),
+        "restore" => Some((1, "one snapshot number")),
+        "__watchdog" => Some((3, "SLOT TOKEN DEADLINE_MS")),
+        "confirm" | "rollback" | "arm" | "disarm" | "fire" | "status" | "list" => Some((0, "no arguments")),
+        _ => None,
+    }
+}
+
 /// The options each command takes (`--state-dir`, `--help` and `--version` go with all).
 fn allowed(command: &str) -> &'static [&'static str] {
     match command {
@@ -129,6 +140,10 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     if args.command.is_empty() {
         return Err("no command given".into());
     }
+    let (count, what) = arity(&args.command).ok_or_else(|| format!("unknown command '{}'", args.command))?;
+    if args.positional.len() != count {
+        return Err(format!("'{}' takes {what}", args.command));
+    }
     let ok = allowed(&args.command);
     let global = ["--state-dir", "--help", "--version"];
     if let Some(bad) = args.given.iter().find(|o| !ok.contains(o) && !global.contains(o)) {
@@ -182,6 +197,11 @@ mod tests {
             "status --bogus",
             "confirm --open",
             "status --json=yes",
+            "bogus",
+            "apply",
+            "apply a b",
+            "restore",
+            "list extra",
         ] {
             assert!(p(line).is_err(), "{line:?} accepted");
         }

@@ -26,25 +26,18 @@ const FOREGROUND_GRACE_MS: u64 = 2000;
 
 pub fn run(args: &Args) -> Result<u8, String> {
     let state = StateDir::open(args.state_dir.as_deref().unwrap_or(Path::new(DEFAULT_DIR)))?;
-    let positional = |n: usize, what: &str| -> Result<(), String> {
-        if args.positional.len() == n {
-            Ok(())
-        } else {
-            Err(format!("'{}' takes {what}; try 'fw-safetynet --help'", args.command))
-        }
-    };
     match args.command.as_str() {
-        "apply" => positional(1, "one RULESET").and_then(|()| apply(&state, args)),
-        "confirm" => positional(0, "no arguments").and_then(|()| confirm(&state)),
-        "rollback" => positional(0, "no arguments").and_then(|()| rollback(&state)),
-        "arm" => positional(0, "no arguments besides its options").and_then(|()| arm(&state, args)),
-        "disarm" => positional(0, "no arguments").and_then(|()| disarm(&state)),
-        "fire" => positional(0, "no arguments").and_then(|()| fire(&state)),
-        "status" => positional(0, "no arguments besides --json").and_then(|()| status(&state, args.json)),
-        "list" => positional(0, "no arguments").and_then(|()| list(&state)),
-        "restore" => positional(1, "one snapshot number").and_then(|()| restore(&state, &args.positional[0])),
-        "__watchdog" => positional(3, "SLOT TOKEN DEADLINE_MS").and_then(|()| run_watchdog(&state, &args.positional)),
-        other => Err(format!("unknown command '{other}'; try 'fw-safetynet --help'")),
+        "apply" => apply(&state, args),
+        "confirm" => confirm(&state),
+        "rollback" => rollback(&state),
+        "arm" => arm(&state, args),
+        "disarm" => disarm(&state),
+        "fire" => fire(&state),
+        "status" => status(&state, args.json),
+        "list" => list(&state),
+        "restore" => restore(&state, &args.positional[0]),
+        "__watchdog" => run_watchdog(&state, &args.positional),
+        other => Err(format!("unknown command '{other}'")), // cli::parse lets none through
     }
 }
 
@@ -72,8 +65,8 @@ fn in_secs(deadline_ms: u64) -> String {
 
 fn describe_pending(slot: Slot, pending: &Pending) -> String {
     let what = match slot {
-        Slot::Apply => format!("apply of {} pending: rollback to {}", pending.source, pending.describe_action()),
-        Slot::Arm => format!("armed: reset to {}", pending.describe_action()),
+        Slot::Apply => format!("apply of {}, rollback to {}", pending.source, pending.describe_action()),
+        Slot::Arm => format!("reset to {}", pending.describe_action()),
     };
     let watchdog = if pending.watchdog_running() {
         format!("watchdog pid {}", pending.watchdog_pid)
@@ -117,7 +110,7 @@ fn apply(state: &StateDir, args: &Args) -> Result<u8, String> {
             state.remove_pending(Slot::Apply)?;
             state.log(&format!("apply of {source} failed, rules restored from snapshot {}", snapshot.id));
             return Err(match undo {
-                Ok(()) => format!("{source}: rejected by {e}\nNothing changed."),
+                Ok(()) => format!("{source}: rejected by {e}\nNothing was changed."),
                 Err(u) => format!("{source}: rejected by {e}\nRestoring snapshot {} FAILED too:\n{u}", snapshot.id),
             });
         }
@@ -234,7 +227,7 @@ fn arm(state: &StateDir, args: &Args) -> Result<u8, String> {
         Pending { token: new_token(), deadline_ms, watchdog_pid: 0, action, source, unit_dir },
     )?;
     let verb = if previous.is_some() { "Re-armed" } else { "Armed" };
-    state.log(&describe_pending(Slot::Arm, &pending));
+    state.log(&format!("armed: {}", describe_pending(Slot::Arm, &pending)));
     println!("{verb}: {}. Run 'fw-safetynet disarm' to cancel.", describe_pending(Slot::Arm, &pending));
     Ok(0)
 }
@@ -250,7 +243,7 @@ fn disarm(state: &StateDir) -> Result<u8, String> {
         systemd::remove(dir)?;
     }
     state.log(&format!("disarmed the reset to {}", pending.describe_action()));
-    println!("Disarmed: the reset to {} ({}) will not happen.", pending.describe_action(), in_secs(pending.deadline_ms));
+    println!("Disarmed: the reset to {}, due {}, will not happen.", pending.describe_action(), in_secs(pending.deadline_ms));
     Ok(0)
 }
 
@@ -297,12 +290,12 @@ fn status(state: &StateDir, json: bool) -> Result<u8, String> {
         return Ok(0);
     }
     match &apply {
-        Some(p) => println!("{}", describe_pending(Slot::Apply, p)),
+        Some(p) => println!("Pending: {}", describe_pending(Slot::Apply, p)),
         None => println!("No apply pending."),
     }
     match &armed {
         Some(p) => {
-            println!("{}", describe_pending(Slot::Arm, p));
+            println!("Armed: {}", describe_pending(Slot::Arm, p));
             if let Some(dir) = &p.unit_dir {
                 println!("  persistent: systemd timer in {}", dir.display());
             }

@@ -61,7 +61,7 @@ impl Ruleset {
     /// Dry-runs every part; on failure nothing has been changed.
     pub fn check(&self) -> Result<(), String> {
         for (backend, text) in &self.parts {
-            backend.check(text).map_err(|e| format!("{}: rejected by {}", self.source.display(), e))?;
+            backend.check(text).map_err(|e| format!("{}: rejected by {e}\nNothing was changed.", self.source.display()))?;
         }
         Ok(())
     }
