@@ -18,7 +18,13 @@ pub enum Backend {
 }
 
 impl Backend {
-    pub const ALL: [Backend; 5] = [Self::Ipt4Legacy, Self::Ipt6Legacy, Self::Ipt4Nft, Self::Ipt6Nft, Self::Nft];
+    pub const ALL: [Backend; 5] = [
+        Self::Ipt4Legacy,
+        Self::Ipt6Legacy,
+        Self::Ipt4Nft,
+        Self::Ipt6Nft,
+        Self::Nft,
+    ];
 
     /// Also the file name of this backend's part in snapshots.
     pub fn name(self) -> &'static str {
@@ -94,8 +100,14 @@ impl Backend {
     /// Names of the tables in a `save` text (`family name` for nft).
     pub fn table_names(self, text: &str) -> Vec<String> {
         match self {
-            Self::Nft => nft_tables_in(text).into_iter().map(|(f, n)| format!("{f} {n}")).collect(),
-            _ => ipt_tables_in(text).into_iter().map(|t| t.name.to_string()).collect(),
+            Self::Nft => nft_tables_in(text)
+                .into_iter()
+                .map(|(f, n)| format!("{f} {n}"))
+                .collect(),
+            _ => ipt_tables_in(text)
+                .into_iter()
+                .map(|t| t.name.to_string())
+                .collect(),
         }
     }
 
@@ -105,15 +117,21 @@ impl Backend {
     pub fn exact_text(self, wanted: &str, current: &str) -> String {
         match self {
             Self::Nft => {
-                let mut text: String =
-                    nft_tables_in(current).iter().map(|(f, n)| format!("delete table {f} {n}\n")).collect();
+                let mut text: String = nft_tables_in(current)
+                    .iter()
+                    .map(|(f, n)| format!("delete table {f} {n}\n"))
+                    .collect();
                 text += wanted;
                 text
             }
             _ => {
-                let keep: BTreeSet<&str> = ipt_tables_in(wanted).into_iter().map(|t| t.name).collect();
+                let keep: BTreeSet<&str> =
+                    ipt_tables_in(wanted).into_iter().map(|t| t.name).collect();
                 let mut text = wanted.to_string();
-                for table in ipt_tables_in(current).into_iter().filter(|t| !keep.contains(t.name)) {
+                for table in ipt_tables_in(current)
+                    .into_iter()
+                    .filter(|t| !keep.contains(t.name))
+                {
                     text += &format!("*{}\n", table.name);
                     for chain in table.builtin_chains {
                         text += &format!(":{chain} ACCEPT [0:0]\n");
@@ -133,13 +151,21 @@ pub fn set_exactly(parts: &[(Backend, String)], counters: bool) -> Result<(), St
     for (backend, wanted) in parts {
         let result = backend.save().and_then(|current| {
             let text = backend.exact_text(wanted, &current);
-            if text.trim().is_empty() { Ok(()) } else { backend.load(&text, counters) }
+            if text.trim().is_empty() {
+                Ok(())
+            } else {
+                backend.load(&text, counters)
+            }
         });
         if let Err(e) = result {
             errors.push(format!("{}: {e}", backend.name()));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors.join("\n")) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n"))
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -165,7 +191,10 @@ impl Flavour {
         } else if version.contains("(nf_tables)") {
             Ok(Self::Nft)
         } else {
-            Err(format!("cannot tell the iptables backend from '{}'; pass --backend", version.trim()))
+            Err(format!(
+                "cannot tell the iptables backend from '{}'; pass --backend",
+                version.trim()
+            ))
         }
     }
 }
@@ -180,7 +209,10 @@ fn ipt_tables_in(save: &str) -> Vec<IptTable<'_>> {
     let mut tables: Vec<IptTable> = Vec::new();
     for line in save.lines() {
         if let Some(name) = line.strip_prefix('*') {
-            tables.push(IptTable { name: name.trim(), builtin_chains: Vec::new() });
+            tables.push(IptTable {
+                name: name.trim(),
+                builtin_chains: Vec::new(),
+            });
         } else if let (Some(chain), Some(table)) = (line.strip_prefix(':'), tables.last_mut()) {
             let mut words = chain.split_whitespace();
             if let (Some(name), Some(policy)) = (words.next(), words.next())
@@ -222,12 +254,16 @@ pub fn find_in_path(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     // sbin is often missing from a non-login root PATH (su, cron), but the tools live there.
     let extra = ["/usr/sbin", "/sbin"].map(PathBuf::from);
-    std::env::split_paths(&path).chain(extra).map(|dir| dir.join(program)).find(|p| is_executable(p))
+    std::env::split_paths(&path)
+        .chain(extra)
+        .map(|dir| dir.join(program))
+        .find(|p| is_executable(p))
 }
 
 fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
-    path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
 /// Runs a tool, feeding `input` on stdin; returns its stdout, or an error with its stderr.
@@ -235,7 +271,11 @@ pub fn run(program: &str, args: &[&str], input: Option<&str>) -> Result<String, 
     let path = find_in_path(program).ok_or_else(|| format!("{program}: not found"))?;
     let mut child = Command::new(path)
         .args(args)
-        .stdin(if input.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -248,7 +288,9 @@ pub fn run(program: &str, args: &[&str], input: Option<&str>) -> Result<String, 
         }
         _ => None,
     };
-    let output = child.wait_with_output().map_err(|e| format!("{program}: {e}"))?;
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("{program}: {e}"))?;
     let written = writer.map(|w| w.join());
     let command = format!("{program} {}", args.join(" "));
     let command = command.trim_end();
@@ -277,13 +319,19 @@ mod tests {
     fn exact_text_resets_tables_missing_from_the_wanted_state() {
         let wanted = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\nCOMMIT\n";
         let text = Backend::Ipt4Nft.exact_text(wanted, SAVE);
-        assert_eq!(text, format!("{wanted}*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n"));
+        assert_eq!(
+            text,
+            format!("{wanted}*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n")
+        );
     }
 
     #[test]
     fn open_text_empties_every_table_and_drops_user_chains() {
         let text = Backend::Ipt6Legacy.exact_text("", SAVE);
-        assert!(text.contains("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\nCOMMIT\n"), "{text}");
+        assert!(
+            text.contains("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\nCOMMIT\n"),
+            "{text}"
+        );
         assert!(!text.contains("mine") && !text.contains("DROP"), "{text}");
     }
 
@@ -299,7 +347,13 @@ mod tests {
 
     #[test]
     fn iptables_backends_by_flavour_and_family() {
-        assert_eq!(Backend::iptables(Flavour::Legacy, true).name(), "ip6tables-legacy");
-        assert_eq!(Backend::iptables(Flavour::Nft, false).name(), "iptables-nft");
+        assert_eq!(
+            Backend::iptables(Flavour::Legacy, true).name(),
+            "ip6tables-legacy"
+        );
+        assert_eq!(
+            Backend::iptables(Flavour::Nft, false).name(),
+            "iptables-nft"
+        );
     }
 }

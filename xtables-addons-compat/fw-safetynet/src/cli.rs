@@ -49,8 +49,24 @@ pub struct Args {
     given: Vec<&'static str>,
 }
 
-const VALUE_OPTIONS: [&str; 6] = ["--state-dir", "--backend", "--timeout", "--in", "--to", "--unit-dir"];
-const FLAG_OPTIONS: [&str; 8] = ["-6", "--nft", "--open", "--persistent", "--json", "-4", "--help", "--version"];
+const VALUE_OPTIONS: [&str; 6] = [
+    "--state-dir",
+    "--backend",
+    "--timeout",
+    "--in",
+    "--to",
+    "--unit-dir",
+];
+const FLAG_OPTIONS: [&str; 8] = [
+    "-6",
+    "--nft",
+    "--open",
+    "--persistent",
+    "--json",
+    "-4",
+    "--help",
+    "--version",
+];
 
 /// The positional arguments each command takes (None: no such command).
 fn arity(command: &str) -> Option<(usize, &'static str)> {
@@ -58,7 +74,9 @@ fn arity(command: &str) -> Option<(usize, &'static str)> {
         "apply" => Some((1, "one RULESET")),
         "restore" => Some((1, "one snapshot number")),
         "__watchdog" => Some((3, "SLOT TOKEN DEADLINE_MS")),
-        "confirm" | "rollback" | "arm" | "disarm" | "fire" | "status" | "list" => Some((0, "no arguments")),
+        "confirm" | "rollback" | "arm" | "disarm" | "fire" | "status" | "list" => {
+            Some((0, "no arguments"))
+        }
         _ => None,
     }
 }
@@ -67,7 +85,17 @@ fn arity(command: &str) -> Option<(usize, &'static str)> {
 fn allowed(command: &str) -> &'static [&'static str] {
     match command {
         "apply" => &["-4", "-6", "--nft", "--backend", "--timeout"],
-        "arm" => &["-4", "-6", "--nft", "--backend", "--in", "--to", "--open", "--persistent", "--unit-dir"],
+        "arm" => &[
+            "-4",
+            "-6",
+            "--nft",
+            "--backend",
+            "--in",
+            "--to",
+            "--open",
+            "--persistent",
+            "--unit-dir",
+        ],
         "status" => &["--json"],
         _ => &[],
     }
@@ -98,7 +126,9 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
         if let Some(&option) = VALUE_OPTIONS.iter().find(|&&o| o == name) {
             let value = match inline {
                 Some(v) => v,
-                None => argv.next().ok_or_else(|| format!("option {option} needs a value"))?,
+                None => argv
+                    .next()
+                    .ok_or_else(|| format!("option {option} needs a value"))?,
             };
             if value.is_empty() {
                 return Err(format!("option {option} needs a non-empty value"));
@@ -140,13 +170,18 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     if args.command.is_empty() {
         return Err("no command given".into());
     }
-    let (count, what) = arity(&args.command).ok_or_else(|| format!("unknown command '{}'", args.command))?;
+    let (count, what) =
+        arity(&args.command).ok_or_else(|| format!("unknown command '{}'", args.command))?;
     if args.positional.len() != count {
         return Err(format!("'{}' takes {what}", args.command));
     }
     let ok = allowed(&args.command);
     let global = ["--state-dir", "--help", "--version"];
-    if let Some(bad) = args.given.iter().find(|o| !ok.contains(o) && !global.contains(o)) {
+    if let Some(bad) = args
+        .given
+        .iter()
+        .find(|o| !ok.contains(o) && !global.contains(o))
+    {
         return Err(format!("option {bad} does not apply to '{}'", args.command));
     }
     if args.ipv6 && args.nft {
@@ -158,7 +193,13 @@ pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
     if args.unit_dir.is_some() && !args.persistent {
         return Err("--unit-dir needs --persistent".into());
     }
-    if args.command == "arm" && args.to.is_none() && args.given.iter().any(|o| ["-4", "-6", "--nft", "--backend"].contains(o)) {
+    if args.command == "arm"
+        && args.to.is_none()
+        && args
+            .given
+            .iter()
+            .any(|o| ["-4", "-6", "--nft", "--backend"].contains(o))
+    {
         return Err("-4, -6, --nft and --backend describe the --to RULESET; they need --to".into());
     }
     Ok(args)
@@ -175,8 +216,13 @@ mod tests {
     #[test]
     fn parses_commands_and_options() {
         let a = p("--state-dir /tmp/s apply -6 --timeout=5s rules").unwrap();
-        assert_eq!((a.command.as_str(), a.positional.as_slice()), ("apply", &["rules".to_string()][..]));
-        assert!(a.ipv6 && a.timeout.as_deref() == Some("5s") && a.state_dir == Some("/tmp/s".into()));
+        assert_eq!(
+            (a.command.as_str(), a.positional.as_slice()),
+            ("apply", &["rules".to_string()][..])
+        );
+        assert!(
+            a.ipv6 && a.timeout.as_deref() == Some("5s") && a.state_dir == Some("/tmp/s".into())
+        );
         let a = p("arm --in 30s --open --persistent --unit-dir /tmp/u").unwrap();
         assert!(a.open && a.persistent && a.unit_dir == Some("/tmp/u".into()));
         assert!(p("status --json").unwrap().json);

@@ -65,7 +65,11 @@ fn in_secs(deadline_ms: u64) -> String {
 
 fn describe_pending(slot: Slot, pending: &Pending) -> String {
     let what = match slot {
-        Slot::Apply => format!("apply of {}, rollback to {}", pending.source, pending.describe_action()),
+        Slot::Apply => format!(
+            "apply of {}, rollback to {}",
+            pending.source,
+            pending.describe_action()
+        ),
         Slot::Arm => format!("reset to {}", pending.describe_action()),
     };
     let watchdog = if pending.watchdog_running() {
@@ -73,7 +77,11 @@ fn describe_pending(slot: Slot, pending: &Pending) -> String {
     } else {
         format!("WATCHDOG NOT RUNNING (pid {})", pending.watchdog_pid)
     };
-    format!("{what} at {} UTC ({}), {watchdog}", format_utc(pending.deadline_ms), in_secs(pending.deadline_ms))
+    format!(
+        "{what} at {} UTC ({}), {watchdog}",
+        format_utc(pending.deadline_ms),
+        in_secs(pending.deadline_ms)
+    )
 }
 
 fn apply(state: &StateDir, args: &Args) -> Result<u8, String> {
@@ -106,16 +114,27 @@ fn apply(state: &StateDir, args: &Args) -> Result<u8, String> {
         if let Err(e) = backend.load(text, false) {
             // The restore tool rejected what its --test accepted (iptables-nft does not
             // resolve jump targets in --test): undo whatever was already committed.
+            // Should the undo fail, the record stays and the watchdog tries again at the deadline.
             let undo = snapshot.restore();
-            state.remove_pending(Slot::Apply)?;
-            state.log(&format!("apply of {source} failed, rules restored from snapshot {}", snapshot.id));
+            state.log(&format!("apply of {source} failed: {e}"));
             return Err(match undo {
-                Ok(()) => format!("{source}: rejected by {e}\nNothing was changed."),
-                Err(u) => format!("{source}: rejected by {e}\nRestoring snapshot {} FAILED too:\n{u}", snapshot.id),
+                Ok(()) => {
+                    state.remove_pending(Slot::Apply)?;
+                    format!("{source}: rejected by {e}\nNothing was changed.")
+                }
+                Err(u) => format!(
+                    "{source}: rejected by {e}\nRestoring snapshot {} FAILED too (the watchdog \
+                     retries at the deadline):\n{u}",
+                    snapshot.id
+                ),
             });
         }
     }
-    state.log(&format!("applied {source}, old rules in snapshot {}, rollback at {} UTC", snapshot.id, format_utc(pending.deadline_ms)));
+    state.log(&format!(
+        "applied {source}, old rules in snapshot {}, rollback at {} UTC",
+        snapshot.id,
+        format_utc(pending.deadline_ms)
+    ));
     drop(lock);
     println!(
         "Applied {source}; the old rules are snapshot {}.\n\
@@ -142,7 +161,10 @@ fn wait_for_outcome(state: &StateDir, pending: &Pending) -> Result<u8, String> {
     loop {
         if let Ok(line) = answered.try_recv() {
             if line.trim() == "yes" {
-                confirm(state)?;
+                // Too late (already rolled back) is reported; the outcome below says the rest.
+                if let Err(e) = confirm(state) {
+                    eprintln!("fw-safetynet: {e}");
+                }
             } else {
                 eprint!("Type 'yes' to keep the new rules: ");
             }
@@ -150,14 +172,27 @@ fn wait_for_outcome(state: &StateDir, pending: &Pending) -> Result<u8, String> {
         match state.read_pending(Slot::Apply)? {
             Some(p) if p.token == pending.token => {
                 if now_ms() >= pending.deadline_ms + FOREGROUND_GRACE_MS {
-                    eprintln!("\nfw-safetynet: the watchdog did not roll back; rolling back myself");
-                    watchdog::expire(state, Slot::Apply, Some(&pending.token), "foreground, watchdog missing")?;
+                    eprintln!(
+                        "\nfw-safetynet: the watchdog did not roll back; rolling back myself"
+                    );
+                    watchdog::expire(
+                        state,
+                        Slot::Apply,
+                        Some(&pending.token),
+                        "foreground, watchdog missing",
+                    )?;
                 }
             }
             _ => {
-                let outcome = state.read_outcome(&pending.token).unwrap_or_else(|| "ended (no outcome recorded)".into());
+                let outcome = state
+                    .read_outcome(&pending.token)
+                    .unwrap_or_else(|| "ended (no outcome recorded)".into());
                 println!("\n{}: {outcome}", pending.source);
-                return Ok(if outcome == "confirmed" { 0 } else { EXIT_ROLLED_BACK });
+                return Ok(if outcome == "confirmed" {
+                    0
+                } else {
+                    EXIT_ROLLED_BACK
+                });
             }
         }
         std::thread::sleep(watchdog::POLL);
@@ -167,12 +202,19 @@ fn wait_for_outcome(state: &StateDir, pending: &Pending) -> Result<u8, String> {
 fn confirm(state: &StateDir) -> Result<u8, String> {
     let _lock = state.lock()?;
     let Some(pending) = state.read_pending(Slot::Apply)? else {
-        return Err("nothing to confirm: no apply is pending (see 'fw-safetynet status' and the log)".into());
+        return Err(
+            "nothing to confirm: no apply is pending (see 'fw-safetynet status' and the log)"
+                .into(),
+        );
     };
     state.remove_pending(Slot::Apply)?;
     state.write_outcome(&pending.token, "confirmed")?;
     state.log(&format!("confirmed apply of {}", pending.source));
-    println!("Confirmed: keeping the rules of {} ({} holds the old ones).", pending.source, pending.describe_action());
+    println!(
+        "Confirmed: keeping the rules of {} ({} holds the old ones).",
+        pending.source,
+        pending.describe_action()
+    );
     Ok(0)
 }
 
@@ -188,11 +230,19 @@ fn rollback(state: &StateDir) -> Result<u8, String> {
 
 fn arm(state: &StateDir, args: &Args) -> Result<u8, String> {
     let delay = parse_duration(args.arm_in.as_deref().unwrap_or(DEFAULT_ARM_IN), 60)?;
-    let target = args.to.as_deref().map(|path| load_ruleset(path, args)).transpose()?;
+    let target = args
+        .to
+        .as_deref()
+        .map(|path| load_ruleset(path, args))
+        .transpose()?;
     if let Some(ruleset) = &target {
         ruleset.check()?;
     }
-    let unit_dir = args.persistent.then(|| args.unit_dir.clone().unwrap_or_else(|| PathBuf::from(systemd::DEFAULT_UNIT_DIR)));
+    let unit_dir = args.persistent.then(|| {
+        args.unit_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(systemd::DEFAULT_UNIT_DIR))
+    });
     let _lock = state.lock()?;
     let previous = state.read_pending(Slot::Arm)?;
     let (action, source) = match &target {
@@ -207,7 +257,10 @@ fn arm(state: &StateDir, args: &Args) -> Result<u8, String> {
         None if args.open => (Action::Open, "open".to_string()),
         None => {
             let snapshot = Snapshot::take(state, "known-good rules for arm")?;
-            (Action::Snapshot(snapshot.id), format!("snapshot {}", snapshot.id))
+            (
+                Action::Snapshot(snapshot.id),
+                format!("snapshot {}", snapshot.id),
+            )
         }
     };
     let deadline_ms = now_ms() + delay * 1000;
@@ -224,11 +277,25 @@ fn arm(state: &StateDir, args: &Args) -> Result<u8, String> {
     let pending = watchdog::start(
         state,
         Slot::Arm,
-        Pending { token: new_token(), deadline_ms, watchdog_pid: 0, action, source, unit_dir },
+        Pending {
+            token: new_token(),
+            deadline_ms,
+            watchdog_pid: 0,
+            action,
+            source,
+            unit_dir,
+        },
     )?;
-    let verb = if previous.is_some() { "Re-armed" } else { "Armed" };
+    let verb = if previous.is_some() {
+        "Re-armed"
+    } else {
+        "Armed"
+    };
     state.log(&format!("armed: {}", describe_pending(Slot::Arm, &pending)));
-    println!("{verb}: {}. Run 'fw-safetynet disarm' to cancel.", describe_pending(Slot::Arm, &pending));
+    println!(
+        "{verb}: {}. Run 'fw-safetynet disarm' to cancel.",
+        describe_pending(Slot::Arm, &pending)
+    );
     Ok(0)
 }
 
@@ -242,8 +309,15 @@ fn disarm(state: &StateDir) -> Result<u8, String> {
     if let Some(dir) = &pending.unit_dir {
         systemd::remove(dir)?;
     }
-    state.log(&format!("disarmed the reset to {}", pending.describe_action()));
-    println!("Disarmed: the reset to {}, due {}, will not happen.", pending.describe_action(), in_secs(pending.deadline_ms));
+    state.log(&format!(
+        "disarmed the reset to {}",
+        pending.describe_action()
+    ));
+    println!(
+        "Disarmed: the reset to {} ({}) will not happen.",
+        pending.describe_action(),
+        in_secs(pending.deadline_ms)
+    );
     Ok(0)
 }
 
@@ -273,7 +347,10 @@ fn status(state: &StateDir, json: bool) -> Result<u8, String> {
                 p.watchdog_pid,
                 p.watchdog_running(),
                 match (slot, &p.unit_dir) {
-                    (Slot::Arm, Some(dir)) => format!(",\"persistent_unit_dir\":{}", json_string(&dir.display().to_string())),
+                    (Slot::Arm, Some(dir)) => format!(
+                        ",\"persistent_unit_dir\":{}",
+                        json_string(&dir.display().to_string())
+                    ),
                     (Slot::Arm, None) => ",\"persistent_unit_dir\":null".into(),
                     _ => String::new(),
                 }
@@ -302,7 +379,11 @@ fn status(state: &StateDir, json: bool) -> Result<u8, String> {
         }
         None => println!("Not armed."),
     }
-    println!("{} snapshot(s) in {}.", ids.len(), state.snapshots_dir().display());
+    println!(
+        "{} snapshot(s) in {}.",
+        ids.len(),
+        state.snapshots_dir().display()
+    );
     Ok(0)
 }
 
@@ -329,13 +410,21 @@ fn list(state: &StateDir) -> Result<u8, String> {
     println!("{:>4}  {:<19}  REASON / TABLES", "ID", "TIME (UTC)");
     for id in ids {
         let snapshot = Snapshot::load(state, id)?;
-        println!("{id:>4}  {}  {}\n{:27}{}", format_utc(snapshot.time_ms), snapshot.reason, "", snapshot.summary());
+        println!(
+            "{id:>4}  {}  {}\n{:27}{}",
+            format_utc(snapshot.time_ms),
+            snapshot.reason,
+            "",
+            snapshot.summary()
+        );
     }
     Ok(0)
 }
 
 fn restore(state: &StateDir, id: &str) -> Result<u8, String> {
-    let id: u32 = id.parse().map_err(|_| format!("invalid snapshot number '{id}' (see 'fw-safetynet list')"))?;
+    let id: u32 = id
+        .parse()
+        .map_err(|_| format!("invalid snapshot number '{id}' (see 'fw-safetynet list')"))?;
     let _lock = state.lock()?;
     let snapshot = Snapshot::load(state, id)?;
     if let Some(pending) = state.read_pending(Slot::Apply)? {
@@ -346,14 +435,22 @@ fn restore(state: &StateDir, id: &str) -> Result<u8, String> {
     }
     let before = Snapshot::take(state, &format!("before restore of snapshot {id}"))?;
     snapshot.restore()?;
-    state.log(&format!("restored snapshot {id}; the rules before are snapshot {}", before.id));
-    println!("Restored snapshot {id}; the rules before are snapshot {}.", before.id);
+    state.log(&format!(
+        "restored snapshot {id}; the rules before are snapshot {}",
+        before.id
+    ));
+    println!(
+        "Restored snapshot {id}; the rules before are snapshot {}.",
+        before.id
+    );
     Ok(0)
 }
 
 fn run_watchdog(state: &StateDir, args: &[String]) -> Result<u8, String> {
     let slot = Slot::from_name(&args[0]).ok_or_else(|| format!("unknown slot '{}'", args[0]))?;
-    let deadline_ms = args[2].parse().map_err(|_| format!("invalid deadline '{}'", args[2]))?;
+    let deadline_ms = args[2]
+        .parse()
+        .map_err(|_| format!("invalid deadline '{}'", args[2]))?;
     if let Err(e) = watchdog::watch(state, slot, &args[1], deadline_ms) {
         state.log(&format!("watchdog for {}: {e}", slot.name()));
         return Err(e);

@@ -35,7 +35,11 @@ impl Ruleset {
         let meta = fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut parts = Vec::new();
         if meta.is_dir() {
-            for (name, kind) in [(DIR_V4, FileKind::Ipv4), (DIR_V6, FileKind::Ipv6), (DIR_NFT, FileKind::Nft)] {
+            for (name, kind) in [
+                (DIR_V4, FileKind::Ipv4),
+                (DIR_V6, FileKind::Ipv6),
+                (DIR_NFT, FileKind::Nft),
+            ] {
                 let file = path.join(name);
                 if file.exists() {
                     parts.push((backend_of(kind), read(&file)?));
@@ -52,16 +56,28 @@ impl Ruleset {
         }
         for (backend, _) in &parts {
             if !backend.available() {
-                return Err(format!("{}: the {} tools are not installed", path.display(), backend.name()));
+                return Err(format!(
+                    "{}: the {} tools are not installed",
+                    path.display(),
+                    backend.name()
+                ));
             }
         }
-        Ok(Self { source: path.to_path_buf(), parts })
+        Ok(Self {
+            source: path.to_path_buf(),
+            parts,
+        })
     }
 
     /// Dry-runs every part; on failure nothing has been changed.
     pub fn check(&self) -> Result<(), String> {
         for (backend, text) in &self.parts {
-            backend.check(text).map_err(|e| format!("{}: rejected by {e}\nNothing was changed.", self.source.display()))?;
+            backend.check(text).map_err(|e| {
+                format!(
+                    "{}: rejected by {e}\nNothing was changed.",
+                    self.source.display()
+                )
+            })?;
         }
         Ok(())
     }

@@ -23,11 +23,18 @@ impl Snapshot {
     pub fn take(state: &StateDir, reason: &str) -> Result<Self, String> {
         let mut parts = Vec::new();
         for backend in Backend::ALL.into_iter().filter(|b| b.available()) {
-            let text = backend.save().map_err(|e| format!("cannot snapshot the current rules: {e}"))?;
+            let text = backend
+                .save()
+                .map_err(|e| format!("cannot snapshot the current rules: {e}"))?;
             parts.push((backend, text));
         }
         let id = Self::ids(state)?.last().map_or(1, |last| last + 1);
-        let snapshot = Self { id, time_ms: now_ms(), reason: one_line(reason), parts };
+        let snapshot = Self {
+            id,
+            time_ms: now_ms(),
+            reason: one_line(reason),
+            parts,
+        };
         // Written under a temporary name and renamed, so a crash never leaves half a snapshot.
         let tmp = state.snapshots_dir().join(format!(".{id}.tmp"));
         let _ = fs::remove_dir_all(&tmp);
@@ -50,15 +57,21 @@ impl Snapshot {
         let time_ms = fields.get("time_ms").and_then(|t| t.parse().ok());
         let time_ms = time_ms.ok_or_else(|| format!("{}/meta: corrupt", dir.display()))?;
         let reason = fields.get("reason").unwrap_or(&"").to_string();
-        Ok(Self { id, time_ms, reason, parts: parts::read(&dir)? })
+        Ok(Self {
+            id,
+            time_ms,
+            reason,
+            parts: parts::read(&dir)?,
+        })
     }
 
     /// Snapshot ids in increasing order.
     pub fn ids(state: &StateDir) -> Result<Vec<u32>, String> {
         let dir = state.snapshots_dir();
         let entries = fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let mut ids: Vec<u32> =
-            entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+        let mut ids: Vec<u32> = entries
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
         ids.sort_unstable();
         Ok(ids)
     }
@@ -74,7 +87,11 @@ impl Snapshot {
             }
         }
         let excess = ids.len().saturating_sub(KEEP);
-        for id in ids.into_iter().take(excess).filter(|id| !needed.contains(id)) {
+        for id in ids
+            .into_iter()
+            .take(excess)
+            .filter(|id| !needed.contains(id))
+        {
             let dir = state.snapshots_dir().join(id.to_string());
             fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
@@ -96,6 +113,10 @@ impl Snapshot {
                 (!tables.is_empty()).then(|| format!("{}: {}", backend.name(), tables.join(" ")))
             })
             .collect();
-        if used.is_empty() { "no rules".into() } else { used.join("; ") }
+        if used.is_empty() {
+            "no rules".into()
+        } else {
+            used.join("; ")
+        }
     }
 }

@@ -38,7 +38,9 @@ impl Slot {
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Apply, Self::Arm].into_iter().find(|s| s.name() == name)
+        [Self::Apply, Self::Arm]
+            .into_iter()
+            .find(|s| s.name() == name)
     }
 
     fn file(self) -> &'static str {
@@ -114,8 +116,11 @@ impl Pending {
     /// Whether the watchdog process still runs: its command line carries the token, which guards
     /// against a recycled pid.
     pub fn watchdog_running(&self) -> bool {
-        fs::read(format!("/proc/{}/cmdline", self.watchdog_pid))
-            .is_ok_and(|cmdline| cmdline.split(|&b| b == 0).any(|arg| arg == self.token.as_bytes()))
+        fs::read(format!("/proc/{}/cmdline", self.watchdog_pid)).is_ok_and(|cmdline| {
+            cmdline
+                .split(|&b| b == 0)
+                .any(|arg| arg == self.token.as_bytes())
+        })
     }
 
     pub fn describe_action(&self) -> String {
@@ -149,7 +154,8 @@ impl StateDir {
             .create(path.join("snapshots"))
             .map_err(|e| format!("state directory {}: {e}", path.display()))?;
         // The watchdog runs from / and needs an absolute path.
-        let path = fs::canonicalize(path).map_err(|e| format!("state directory {}: {e}", path.display()))?;
+        let path = fs::canonicalize(path)
+            .map_err(|e| format!("state directory {}: {e}", path.display()))?;
         Ok(Self { path })
     }
 
@@ -165,9 +171,12 @@ impl StateDir {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
                 eprintln!("fw-safetynet: waiting for another fw-safetynet command to finish...");
-                file.lock().map_err(|e| format!("{}/lock: {e}", self.path.display()))?;
+                file.lock()
+                    .map_err(|e| format!("{}/lock: {e}", self.path.display()))?;
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(format!("{}/lock: {e}", self.path.display())),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("{}/lock: {e}", self.path.display()));
+            }
         }
         Ok(Lock { _file: file })
     }
@@ -187,24 +196,39 @@ impl StateDir {
     /// Appends a timestamped line to the log; the log is a record for humans, so a failure to
     /// write it is reported but never stops a rollback.
     pub fn log(&self, message: &str) {
-        let line = format!("{} UTC [{}] {}\n", format_utc(now_ms()), std::process::id(), one_line(message));
-        let written = OpenOptions::new()
+        let line = format!(
+            "{} UTC [{}] {}\n",
+            format_utc(now_ms()),
+            std::process::id(),
+            one_line(message)
+        );
+        if let Err(e) = self
+            .open_log()
+            .and_then(|mut f| f.write_all(line.as_bytes()).map_err(|e| e.to_string()))
+        {
+            eprintln!("fw-safetynet: {e}");
+        }
+    }
+
+    /// The log, opened for appending; also the watchdog's stdout and stderr.
+    pub fn open_log(&self) -> Result<File, String> {
+        OpenOptions::new()
             .create(true)
             .append(true)
             .mode(0o600)
             .open(self.log_path())
-            .and_then(|mut f| f.write_all(line.as_bytes()));
-        if let Err(e) = written {
-            eprintln!("fw-safetynet: {}: {e}", self.log_path().display());
-        }
+            .map_err(|e| format!("{}: {e}", self.log_path().display()))
     }
 
     pub fn read_pending(&self, slot: Slot) -> Result<Option<Pending>, String> {
         let file = self.path.join(slot.file());
         match fs::read_to_string(&file) {
-            Ok(text) => Pending::from_record(&text)
-                .map(Some)
-                .ok_or_else(|| format!("{}: corrupt record; remove it after checking the rules", file.display())),
+            Ok(text) => Pending::from_record(&text).map(Some).ok_or_else(|| {
+                format!(
+                    "{}: corrupt record; remove it after checking the rules",
+                    file.display()
+                )
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(format!("{}: {e}", file.display())),
         }
@@ -217,20 +241,26 @@ impl StateDir {
     pub fn remove_pending(&self, slot: Slot) -> Result<(), String> {
         let file = self.path.join(slot.file());
         match fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(format!("{}: {e}", file.display())),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(format!("{}: {e}", file.display()))
+            }
             _ => Ok(()),
         }
     }
 
     /// How the apply with this token ended, for its foreground process (which may be waiting).
     pub fn write_outcome(&self, token: &str, outcome: &str) -> Result<(), String> {
-        self.replace_file("outcome", &format!("token={token}\noutcome={}\n", one_line(outcome)))
+        self.replace_file(
+            "outcome",
+            &format!("token={token}\noutcome={}\n", one_line(outcome)),
+        )
     }
 
     pub fn read_outcome(&self, token: &str) -> Option<String> {
         let text = fs::read_to_string(self.path.join("outcome")).ok()?;
         let fields = parse_record(&text);
-        (fields.get("token") == Some(&token)).then(|| fields.get("outcome").unwrap_or(&"").to_string())
+        (fields.get("token") == Some(&token))
+            .then(|| fields.get("outcome").unwrap_or(&"").to_string())
     }
 
     fn replace_file(&self, name: &str, text: &str) -> Result<(), String> {
@@ -258,13 +288,23 @@ mod tests {
                 unit_dir: Some("/etc/systemd/system".into()),
             };
             let back = Pending::from_record(&p.to_record()).expect("parses");
-            assert_eq!(back, Pending { source: "/etc/ipt ables".into(), ..p });
+            assert_eq!(
+                back,
+                Pending {
+                    source: "/etc/ipt ables".into(),
+                    ..p
+                }
+            );
         }
     }
 
     #[test]
     fn corrupt_records_are_rejected() {
-        for text in ["", "token=x\n", "token=x\ndeadline_ms=1\nwatchdog_pid=1\naction=snapshot x\nsource=s\n"] {
+        for text in [
+            "",
+            "token=x\n",
+            "token=x\ndeadline_ms=1\nwatchdog_pid=1\naction=snapshot x\nsource=s\n",
+        ] {
             assert_eq!(Pending::from_record(text), None, "{text:?}");
         }
     }

@@ -36,16 +36,27 @@ fn service_unit(exe: &Path, state_dir: &Path) -> Result<String, String> {
 
 /// Quotes a path for an `ExecStart=` line; `%` is a specifier there and must be doubled.
 fn unit_quote(path: &Path) -> Result<String, String> {
-    let text = path.to_str().ok_or_else(|| format!("{}: not UTF-8", path.display()))?;
-    if text.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
-        return Err(format!("{text}: quotes, backslashes and control characters cannot go into a unit file"));
+    let text = path
+        .to_str()
+        .ok_or_else(|| format!("{}: not UTF-8", path.display()))?;
+    if text
+        .chars()
+        .any(|c| c == '"' || c == '\\' || c.is_control())
+    {
+        return Err(format!(
+            "{text}: quotes, backslashes and control characters cannot go into a unit file"
+        ));
     }
     Ok(format!("\"{}\"", text.replace('%', "%%")))
 }
 
 /// Writes the units and, when systemd runs, enables and starts the timer. Returns a warning when
 /// there is no systemctl: the files are written but nothing will read them.
-pub fn install(unit_dir: &Path, state_dir: &Path, deadline_ms: u64) -> Result<Option<String>, String> {
+pub fn install(
+    unit_dir: &Path,
+    state_dir: &Path,
+    deadline_ms: u64,
+) -> Result<Option<String>, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find my own executable: {e}"))?;
     let service = service_unit(&exe, state_dir)?;
     for (name, text) in [(SERVICE, service), (TIMER, timer_unit(deadline_ms))] {
@@ -82,7 +93,9 @@ pub fn remove(unit_dir: &Path) -> Result<(), String> {
     for name in [TIMER, SERVICE] {
         let file = unit_dir.join(name);
         match fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(format!("{}: {e}", file.display())),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(format!("{}: {e}", file.display()));
+            }
             _ => {}
         }
     }
@@ -99,13 +112,25 @@ mod tests {
     #[test]
     fn timer_fires_at_the_deadline_rounded_up() {
         let unit = timer_unit(1_795_850_043_001);
-        assert!(unit.contains("\nOnCalendar=2026-11-28 07:14:04 UTC\nPersistent=true\n"), "{unit}");
+        assert!(
+            unit.contains("\nOnCalendar=2026-11-28 07:14:04 UTC\nPersistent=true\n"),
+            "{unit}"
+        );
     }
 
     #[test]
     fn service_quotes_paths() {
-        let unit = service_unit(Path::new("/usr/sbin/fw-safetynet"), Path::new("/var/lib/a 50%")).unwrap();
-        assert!(unit.contains("\nExecStart=\"/usr/sbin/fw-safetynet\" --state-dir \"/var/lib/a 50%%\" fire\n"), "{unit}");
+        let unit = service_unit(
+            Path::new("/usr/sbin/fw-safetynet"),
+            Path::new("/var/lib/a 50%"),
+        )
+        .unwrap();
+        assert!(
+            unit.contains(
+                "\nExecStart=\"/usr/sbin/fw-safetynet\" --state-dir \"/var/lib/a 50%%\" fire\n"
+            ),
+            "{unit}"
+        );
         assert!(service_unit(Path::new("/x"), Path::new("/a\"b")).is_err());
     }
 }

@@ -8,7 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 const MAX_DURATION_SECS: u64 = 7 * 24 * 3600;
 
 pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 /// Parses `90`, `90s`, `5m`, `2h`; a bare number is in `bare_unit_secs` (1 for `--timeout`,
@@ -23,13 +25,19 @@ pub fn parse_duration(text: &str, bare_unit_secs: u64) -> Result<u64, String> {
         "s" => 1,
         "m" => 60,
         "h" => 3600,
-        _ => return Err(format!("invalid duration '{text}': use a number with an optional s, m or h suffix")),
+        _ => {
+            return Err(format!(
+                "invalid duration '{text}': use a number with an optional s, m or h suffix"
+            ));
+        }
     };
-    let value: u64 = digits
-        .parse()
-        .map_err(|_| format!("invalid duration '{text}': use a number with an optional s, m or h suffix"))?;
+    let value: u64 = digits.parse().map_err(|_| {
+        format!("invalid duration '{text}': use a number with an optional s, m or h suffix")
+    })?;
     match value.checked_mul(unit_secs) {
-        Some(0) => Err(format!("invalid duration '{text}': must be at least one second")),
+        Some(0) => Err(format!(
+            "invalid duration '{text}': must be at least one second"
+        )),
         Some(secs) if secs <= MAX_DURATION_SECS => Ok(secs),
         _ => Err(format!("invalid duration '{text}': at most 7 days")),
     }
@@ -40,7 +48,12 @@ pub fn format_utc(ms: u64) -> String {
     let secs = ms / 1000;
     let (days, rem) = (secs / 86400, secs % 86400);
     let (y, m, d) = civil_from_days(days as i64);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -67,7 +80,18 @@ mod tests {
         assert_eq!(parse_duration("30s", 60), Ok(30));
         assert_eq!(parse_duration("2m", 1), Ok(120));
         assert_eq!(parse_duration("1h", 1), Ok(3600));
-        for bad in ["", "s", "0", "0s", "-5", "5x", "1.5m", "5 m", "99999999999999999999", "8000000h"] {
+        for bad in [
+            "",
+            "s",
+            "0",
+            "0s",
+            "-5",
+            "5x",
+            "1.5m",
+            "5 m",
+            "99999999999999999999",
+            "8000000h",
+        ] {
             assert!(parse_duration(bad, 1).is_err(), "{bad:?} accepted");
         }
     }

@@ -17,7 +17,6 @@ use crate::snapshot::Snapshot;
 use crate::state::{Action, Pending, Slot, StateDir};
 use crate::systemd;
 use crate::timefmt::now_ms;
-use std::fs::OpenOptions;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -29,17 +28,20 @@ pub const POLL: Duration = Duration::from_millis(100);
 pub fn start(state: &StateDir, slot: Slot, mut pending: Pending) -> Result<Pending, String> {
     state.write_pending(slot, &pending)?;
     let exe = std::env::current_exe().map_err(|e| format!("cannot find my own executable: {e}"))?;
-    let log = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(state.log_path())
+    let log = state.open_log()?;
+    let log2 = log
+        .try_clone()
         .map_err(|e| format!("{}: {e}", state.log_path().display()))?;
-    let log2 = log.try_clone().map_err(|e| format!("{}: {e}", state.log_path().display()))?;
     let mut command = Command::new(exe);
     command
         .arg("--state-dir")
         .arg(&state.path)
-        .args(["__watchdog", slot.name(), &pending.token, &pending.deadline_ms.to_string()])
+        .args([
+            "__watchdog",
+            slot.name(),
+            &pending.token,
+            &pending.deadline_ms.to_string(),
+        ])
         .current_dir("/")
         .stdin(Stdio::null())
         .stdout(log)
@@ -70,11 +72,18 @@ pub fn start(state: &StateDir, slot: Slot, mut pending: Pending) -> Result<Pendi
 
 /// The watchdog's main loop.
 pub fn watch(state: &StateDir, slot: Slot, token: &str, deadline_ms: u64) -> Result<(), String> {
+    let mut read_error_logged = false;
     loop {
+        // An unreadable record keeps the watchdog going (better a rollback than none); the
+        // error is logged once, not every poll.
         match state.read_pending(slot) {
             Ok(Some(pending)) if pending.token == token => {}
             Ok(_) => return Ok(()),
-            Err(e) => state.log(&format!("watchdog: {e}")),
+            Err(e) if !read_error_logged => {
+                state.log(&format!("watchdog: {e}"));
+                read_error_logged = true;
+            }
+            Err(_) => {}
         }
         if now_ms() >= deadline_ms {
             return expire(state, slot, Some(token), "deadline reached").map(drop);
@@ -85,9 +94,16 @@ pub fn watch(state: &StateDir, slot: Slot, token: &str, deadline_ms: u64) -> Res
 
 /// Carries out the pending action of `slot` now, if the record still holds `token` (any record
 /// when `token` is None). Returns what was done, or None when nothing was pending.
-pub fn expire(state: &StateDir, slot: Slot, token: Option<&str>, why: &str) -> Result<Option<String>, String> {
+pub fn expire(
+    state: &StateDir,
+    slot: Slot,
+    token: Option<&str>,
+    why: &str,
+) -> Result<Option<String>, String> {
     let _lock = state.lock()?;
-    let Some(pending) = state.read_pending(slot)? else { return Ok(None) };
+    let Some(pending) = state.read_pending(slot)? else {
+        return Ok(None);
+    };
     if token.is_some_and(|t| t != pending.token) {
         return Ok(None);
     }
@@ -104,8 +120,16 @@ pub fn expire(state: &StateDir, slot: Slot, token: Option<&str>, why: &str) -> R
         }
     };
     let done = match &result {
-        Ok(()) => format!("{why}: {} reset to {}", slot.name(), pending.describe_action()),
-        Err(e) => format!("{why}: {} reset to {} FAILED: {e}", slot.name(), pending.describe_action()),
+        Ok(()) => format!(
+            "{why}: {} reset to {}",
+            slot.name(),
+            pending.describe_action()
+        ),
+        Err(e) => format!(
+            "{why}: {} reset to {} FAILED: {e}",
+            slot.name(),
+            pending.describe_action()
+        ),
     };
     state.log(&done);
     // The record goes even after a failure: retrying a failing restore in a loop helps nobody,
@@ -129,13 +153,18 @@ fn perform(state: &StateDir, action: &Action) -> Result<(), String> {
         Action::Snapshot(id) => Snapshot::load(state, *id)?.restore(),
         Action::Ruleset => {
             for (backend, text) in parts::read(&state.arm_target_dir())? {
-                backend.load(&text, false).map_err(|e| format!("{}: {e}", backend.name()))?;
+                backend
+                    .load(&text, false)
+                    .map_err(|e| format!("{}: {e}", backend.name()))?;
             }
             Ok(())
         }
         Action::Open => {
-            let everything: Vec<(Backend, String)> =
-                Backend::ALL.into_iter().filter(|b| b.available()).map(|b| (b, String::new())).collect();
+            let everything: Vec<(Backend, String)> = Backend::ALL
+                .into_iter()
+                .filter(|b| b.available())
+                .map(|b| (b, String::new()))
+                .collect();
             backend::set_exactly(&everything, false)
         }
     }
