@@ -30,6 +30,8 @@ fn main() {
 
     let header = "#include <xtables.h>\n\
                   #include <linux/netfilter.h>\n\
+                  #include <linux/netfilter_ipv4/ip_tables.h>\n\
+                  #include <linux/netfilter_ipv6/ip6_tables.h>\n\
                   #include <stdio.h>\n\
                   #include <stdlib.h>\n";
     let bindings = bindgen::Builder::default()
@@ -41,8 +43,10 @@ fn main() {
         .prepend_enum_name(false)
         .allowlist_type("xtables_(target|match|globals)|_xt_align|xt_option_flags")
         .allowlist_type("xt_(option_entry|option_call|fcheck_call|entry_target|entry_match)")
+        .allowlist_type("ipt_entry|ip6t_entry")
         .allowlist_var("XTABLES_VERSION(_CODE)?|XT_EXTENSION_MAXNAMELEN|NFPROTO_(UNSPEC|IPV4|IPV6)")
         .allowlist_var("XTTYPE_.*|XTOPT_.*|PARAMETER_PROBLEM|xt_params|stdout|stderr")
+        .allowlist_var("XT_INV_PROTO|IP6T_F_PROTO")
         .allowlist_function(
             "xtables_register_(target|match)|xtables_save_string|xtables_options?_(parse|fcheck)",
         )

@@ -7,7 +7,7 @@ use core::marker::PhantomData;
 use core::mem::{align_of, size_of};
 use core::sync::atomic::{AtomicBool, Ordering};
 
-use crate::options::{Options, Parse, Used};
+use crate::options::{Options, Parse, Used, protocol_of};
 use crate::out::Out;
 use crate::{Error, sys};
 
@@ -355,7 +355,12 @@ unsafe extern "C" fn parse<T: Extension>(cb: *mut sys::xt_option_call) {
             .map(|c| (c, c.entry.as_ref(), data_mut::<T::Data>(c.data)))
     } {
         Some((call, Some(entry), Some(data))) => match T::PARSE {
-            Some(f) => f(&mut Parse::new(call, entry, data)),
+            Some(f) => {
+                // Safety: libxtables passes the rule being built (ipt_entry/ip6t_entry by
+                // the program's family) or NULL.
+                let protocol = unsafe { protocol_of(T::FAMILY, call.xt_entry) };
+                f(&mut Parse::new(call, entry, data, protocol))
+            }
             None => Ok(()),
         },
         _ => Err(Error::new("internal error: libxtables gave no option data")),

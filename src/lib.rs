@@ -128,7 +128,7 @@ pub use extension::{
     Data, Extension, Family, FinalCheckFn, InitFn, Match, ParseFn, PrintFn, Register, SaveFn,
     Target,
 };
-pub use options::{Kind, Opt, OptionTable, Options, Parse, Used};
+pub use options::{Kind, Opt, OptionTable, Options, Parse, Protocol, Used};
 pub use out::Out;
 
 // The struct layouts and callbacks used here were written against ABI 12 (libxtables.so.12,

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! Option tables (libxtables' `xt_option_entry`, "x6" parser) and the parse callback's view.
 
-use core::ffi::CStr;
+use core::ffi::{CStr, c_void};
 use core::ptr;
 
-use crate::Error;
 use crate::error::c_str;
-use crate::sys;
+use crate::{Error, Family, sys};
 
 /// What an option's argument is; libxtables parses and range-checks it before the parse
 /// callback runs, and reports a bad value itself.
@@ -216,6 +215,50 @@ impl Used {
     }
 }
 
+/// The `-p` protocol of the rule being built ([`Parse::protocol`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Protocol {
+    /// IP protocol number (6 TCP, 17 UDP, 136 UDP-Lite); 0 when the rule has no `-p`.
+    pub number: u16,
+    /// `! -p`: every protocol but `number`.
+    pub inverted: bool,
+}
+
+/// The protocol in the rule entry libxtables passes as `xt_entry`.
+///
+/// # Safety
+/// `entry` must be NULL or point to the rule being built: an `ipt_entry` for iptables
+/// (`Family::Ipv4` extensions) or an `ip6t_entry` for ip6tables (`Family::Ipv6`).
+pub(crate) unsafe fn protocol_of(family: Family, entry: *const c_void) -> Option<Protocol> {
+    if entry.is_null() {
+        return None;
+    }
+    match family {
+        Family::Ipv4 => {
+            // Safety: an ipt_entry (contract); only its plain-integer fields are read.
+            let ip = unsafe { &(*entry.cast::<sys::ipt_entry>()).ip };
+            let inverted = u32::from(ip.invflags) & sys::XT_INV_PROTO != 0;
+            Some(Protocol {
+                number: ip.proto,
+                inverted,
+            })
+        }
+        Family::Ipv6 => {
+            // Safety: an ip6t_entry (contract); only its plain-integer fields are read.
+            let ip = unsafe { &(*entry.cast::<sys::ip6t_entry>()).ipv6 };
+            // ip6tables sets proto only together with the IP6T_F_PROTO flag.
+            let given = u32::from(ip.flags) & sys::IP6T_F_PROTO != 0;
+            let inverted = u32::from(ip.invflags) & sys::XT_INV_PROTO != 0;
+            Some(Protocol {
+                number: if given { ip.proto } else { 0 },
+                inverted,
+            })
+        }
+        // One registration serves both programs and nothing tells which entry this is.
+        Family::Unspec => None,
+    }
+}
+
 /// One option being parsed, as given to [`Extension::PARSE`](crate::Extension::PARSE):
 /// which option, its argument (already parsed by libxtables for integer kinds), and the
 /// extension's data to fill in.
@@ -223,6 +266,7 @@ pub struct Parse<'a, D> {
     call: &'a sys::xt_option_call,
     entry: &'a sys::xt_option_entry,
     data: &'a mut D,
+    protocol: Option<Protocol>,
 }
 
 impl<'a, D> Parse<'a, D> {
@@ -230,8 +274,22 @@ impl<'a, D> Parse<'a, D> {
         call: &'a sys::xt_option_call,
         entry: &'a sys::xt_option_entry,
         data: &'a mut D,
+        protocol: Option<Protocol>,
     ) -> Self {
-        Self { call, entry, data }
+        Self {
+            call,
+            entry,
+            data,
+            protocol,
+        }
+    }
+
+    /// The rule's `-p` so far (iptables reads options left to right, so `-p` must come
+    /// before the extension's options, as users write it anyway). `None` for a
+    /// [`Family::Unspec`] extension, whose one registration serves both iptables and
+    /// ip6tables, or when libxtables is driven without a rule.
+    pub fn protocol(&self) -> Option<Protocol> {
+        self.protocol
     }
 
     /// The option's id.
@@ -357,6 +415,48 @@ mod tests {
     }
 
     #[test]
+    fn protocol_from_the_rule_entry() {
+        // Safety: plain C data; all-zero is a rule without addresses or protocol.
+        let (mut v4, mut v6, mut v6_flagged): (sys::ipt_entry, sys::ip6t_entry, sys::ip6t_entry) =
+            unsafe { core::mem::zeroed() };
+        v4.ip.proto = 17;
+        v4.ip.invflags = sys::XT_INV_PROTO as u8;
+        v6.ipv6.proto = 6;
+        v6_flagged.ipv6.proto = 6;
+        v6_flagged.ipv6.flags = sys::IP6T_F_PROTO as u8;
+        let p4 = ptr::from_ref(&v4).cast();
+        // Safety: each pointer is to the entry type its family names, or NULL.
+        unsafe {
+            assert_eq!(
+                protocol_of(Family::Ipv4, p4),
+                Some(Protocol {
+                    number: 17,
+                    inverted: true
+                })
+            );
+            // ip6tables: without IP6T_F_PROTO the number is not in effect.
+            let got = protocol_of(Family::Ipv6, ptr::from_ref(&v6).cast());
+            assert_eq!(
+                got,
+                Some(Protocol {
+                    number: 0,
+                    inverted: false
+                })
+            );
+            let got = protocol_of(Family::Ipv6, ptr::from_ref(&v6_flagged).cast());
+            assert_eq!(
+                got,
+                Some(Protocol {
+                    number: 6,
+                    inverted: false
+                })
+            );
+            assert_eq!(protocol_of(Family::Unspec, p4), None);
+            assert_eq!(protocol_of(Family::Ipv4, ptr::null()), None);
+        }
+    }
+
+    #[test]
     fn used_is_a_bit_set() {
         let u = Used(1 << 3 | 1);
         assert!(u.contains(0) && u.contains(3));
@@ -371,7 +471,7 @@ mod tests {
         call.arg = c"7".as_ptr();
         let entry = &TABLE.entries[0].0;
         let mut data = ();
-        let p = Parse::new(&call, entry, &mut data);
+        let p = Parse::new(&call, entry, &mut data, None);
         assert_eq!(p.u16().unwrap(), 7);
         assert_eq!(p.arg(), c"7");
         assert_eq!(p.name(), c"alpha");

@@ -11,6 +11,7 @@ cargo build --release --quiet -p xtables --example xt_RSDEMO || plib_die "cargo 
 so=$plib_repo/target/release/examples/libxt_RSDEMO.so
 dir=$(plugin_dir demo "$so")
 drv() { XTABLES_LIBDIR=$dir "$DRIVER" -4 match RSDEMO "$@"; }
+udp() { XTABLES_LIBDIR=$dir "$DRIVER" -4 -p 17 match RSDEMO "$@"; }
 
 check "no panic path survives in the plugin" no_panic_path "$so"
 check "links only libxtables and libc" needs_only "$so" libxtables.so.12 libc.so.6
@@ -19,7 +20,7 @@ check "links only libxtables and libc" needs_only "$so" libxtables.so.12 libc.so
 check "all kinds parsed, printed and saved" output_is \
 	'print: name:a b"c count:5 level:2|
 save: --name "a b\"c" --count 5 --level 2 --port 80 --bytes 18446744073709551615 --loud|' \
-	drv parse --name 'a b"c' --count 5 --level 2 --loud --port 80 --bytes 18446744073709551615
+	udp parse --name 'a b"c' --count 5 --level 2 --loud --port 80 --bytes 18446744073709551615
 check "inverted option and repeated multi option" output_is \
 	'print: ! name:ssh count:1 level:0|
 save: ! --name ssh --count 1 --quiet|' drv parse ! --name ssh --quiet --quiet
@@ -28,8 +29,8 @@ check "alias --lvl sets --level" output_is \
 save: --name x --count 2 --level 4|' drv parse --name x --lvl 4 --count 2
 # (the shell re-reads the saved words: a name with a space, no backslash or quote)
 check "save output parses back to the same rule" eval '
-	saved=$(drv parse ! --name "x y" --count 7 --port 0 --quiet | sed -n "s/^save:\(.*\)|$/\1/p")
-	[ -n "$saved" ] && eval "again=\$(drv parse $saved)" &&
+	saved=$(udp parse ! --name "x y" --count 7 --port 9 --quiet | sed -n "s/^save:\(.*\)|$/\1/p")
+	[ -n "$saved" ] && eval "again=\$(udp parse $saved)" &&
 	[ "$(echo "$again" | sed -n "s/^save:\(.*\)|$/\1/p")" = "$saved" ]'
 
 # --- errors: libxtables' checks and the extension's own, all exit 2 through exit_err
@@ -41,7 +42,7 @@ done <<'EOF'
 --name x --count 0|RSDEMO: bad value for option "--count", or out of range (1-1000).
 --name x --count 1001|RSDEMO: bad value for option "--count", or out of range (1-1000).
 --name x --level 256 --count 1|RSDEMO: bad value for option "--level", or out of range (0-255).
---name x --port 65536|RSDEMO: bad value for option "--port", or out of range (0-65535).
+--name x --port 5|RSDEMO: --port needs -p tcp or -p udp
 --name x --bytes 18446744073709551616|RSDEMO: bad value for option "--bytes", or out of range
 --name x --level 3|RSDEMO: option "--level" also requires "--count".
 --name x --name y|RSDEMO: option "--name" can only be used once.
@@ -52,6 +53,12 @@ done <<'EOF'
 --name 0123456789abcdef|RSDEMO: --name "0123456789abcdef": 1 to 15 bytes
 --name x --count 1 --loud|RSDEMO: --loud needs a --level above 0
 EOF
+check "error: port out of range" fails_with 2 \
+	'RSDEMO: bad value for option "--port", or out of range (0-65535).' udp parse --name x --port 65536
+check "protocol of the rule: tcp accepted" exits 0 env XTABLES_LIBDIR="$dir" \
+	"$DRIVER" -4 -p 6 match RSDEMO parse --name x --port 5
+check "protocol of the rule: ! udp refused" fails_with 2 '--port needs -p tcp or -p udp' \
+	env XTABLES_LIBDIR="$dir" "$DRIVER" -4 -p '!17' match RSDEMO parse --name x --port 5
 check "error: non-UTF-8 argument shown escaped" \
 	fails_with 2 'RSDEMO: --name "\xff\xfe0123456789abcdef": 1 to 15 bytes' drv parse --name $'\xff\xfe0123456789abcdef'
 
@@ -63,6 +70,12 @@ for bin in iptables-legacy iptables-nft; do
 		'RSDEMO: --name "0123456789abcdef": 1 to 15 bytes' as_nobody "$dir" $bin -A INPUT -m RSDEMO --name 0123456789abcdef
 	check "$bin: libxtables' error, exit 2" fails_with 2 \
 		'RSDEMO: option "--name" must be specified' as_nobody "$dir" $bin -A INPUT -m RSDEMO --count 3
+	# iptables hands the rule (with -p) to the parser: refused for icmp, accepted for udp
+	# (up to the lock or netlink socket that nobody cannot open: exit 4).
+	check "$bin: the extension sees -p icmp" fails_with 2 '--port needs -p tcp or -p udp' \
+		as_nobody "$dir" $bin -A INPUT -p icmp -m RSDEMO --name x --port 5
+	check "$bin: the extension sees -p udp" fails_with 4 'ermission denied' \
+		as_nobody "$dir:$UPSTREAM_XTLIBDIR" $bin -A INPUT -p udp -m RSDEMO --name x --port 5
 done
 
 # --- records from the kernel: too short, unterminated name, random bytes

@@ -4,10 +4,11 @@
  * without a kernel: find (dlopen from XTABLES_LIBDIR) -> init -> parse options -> final
  * check -> print/save. Used by tests/host/plugin-*.sh to compare our plugins with upstream's.
  *
- *   xt-driver -4|-6 target|match NAME help
- *   xt-driver -4|-6 target|match NAME parse [OPTION...]   ("!" before an option inverts it)
- *   xt-driver -4|-6 target|match NAME data HEX            (record data as if from the kernel)
+ *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME help
+ *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME parse [OPTION...]  ("!" inverts an option)
+ *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME data HEX  (record data as from the kernel)
  *
+ * -p sets the protocol number of the rule the options are parsed for, like iptables' -p.
  * parse and data print two lines, "print:<text>|" and "save:<text>|" ("(none)" when the
  * plugin has no such callback). Errors go through xt_params->exit_err: message on stderr,
  * exit status 2, as in iptables.
@@ -115,6 +116,29 @@ static void init_record(struct ext *e, const char *name)
 		e->m->init(e->m->m);
 }
 
+/* The rule being built, passed to the extension's parser; iptables has these in a union. */
+static union {
+	struct ipt_entry v4;
+	struct ip6t_entry v6;
+} rule;
+
+static void set_protocol(int family, const char *arg)
+{
+	bool invert = arg[0] == '!';
+	unsigned int proto;
+
+	if (!xtables_strtoui(arg + invert, NULL, &proto, 0, UINT8_MAX))
+		xtables_error(PARAMETER_PROBLEM, "bad protocol number \"%s\"", arg);
+	if (family == NFPROTO_IPV4) {
+		rule.v4.ip.proto = proto;
+		rule.v4.ip.invflags = invert ? XT_INV_PROTO : 0;
+	} else {
+		rule.v6.ipv6.proto = proto;
+		rule.v6.ipv6.flags = IP6T_F_PROTO;
+		rule.v6.ipv6.invflags = invert ? XT_INV_PROTO : 0;
+	}
+}
+
 static void parse_options(struct ext *e, int argc, char **argv)
 {
 	struct option *opts;
@@ -143,9 +167,9 @@ static void parse_options(struct ext *e, int argc, char **argv)
 		if (c == '?' || (unsigned int)c < *e->option_offset)
 			xtables_error(PARAMETER_PROBLEM, "unknown option \"%s\"", argv[optind - 1]);
 		if (e->t)
-			xtables_option_tpcall(c, argv, invert, e->t, NULL);
+			xtables_option_tpcall(c, argv, invert, e->t, &rule);
 		else
-			xtables_option_mpcall(c, argv, invert, e->m, NULL);
+			xtables_option_mpcall(c, argv, invert, e->m, &rule);
 		invert = false;
 	}
 	if (invert)
@@ -202,13 +226,21 @@ int main(int argc, char **argv)
 	int family;
 
 	if (argc < 5 || (strcmp(argv[1], "-4") != 0 && strcmp(argv[1], "-6") != 0)) {
-		fputs("usage: xt-driver -4|-6 target|match NAME help|parse [OPTION...]|data HEX\n", stderr);
+		fputs("usage: xt-driver -4|-6 [-p [!]PROTO] target|match NAME "
+		      "help|parse [OPTION...]|data HEX\n", stderr);
 		return 2;
 	}
 	family = argv[1][1] == '4' ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	if (xtables_init_all(&driver_globals, family) < 0) {
 		fputs("xt-driver: xtables_init_all failed\n", stderr);
 		return 1;
+	}
+	if (strcmp(argv[2], "-p") == 0 && argc >= 7) {
+		set_protocol(family, argv[3]);
+		/* drop "-p PROTO": the rest reads as without it */
+		argv[3] = argv[1];
+		argv += 2;
+		argc -= 2;
 	}
 	find_ext(&e, argv[2], argv[3]);
 

@@ -11,7 +11,7 @@ use core::ffi::CStr;
 use core::fmt::Write;
 use xtables::{
     Data, Error, Escaped, Extension, Family, FinalCheckFn, InitFn, Kind, Match, Opt, OptionTable,
-    Options, Parse, ParseFn, PrintFn, SaveFn, Used,
+    Options, Parse, ParseFn, PrintFn, Protocol, SaveFn, Used,
 };
 
 /// The match data (a real extension gets it from its kernel header through bindgen).
@@ -32,6 +32,9 @@ unsafe impl Data for DemoInfo {}
 const F_LOUD: u8 = 1;
 const F_QUIET: u8 = 2;
 const F_INVERT: u8 = 4;
+
+const TCP: u16 = 6;
+const UDP: u16 = 17;
 
 const O_NAME: u32 = 0;
 const O_COUNT: u32 = 1;
@@ -80,7 +83,15 @@ fn parse(p: &mut Parse<'_, DemoInfo>) -> Result<(), Error> {
         }
         O_COUNT => p.data().count = p.u32()?,
         O_LEVEL => p.data().level = p.u8()?,
-        O_PORT => p.data().port = p.u16()?,
+        O_PORT => {
+            // Like pknock's --knockports: a port means nothing without TCP or UDP.
+            if let Some(Protocol { number, inverted }) = p.protocol()
+                && (inverted || (number != TCP && number != UDP))
+            {
+                return Err(Error::new("--port needs -p tcp or -p udp"));
+            }
+            p.data().port = p.u16()?;
+        }
         O_BYTES => p.data().bytes = p.u64()?,
         O_LOUD => p.data().flags |= F_LOUD,
         O_QUIET => p.data().flags |= F_QUIET,
@@ -150,7 +161,7 @@ impl Extension for Demo {
         [!] --name NAME   1 to 15 bytes (mandatory)\n    \
         --count N     1 to 1000 (default 1)\n    \
         --level N     0 to 255 (needs --count; alias --lvl)\n    \
-        --port N      0 to 65535\n    \
+        --port N      0 to 65535 (needs -p tcp or -p udp)\n    \
         --bytes N     64-bit\n    \
         --loud        needs --level above 0; not with --quiet\n    \
         --quiet\n";
