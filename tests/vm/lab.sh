@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Host side of the QEMU lab, sourced by run.sh and demo.sh: pick the kernel, build the
 # initramfs, boot a guest that runs some jobs, and read back what it reported.
@@ -6,7 +7,7 @@ lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lab_repo=$(cd "$lab_here/../.." && pwd)
 lab_out=$lab_here/out
 # Kernel messages that fail a run wherever they appear.
-lab_kernel_errors='Oops|BUG:|Kernel panic|WARNING:|general protection|stack-protector|Call Trace:'
+lab_kernel_errors='Oops|BUG:|Kernel panic|WARNING:|general protection|stack-protector|Call Trace:|UBSAN:|Unable to handle kernel|refcount_t:|list_(add|del) corruption'
 
 lab_die() {
 	echo "vm lab: $*" >&2
@@ -16,7 +17,7 @@ lab_die() {
 # lab_kver: LAB_KVER; else the kernel of Debian's linux-image-amd64 (upstream's dkms modules, the
 # interop oracle, are built for it); else the newest kernel with an image and its modules.
 lab_kver() {
-	local img ver found=
+	local img ver found=''
 	if [ -n "${LAB_KVER:-}" ]; then
 		echo "$LAB_KVER"
 		return
@@ -48,7 +49,7 @@ lab_kmod_stale() {
 # KVER, else a private build in out/kmod-KVER (make's KDIR may name another kernel). Warns
 # about pieces not built at all: the tests that need them fail.
 lab_ours() {
-	local kver=$1 kdir=/lib/modules/$1/build built f missing= dir
+	local kver=$1 kdir=/lib/modules/$1/build built f missing='' dir
 	built=$(modinfo -F vermagic "$lab_repo/kmod-c/xt_SYSRQ.ko" 2>/dev/null | cut -d' ' -f1)
 	lab_kmod_dir=$lab_repo/kmod-c
 	if [ -n "$built" ] && [ "$built" != "$kver" ]; then

@@ -114,7 +114,8 @@ pack() { # ROOT OUTPUT
 stock_plugins=$(package_plugins iptables)
 upstream_plugins=$(package_plugins xtables-addons-common)
 mapfile -t upstream_kos < <(upstream_modules)
-mapfile -t intree_kos < <(module_closure "${seed_modules[@]}" $(module_depends "${upstream_kos[@]}"))
+mapfile -t upstream_deps < <(module_depends "${upstream_kos[@]}")
+mapfile -t intree_kos < <(module_closure "${seed_modules[@]}" "${upstream_deps[@]}")
 [ -n "$stock_plugins" ] || die "no stock iptables plugins found (dpkg -L iptables)"
 [ ${#intree_kos[@]} -gt 0 ] || die "no in-tree modules resolved for $kver"
 
@@ -156,7 +157,7 @@ build_base() {
 	done
 	for p in $stock_plugins; do copy_elf "$p" "$root"; done
 	for p in $upstream_plugins; do copy_elf "$p" "$root" "/opt/upstream/xtables/$(basename "$p")"; done
-	echo "$(dirname "$(echo "$stock_plugins" | head -n 1)")" >"$root/etc/xtables-stock-libdir"
+	dirname "$(echo "$stock_plugins" | head -n 1)" >"$root/etc/xtables-stock-libdir"
 
 	for ko in "${intree_kos[@]}"; do
 		rel=${ko#"$moddir/"}

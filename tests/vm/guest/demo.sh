@@ -17,6 +17,8 @@ load_module ours xt_SYSRQ >/dev/null || { fail "cannot load our xt_SYSRQ"; finis
 show lsmod | grep -E '^(xt_SYSRQ|xa_shim) ' | cut -c1-40
 printf '%s' "$SYSRQ_PW" >$SYSRQ_PARAMS/password
 echo "guest# printf '%s' '$SYSRQ_PW' > $SYSRQ_PARAMS/password"
+echo 1 >$SYSRQ_PARAMS/debug
+echo "guest# echo 1 > $SYSRQ_PARAMS/debug      (log why requests are refused)"
 use_plugins ours || { finish; exit; }
 
 say "Insert the rule with stock iptables ($(readlink /usr/sbin/iptables)), our libxt_SYSRQ.so"

@@ -142,11 +142,15 @@ log_since() { dmesg | sed -n "/xavm: mark $XAVM_JOB $xavm_mark\$/,\$p"; }
 count_since() { log_since | grep -c -e "$1"; }
 
 # ---- SYSRQ ----
-# sysrq_load ours|upstream [PARAM=VALUE...]: load xt_SYSRQ, set the lab password and seqno 1000.
+# sysrq_load ours|upstream [PARAM=VALUE...]: load xt_SYSRQ, then sysrq_configure.
 sysrq_load() {
 	local variant=$1
 	shift
-	load_module "$variant" xt_SYSRQ "$@" || return 1
+	load_module "$variant" xt_SYSRQ "$@" && sysrq_configure
+}
+
+# sysrq_configure: the lab password, stored seqno 1000.
+sysrq_configure() {
 	printf '%s' "$SYSRQ_PW" >$SYSRQ_PARAMS/password || return 1
 	echo 1000 >$SYSRQ_PARAMS/seqno
 }

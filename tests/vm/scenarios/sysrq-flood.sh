@@ -3,7 +3,8 @@
 # A flood on 2 vCPUs, both backends: two senders, one pinned to each CPU, send the SAME list of
 # N valid requests (increasing seqnos) interleaved with 3N bad ones. Each sender's packets are
 # processed in order on its CPU, so every seqno is accepted exactly once if, and only if, the
-# module's check-and-update of the seqno is atomic: exactly N SysRqs, no oops.
+# module's check-and-update of the seqno is atomic: exactly N SysRqs, no oops. With debug=1
+# the refusals are logged, rate-limited: the SysRq lines are not.
 . /vm/lib.sh
 N=${FLOOD_N:-400}
 S=100000
@@ -31,6 +32,7 @@ for BE in $BACKENDS; do
 	use_plugins ours || continue
 	sysrq_load ours || { fail "$BE: load our xt_SYSRQ"; continue; }
 	echo $S >$SYSRQ_PARAMS/seqno
+	echo 1 >$SYSRQ_PARAMS/debug
 	# shellcheck disable=SC2086
 	check "$BE: insert the SYSRQ rule" ipt -A INPUT $rule
 	log_mark
@@ -47,6 +49,9 @@ for BE in $BACKENDS; do
 	check_eq "$BE: the rule saw all $((8 * N)) datagrams" $((8 * N)) "$(rule_packets ipt)"
 	expect_handled "$BE: exactly the $N valid requests handled" $N
 	check_eq "$BE: stored seqno is the last valid one" $((S + N)) "$(cat $SYSRQ_PARAMS/seqno)"
+	refusals=$(log_since | grep 'xt_SYSRQ: ' | grep -vc 'SysRq h$')
+	check "$BE: refusal log lines rate-limited ($refusals for $((6 * N)) refused requests)" \
+		[ "$refusals" -le 100 ]
 done
 lab_reset
 finish

@@ -31,9 +31,12 @@ accepted() {
 for BE in $BACKENDS; do
 	lab_reset
 	use_plugins ours || continue
-	sysrq_load ours || { fail "$BE: load our xt_SYSRQ"; continue; }
+	load_module ours xt_SYSRQ || { fail "$BE: load our xt_SYSRQ"; continue; }
+	echo 1000 >$SYSRQ_PARAMS/seqno
 	# shellcheck disable=SC2086
 	check "$BE: insert the SYSRQ rule" ipt -A INPUT $rule
+	refused "no password set (digest over an empty one)" "$(sysrq_request h 4000 s4000 $dst "")"
+	sysrq_configure
 
 	good=$(sysrq_request h 5000 s5000 $dst "$pw")
 	accepted "valid request seqno 5000" "$good"
@@ -76,6 +79,11 @@ for BE in $BACKENDS; do
 	refused "UDP length one byte past the datagram" "$req" -l $((n + 1))
 	refused "UDP length 65535" "$req" -l 65535
 	accepted "the seqno 5001 request, true UDP length, after all the above" "$req"
+	check "$BE: insert a UDP-Lite SYSRQ rule" ipt -I INPUT -p udplite -j SYSRQ
+	log_mark
+	send4 127.0.0.2 $dst "$(sysrq_request h 6000 s6000 $dst "$pw")" -U
+	expect_handled "$BE: valid request over UDP-Lite handled" 1
+	ipt -D INPUT -p udplite -j SYSRQ
 	accepted "seqno 9004 after the refused 9000..9003 (they did not move the seqno)" \
 		"$(sysrq_request h 9004 s9004 $dst "$pw")"
 done

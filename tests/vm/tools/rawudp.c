@@ -24,6 +24,7 @@
 
 struct rawudp_opts {
 	int family;
+	uint8_t proto; /* IPPROTO_UDP or IPPROTO_UDPLITE */
 	const char *src;
 	const char *dst;
 	uint16_t dport;
@@ -37,9 +38,10 @@ struct rawudp_opts {
 
 static void rawudp_usage(FILE *out)
 {
-	fputs("usage: rawudp [-6] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-n COUNT]\n"
+	fputs("usage: rawudp [-6] [-U] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-n COUNT]\n"
 	      "              (-m TEXT | -x HEX | -f FILE)\n"
 	      "Send raw UDP datagrams (IPv4, or IPv6 with -6) with a chosen source address.\n"
+	      "  -U         UDP-Lite (the length field is then the checksum coverage)\n"
 	      "  -s SRC     source address          -d DST     destination address\n"
 	      "  -p DPORT   destination port (9)    -P SPORT   source port (40000)\n"
 	      "  -l UDPLEN  value of the UDP length field (default: the true length)\n"
@@ -173,7 +175,7 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 	if (s->family == AF_INET) {
 		ip[0] = 0x45;
 		ip[8] = 64;             /* TTL */
-		ip[9] = IPPROTO_UDP;
+		ip[9] = o->proto;
 		memcpy(ip + 12, s->src, 4);
 		memcpy(ip + 16, s->dst, 4);
 		/* The kernel fills in total length, id and header checksum. */
@@ -181,7 +183,7 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 		ip[0] = 0x60;
 		ip[4] = (uint8_t)(udp_true >> 8);
 		ip[5] = (uint8_t)udp_true;
-		ip[6] = IPPROTO_UDP;
+		ip[6] = o->proto;
 		ip[7] = 64;             /* hop limit */
 		memcpy(ip + 8, s->src, 16);
 		memcpy(ip + 24, s->dst, 16);
@@ -194,10 +196,11 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 	udp[5] = (uint8_t)udp_field;
 	memcpy(udp + RAWUDP_UDP_HDR, payload, len);
 
-	/* Checksum over the bytes actually sent, so only the length field is wrong. */
+	/* Checksum over the bytes actually sent, so only the length field is wrong
+	 * (UDP-Lite: full coverage assumed; no test socket checks it anyway). */
 	sum = rawudp_sum(0, s->src, s->family == AF_INET ? 4 : 16);
 	sum = rawudp_sum(sum, s->dst, s->family == AF_INET ? 4 : 16);
-	sum += IPPROTO_UDP + (uint32_t)udp_field;
+	sum += o->proto + (uint32_t)udp_field;
 	sum = rawudp_sum(sum, udp, udp_true);
 	csum = rawudp_fold(sum);
 	if (csum == 0)
@@ -236,16 +239,17 @@ int main(int argc, char **argv)
 {
 	static struct rawudp_sender sender;
 	static uint8_t payload[RAWUDP_MAX_PAYLOAD];
-	struct rawudp_opts o = { .family = AF_INET, .dport = 9, .sport = 40000,
-				 .udp_len = -1, .count = 1 };
+	struct rawudp_opts o = { .family = AF_INET, .proto = IPPROTO_UDP, .dport = 9,
+				 .sport = 40000, .udp_len = -1, .count = 1 };
 	size_t len = 0;
 	FILE *f = NULL;
 	unsigned long i;
 	int c, sources = 0;
 
-	while ((c = getopt(argc, argv, "6s:d:p:P:l:n:m:x:f:h")) != -1) {
+	while ((c = getopt(argc, argv, "6Us:d:p:P:l:n:m:x:f:h")) != -1) {
 		switch (c) {
 		case '6': o.family = AF_INET6; break;
+		case 'U': o.proto = IPPROTO_UDPLITE; break;
 		case 's': o.src = optarg; break;
 		case 'd': o.dst = optarg; break;
 		case 'p': o.dport = (uint16_t)rawudp_number(optarg, 65535, "port"); break;
