@@ -152,97 +152,69 @@ macro_rules! fill_common {
     }};
 }
 
-/// A target (`-j NAME`) made from an [`Extension`]; declare it as a `static` and register it
-/// with [`plugin!`](crate::plugin). Misdeclarations (name too long, data over-aligned,
-/// `PARSE` without `OPTIONS`) stop the build.
-pub struct Target<T: Extension> {
-    // libxtables links registered targets into its lists and writes into them.
-    raw: UnsafeCell<sys::xtables_target>,
-    registered: AtomicBool,
-    _ext: PhantomData<fn() -> T>,
+/// Defines [`Target`] and [`Match`]: the same registration around libxtables' two structs.
+macro_rules! registration {
+    ($(#[$doc:meta])* $name:ident, $raw_ty:ident, $register:ident, $init:ident, $print:ident,
+     $save:ident) => {
+        $(#[$doc])*
+        pub struct $name<T: Extension> {
+            // libxtables links registered extensions into its lists and writes into them.
+            raw: UnsafeCell<sys::$raw_ty>,
+            registered: AtomicBool,
+            _ext: PhantomData<fn() -> T>,
+        }
+
+        // Safety: iptables is single-threaded; `raw` is only handed to libxtables, once
+        // (guarded by `registered`), and never read or written by Rust code after that.
+        unsafe impl<T: Extension> Sync for $name<T> {}
+
+        impl<T: Extension> $name<T> {
+            /// The registration struct for extension `T`.
+            #[allow(clippy::new_without_default)] // only useful in a const/static initializer
+            pub const fn new() -> Self {
+                // Safety: plain C data: all-zero means NULL pointers and no callbacks.
+                let mut raw: sys::$raw_ty = unsafe { core::mem::zeroed() };
+                fill_common!(raw, T);
+                if T::INIT.is_some() {
+                    raw.init = Some($init::<T>);
+                }
+                if T::PRINT.is_some() {
+                    raw.print = Some($print::<T>);
+                }
+                if T::SAVE.is_some() {
+                    raw.save = Some($save::<T>);
+                }
+                Self {
+                    raw: UnsafeCell::new(raw),
+                    registered: AtomicBool::new(false),
+                    _ext: PhantomData,
+                }
+            }
+        }
+
+        impl<T: Extension> Register for $name<T> {
+            fn register(&'static self) {
+                if libxtables_ready() && !self.registered.swap(true, Ordering::Relaxed) {
+                    // Safety: a 'static, writable (UnsafeCell) registration struct, handed
+                    // over once, to an initialised libxtables.
+                    unsafe { sys::$register(self.raw.get()) };
+                }
+            }
+        }
+    };
 }
 
-// Safety: iptables is single-threaded; `raw` is only handed to libxtables, once (guarded by
-// `registered`), and never read or written by Rust code after construction.
-unsafe impl<T: Extension> Sync for Target<T> {}
+registration!(
+    /// A target (`-j NAME`) made from an [`Extension`]; declare it as a `static` and register
+    /// it with [`plugin!`](crate::plugin). Misdeclarations (name too long, data over-aligned,
+    /// `PARSE` without `OPTIONS`) stop the build.
+    Target, xtables_target, xtables_register_target, init_target, print_target, save_target
+);
 
-impl<T: Extension> Target<T> {
-    /// The registration struct for extension `T`.
-    #[allow(clippy::new_without_default)] // only useful in a const/static initializer
-    pub const fn new() -> Self {
-        // Safety: xtables_target is plain C data: all-zero means NULL pointers, no callbacks.
-        let mut raw: sys::xtables_target = unsafe { core::mem::zeroed() };
-        fill_common!(raw, T);
-        if T::INIT.is_some() {
-            raw.init = Some(init_target::<T>);
-        }
-        if T::PRINT.is_some() {
-            raw.print = Some(print_target::<T>);
-        }
-        if T::SAVE.is_some() {
-            raw.save = Some(save_target::<T>);
-        }
-        Self {
-            raw: UnsafeCell::new(raw),
-            registered: AtomicBool::new(false),
-            _ext: PhantomData,
-        }
-    }
-}
-
-impl<T: Extension> Register for Target<T> {
-    fn register(&'static self) {
-        if libxtables_ready() && !self.registered.swap(true, Ordering::Relaxed) {
-            // Safety: a 'static, writable (UnsafeCell) registration struct, handed over once,
-            // to an initialised libxtables.
-            unsafe { sys::xtables_register_target(self.raw.get()) };
-        }
-    }
-}
-
-/// A match (`-m NAME`) made from an [`Extension`]; see [`Target`].
-pub struct Match<T: Extension> {
-    raw: UnsafeCell<sys::xtables_match>,
-    registered: AtomicBool,
-    _ext: PhantomData<fn() -> T>,
-}
-
-// Safety: as for Target.
-unsafe impl<T: Extension> Sync for Match<T> {}
-
-impl<T: Extension> Match<T> {
-    /// The registration struct for extension `T`.
-    #[allow(clippy::new_without_default)] // only useful in a const/static initializer
-    pub const fn new() -> Self {
-        // Safety: xtables_match is plain C data: all-zero means NULL pointers, no callbacks.
-        let mut raw: sys::xtables_match = unsafe { core::mem::zeroed() };
-        fill_common!(raw, T);
-        if T::INIT.is_some() {
-            raw.init = Some(init_match::<T>);
-        }
-        if T::PRINT.is_some() {
-            raw.print = Some(print_match::<T>);
-        }
-        if T::SAVE.is_some() {
-            raw.save = Some(save_match::<T>);
-        }
-        Self {
-            raw: UnsafeCell::new(raw),
-            registered: AtomicBool::new(false),
-            _ext: PhantomData,
-        }
-    }
-}
-
-impl<T: Extension> Register for Match<T> {
-    fn register(&'static self) {
-        if libxtables_ready() && !self.registered.swap(true, Ordering::Relaxed) {
-            // Safety: a 'static, writable (UnsafeCell) registration struct, handed over once,
-            // to an initialised libxtables.
-            unsafe { sys::xtables_register_match(self.raw.get()) };
-        }
-    }
-}
+registration!(
+    /// A match (`-m NAME`) made from an [`Extension`]; see [`Target`].
+    Match, xtables_match, xtables_register_match, init_match, print_match, save_match
+);
 
 /// A rule's extension record (`xt_entry_target`/`xt_entry_match`): header then data.
 trait Entry {
