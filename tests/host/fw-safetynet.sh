@@ -131,6 +131,7 @@ rollback_case() {
 	esac
 	check "IPv4 and IPv6 work again after the timeout" wait_for 10 both_work
 	check "not before the deadline ($((SECONDS - start))s >= 3s)" test $((SECONDS - start)) -ge 3
+	check "soon after it ($((SECONDS - start))s <= 8s)" test $((SECONDS - start)) -le 8
 	check "every backend's rules are the baseline again" same_as_baseline
 	if [ "$death" = waits ]; then
 		reap rc "$APID"

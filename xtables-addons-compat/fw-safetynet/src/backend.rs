@@ -185,7 +185,7 @@ impl Flavour {
 
     /// The flavour `iptables` itself runs (Debian's alternatives choice), as `iptables -V` reports it.
     pub fn system_default() -> Result<Self, String> {
-        let version = run("iptables", &["-V"], None)?;
+        let version = run("iptables", &["-V"], None).map_err(|e| format!("{e}; pass --backend"))?;
         if version.contains("(legacy)") {
             Ok(Self::Legacy)
         } else if version.contains("(nf_tables)") {
