@@ -154,8 +154,7 @@ macro_rules! fill_common {
 
 /// Defines [`Target`] and [`Match`]: the same registration around libxtables' two structs.
 macro_rules! registration {
-    ($(#[$doc:meta])* $name:ident, $raw_ty:ident, $register:ident, $init:ident, $print:ident,
-     $save:ident) => {
+    ($(#[$doc:meta])* $name:ident, $raw_ty:ident, $register:ident, $entry:ident) => {
         $(#[$doc])*
         pub struct $name<T: Extension> {
             // libxtables links registered extensions into its lists and writes into them.
@@ -176,13 +175,13 @@ macro_rules! registration {
                 let mut raw: sys::$raw_ty = unsafe { core::mem::zeroed() };
                 fill_common!(raw, T);
                 if T::INIT.is_some() {
-                    raw.init = Some($init::<T>);
+                    raw.init = Some(init::<T, sys::$entry>);
                 }
                 if T::PRINT.is_some() {
-                    raw.print = Some($print::<T>);
+                    raw.print = Some(print::<T, sys::$entry>);
                 }
                 if T::SAVE.is_some() {
-                    raw.save = Some($save::<T>);
+                    raw.save = Some(save::<T, sys::$entry>);
                 }
                 Self {
                     raw: UnsafeCell::new(raw),
@@ -208,12 +207,12 @@ registration!(
     /// A target (`-j NAME`) made from an [`Extension`]; declare it as a `static` and register
     /// it with [`plugin!`](crate::plugin). Misdeclarations (name too long, data over-aligned,
     /// `PARSE` without `OPTIONS`) stop the build.
-    Target, xtables_target, xtables_register_target, init_target, print_target, save_target
+    Target, xtables_target, xtables_register_target, xt_entry_target
 );
 
 registration!(
     /// A match (`-m NAME`) made from an [`Extension`]; see [`Target`].
-    Match, xtables_match, xtables_register_match, init_match, print_match, save_match
+    Match, xtables_match, xtables_register_match, xt_entry_match
 );
 
 /// A rule's extension record (`xt_entry_target`/`xt_entry_match`): header then data.
@@ -292,18 +291,10 @@ unsafe fn data_mut<'a, D: Data>(p: *mut c_void) -> Option<&'a mut D> {
     }
 }
 
-unsafe extern "C" fn init_target<T: Extension>(t: *mut sys::xt_entry_target) {
+/// Init for a new rule's record (`xt_entry_target` or `xt_entry_match`).
+unsafe extern "C" fn init<T: Extension, E: Entry>(entry: *mut E) {
     // Safety: iptables passes the record it just allocated (zeroed, our size) for a new rule.
-    init_entry::<T>(unsafe { entry_data_mut(t) });
-}
-
-unsafe extern "C" fn init_match<T: Extension>(m: *mut sys::xt_entry_match) {
-    // Safety: as in init_target.
-    init_entry::<T>(unsafe { entry_data_mut(m) });
-}
-
-fn init_entry<T: Extension>(data: Option<&mut T::Data>) {
-    match (data, T::INIT) {
+    match (unsafe { entry_data_mut::<T::Data, E>(entry) }, T::INIT) {
         (Some(d), Some(init)) => init(d),
         _ => Error::new("internal error: no room for the extension data").exit(T::NAME),
     }
@@ -369,45 +360,35 @@ unsafe extern "C" fn final_check<T: Extension>(cb: *mut sys::xt_fcheck_call) {
     }
 }
 
-/// Print and save for both kinds of records.
-fn print_entry<T: Extension>(data: Option<&T::Data>, numeric: Option<bool>) {
-    let mut out = Out::new();
-    match (data, numeric, T::PRINT, T::SAVE) {
-        (Some(d), Some(numeric), Some(print), _) => print(d, &mut out, numeric),
-        (Some(d), None, _, Some(save)) => save(d, &mut out),
-        // A record too small for our data (a mismatched kernel module): say so rather than
-        // read beyond it; in save output this makes iptables-restore fail instead of
-        // silently restoring another rule.
-        _ => out.str(" [bad data size]"),
+/// Print (`iptables -L`) of a rule's record (`xt_entry_target` or `xt_entry_match`).
+unsafe extern "C" fn print<T: Extension, E: Entry>(
+    _ip: *const c_void,
+    entry: *const E,
+    numeric: c_int,
+) {
+    // Safety: iptables passes the rule's record, whole and valid for the call.
+    let data = unsafe { entry_data::<T::Data, E>(entry) };
+    match (data, T::PRINT) {
+        (Some(d), Some(print)) => print(d, &mut Out::new(), numeric != 0),
+        _ => bad_data_size(),
     }
 }
 
-unsafe extern "C" fn print_target<T: Extension>(
-    _ip: *const c_void,
-    t: *const sys::xt_entry_target,
-    numeric: c_int,
-) {
-    // Safety: iptables passes the rule's target record, whole and valid for the call.
-    print_entry::<T>(unsafe { entry_data(t) }, Some(numeric != 0));
+/// Save (`iptables -S`) of a rule's record (`xt_entry_target` or `xt_entry_match`).
+unsafe extern "C" fn save<T: Extension, E: Entry>(_ip: *const c_void, entry: *const E) {
+    // Safety: iptables passes the rule's record, whole and valid for the call.
+    let data = unsafe { entry_data::<T::Data, E>(entry) };
+    match (data, T::SAVE) {
+        (Some(d), Some(save)) => save(d, &mut Out::new()),
+        _ => bad_data_size(),
+    }
 }
 
-unsafe extern "C" fn save_target<T: Extension>(_ip: *const c_void, t: *const sys::xt_entry_target) {
-    // Safety: as in print_target.
-    print_entry::<T>(unsafe { entry_data(t) }, None);
-}
-
-unsafe extern "C" fn print_match<T: Extension>(
-    _ip: *const c_void,
-    m: *const sys::xt_entry_match,
-    numeric: c_int,
-) {
-    // Safety: iptables passes the rule's match record, whole and valid for the call.
-    print_entry::<T>(unsafe { entry_data(m) }, Some(numeric != 0));
-}
-
-unsafe extern "C" fn save_match<T: Extension>(_ip: *const c_void, m: *const sys::xt_entry_match) {
-    // Safety: as in print_match.
-    print_entry::<T>(unsafe { entry_data(m) }, None);
+/// A record too small for our data (a mismatched kernel module): say so rather than read
+/// beyond it; in save output this makes iptables-restore fail instead of silently restoring
+/// another rule.
+fn bad_data_size() {
+    Out::new().str(" [bad data size]");
 }
 
 #[cfg(test)]
