@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The kernel modules (kmod-c/) as kbuild sees them: a W=1 build of a copy of
+# kmod-c/ for KDIR (default: as the Makefile picks it) must be free of
+# compiler, objtool and modpost warnings, keep the softirq stack frame of the
+# packet path small, and produce modules with upstream's names, aliases,
+# parameters and dependencies. Needs kmod-c/xa_shim_core.o (built by `make`).
+# Behaviour in a running kernel is tested by the QEMU lab (tests/vm).
+set -u
+cd "$(dirname "$0")/../.."
+WORK=$(mktemp -d /tmp/kmod-sysrq-test.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+PASSED=0
+FAILED=0
+ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
+ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
+finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
+setup_failed() { ko "setup: $1"; finish; exit 1; }
+
+if [ -z "${KDIR:-}" ]; then
+	KDIR=/lib/modules/$(uname -r)/build
+	[ -d "$KDIR" ] || KDIR=$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
+fi
+[ -n "$KDIR" ] && [ -d "$KDIR" ] || setup_failed "no kernel build dir (install linux-headers or set KDIR)"
+[ -f kmod-c/xa_shim_core.o ] || setup_failed "kmod-c/xa_shim_core.o missing (run make first)"
+
+cp -r kmod-c/Kbuild kmod-c/*.c kmod-c/include kmod-c/xa_shim_core.o "$WORK/"
+if ! make -C "$KDIR" M="$WORK" W=1 KCFLAGS=-fstack-usage modules > "$WORK/build.log" 2>&1; then
+	cat "$WORK/build.log"
+	setup_failed "W=1 build against $KDIR"
+fi
+# BTF is skipped on header-only trees: that notice is not a warning about our code.
+warnings=$(grep -iE 'warning|error' "$WORK/build.log" | grep -v 'Skipping BTF generation')
+if [ -z "$warnings" ]; then
+	ok "W=1 build against $KDIR: no compiler, objtool or modpost warnings"
+else
+	printf '%s\n' "$warnings"
+	ko "W=1 build against $KDIR: warnings"
+fi
+
+# The packet path runs in softirq context with a 512-byte request buffer on the stack.
+frame=$(awk -F'\t' '$1 ~ /:sysrq_process$/ {print $2}' "$WORK"/xt_SYSRQ.su)
+check "sysrq_process stack frame ${frame:-?} bytes <= 1024" test "${frame:-99999}" -le 1024
+
+mi() { modinfo -F "$1" "$WORK/$2"; }
+check "xt_SYSRQ license GPL" test "$(mi license xt_SYSRQ.ko)" = GPL
+check "xt_SYSRQ aliases ipt_SYSRQ and ip6t_SYSRQ" \
+	test "$(mi alias xt_SYSRQ.ko | sort | tr '\n' ' ')" = "ip6t_SYSRQ ipt_SYSRQ "
+check "xt_SYSRQ depends on xa_shim and x_tables only" \
+	test "$(mi depends xt_SYSRQ.ko | tr ',' '\n' | sort | tr '\n' ' ')" = "x_tables xa_shim "
+check "xt_SYSRQ parameters password, hash, seqno, debug" \
+	test "$(mi parm xt_SYSRQ.ko | cut -d: -f1 | sort | tr '\n' ' ')" = "debug hash password seqno "
+check "xa_shim license GPL" test "$(mi license xa_shim.ko)" = GPL
+exports=$(awk '$3 ~ /xa_shim$/ {print $2 "/" $4}' "$WORK/Module.symvers" | sort | tr '\n' ' ')
+check "xa_shim exports the xa_* functions GPL-only ($exports)" test "$exports" = \
+	"xa_hash_digest_len/EXPORT_SYMBOL_GPL xa_hash_from_name/EXPORT_SYMBOL_GPL xa_sysrq_verify/EXPORT_SYMBOL_GPL "
+# Only the Rust object's exports and the kernel's own helpers may be undefined in xa_shim.
+undef=$(nm -u "$WORK/xa_shim.ko" | awk '{print $2}' | sort | tr '\n' ' ')
+check "xa_shim needs only kernel helpers ($undef)" test -z \
+	"$(printf '%s\n' $undef | grep -vxE '__fentry__|__stack_chk_fail|__x86_return_thunk|_printk|mem(cpy|set|move|cmp)|strlen')"
+finish
