@@ -35,8 +35,8 @@ done
 # --- identical to upstream through libxtables: help's first line, print, save, translate
 expected_help="SYSRQ takes no options
 
-Use it with -p udp or -p udplite and a --dport. The password, the hash
-and the sequence number are parameters of the xt_SYSRQ kernel module
+Use it with -p udp or -p udplite, usually with --dport. The password, the
+hash and the sequence number are parameters of the xt_SYSRQ kernel module
 (/sys/module/xt_SYSRQ/parameters/); requests come from send_sysrq(8)."
 check "driver: help text" output_is "$expected_help" env XTABLES_LIBDIR="$ours" "$DRIVER" -4 target SYSRQ help
 check "driver: help starts like upstream's" \
