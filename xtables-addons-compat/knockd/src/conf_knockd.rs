@@ -163,6 +163,7 @@ fn finish(s: Section, global_shell: bool, errors: &mut Vec<ConfigError>) -> Door
         cmd_timeout: s.cmd_timeout,
         one_time: s.one_time,
         target: s.target,
+        tcp_flags: s.flags,
         strict_flags: false,
     };
     config::check_door(&door, errors);

@@ -164,6 +164,7 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
                     cmd_timeout: DEFAULT_DELAY,
                     one_time: None,
                     target: None,
+                    tcp_flags: FlagMatch::ANY,
                     strict_flags: true,
                 },
                 start: None,

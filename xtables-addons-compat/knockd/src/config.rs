@@ -140,6 +140,8 @@ pub struct Door {
     pub cmd_timeout: Duration,
     pub one_time: Option<PathBuf>,
     pub target: Option<IpAddr>,
+    /// knockd's `tcpflags`, kept to build the TCP knocks of the next one-time sequence.
+    pub tcp_flags: FlagMatch,
     /// tportknockd semantics: a packet to one of the door's ports with other flags breaks the
     /// sequence. knockd semantics (false): such a packet is not a knock at all and is ignored.
     pub strict_flags: bool,
@@ -210,9 +212,9 @@ pub enum Format {
     Tport,
 }
 
-/// Both formats are accepted by both command lines: the first significant line tells them apart.
+/// Both formats are accepted by both command lines: the first section marker tells them apart.
 pub fn detect(text: &str) -> Format {
-    match text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#')) {
+    match text.lines().map(str::trim).find(|l| l.starts_with('<') || l.starts_with('[')) {
         Some(l) if l.starts_with('<') => Format::Tport,
         _ => Format::Knockd,
     }
@@ -317,6 +319,7 @@ mod tests {
     #[test]
     fn detects_format() {
         assert_eq!(detect("# c\n\n<E>\n</E>\n"), Format::Tport);
+        assert_eq!(detect("timeout = 1\n<E>\n"), Format::Tport);
         assert_eq!(detect("[options]\n"), Format::Knockd);
     }
 }

@@ -2,15 +2,17 @@
 //! Port knocking: a daemon compatible with knockd and tportknockd (configs and command lines),
 //! capturing through an AF_PACKET TPACKET_V3 ring behind a BPF filter, and a knock client.
 
-
+pub mod args;
 pub mod bpf;
-
+pub mod capture;
+pub mod client;
 pub mod command;
 pub mod conf_knockd;
 pub mod conf_tport;
 pub mod config;
-
-
+pub mod daemon;
+pub mod iface;
+pub mod log;
 pub mod packet;
-
+pub mod runner;
 pub mod tracker;

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! The knock client: knockd's `knock` command line, plus tportknockd frames (`tcp:110:up`, sent
+//! as hand-made TCP headers on a raw socket) and one-time sequence files.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::args::{self, Arg, Spec};
+use crate::config::{FlagMatch, Proto, TCP_SYN};
+use crate::{conf_knockd, conf_tport, daemon, packet};
+
+/// How one knock is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hit {
+    /// A connection attempt (the kernel's SYN), as knockd's knock does.
+    Connect(u16),
+    Udp(u16),
+    /// A raw TCP header with exactly these flags.
+    Raw(u16, u8),
+}
+
+impl Hit {
+    fn describe(self) -> (&'static str, u16) {
+        match self {
+            Hit::Connect(p) | Hit::Raw(p, _) => ("tcp", p),
+            Hit::Udp(p) => ("udp", p),
+        }
+    }
+}
+
+/// Parses `PORT[:PROTO]` (knock) or `PROTO:PORT[:FLAGS]` (tportknockd).
+pub fn parse_hit(text: &str, udp_default: bool) -> Result<Hit, String> {
+    let first = text.split(':').next().unwrap_or_default();
+    if Proto::parse(first).is_some() {
+        let k = conf_tport::parse_frame(text)?;
+        return Ok(match k.proto {
+            Proto::Udp => Hit::Udp(k.port),
+            // "Any flags" still has to send something: a SYN.
+            Proto::Tcp if k.flags == FlagMatch::ANY => Hit::Raw(k.port, TCP_SYN),
+            Proto::Tcp => Hit::Raw(k.port, k.flags.value),
+        });
+    }
+    let (port, proto) = match text.split_once(':') {
+        Some((p, proto)) => (p, Some(Proto::parse(proto).ok_or_else(|| format!("'{text}': unknown protocol '{proto}'"))?)),
+        None => (text, None),
+    };
+    let port = crate::config::parse_port(port).map_err(|e| format!("'{text}': {e}"))?;
+    Ok(match proto.unwrap_or(if udp_default { Proto::Udp } else { Proto::Tcp }) {
+        Proto::Tcp => Hit::Connect(port),
+        Proto::Udp => Hit::Udp(port),
+    })
+}
+
+const SPECS: &[Spec] = &[
+    Spec { long: "udp", short: Some('u'), value: false },
+    Spec { long: "delay", short: Some('d'), value: true },
+    Spec { long: "ipv4", short: Some('4'), value: false },
+    Spec { long: "ipv6", short: Some('6'), value: false },
+    Spec { long: "verbose", short: Some('v'), value: false },
+    Spec { long: "version", short: Some('V'), value: false },
+    Spec { long: "help", short: Some('h'), value: false },
+    Spec { long: "one-time", short: Some('o'), value: true },
+];
+
+const USAGE: &str = "\
+usage: knock [options] <host> <port[:proto]> [port[:proto]] ...
+       knock [options] <host> <proto:port[:flags]> ...
+       knock [options] -o <file> <host>
+options:
+  -u, --udp              make all ports hits use UDP (default is TCP)
+  -d, --delay <t>        wait <t> milliseconds between port hits
+  -4, --ipv4             Force usage of IPv4
+  -6, --ipv6             Force usage of IPv6
+  -o, --one-time <file>  knock the first unused sequence of a knockd one-time
+                         sequences file, then mark it used ('#')
+  -v, --verbose          be verbose
+  -V, --version          display version
+  -h, --help             this help
+
+proto:port[:flags] is a tportknockd frame: flags any of fsrpau (FIN SYN RST PSH
+ACK URG), x (all), n (none, the default) or i (any: sends SYN); TCP frames are
+sent from a raw socket and need CAP_NET_RAW.
+
+example:  knock myserver.example.com 123:tcp 456:udp 789:tcp
+          knock myserver.example.com tcp:110:x tcp:110:up udp:1234
+";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Any,
+    V4,
+    V6,
+}
+
+fn resolve(host: &str, family: Family) -> Result<IpAddr, String> {
+    let addrs = (host, 0).to_socket_addrs().map_err(|e| format!("Failed to resolve hostname '{host}': {e}"))?;
+    addrs
+        .map(|a| a.ip())
+        .find(|ip| match family {
+            Family::Any => true,
+            Family::V4 => ip.is_ipv4(),
+            Family::V6 => ip.is_ipv6(),
+        })
+        .ok_or_else(|| format!("Failed to resolve hostname '{host}': no address of the requested family"))
+}
+
+/// The source address the kernel would use towards `dst` (needed for the TCP checksum).
+fn source_for(dst: IpAddr) -> io::Result<IpAddr> {
+    let any: SocketAddr = if dst.is_ipv4() { "0.0.0.0:0".parse() } else { "[::]:0".parse() }.map_err(io::Error::other)?;
+    let s = UdpSocket::bind(any)?;
+    s.connect((dst, 9))?;
+    Ok(s.local_addr()?.ip())
+}
+
+fn random_u32() -> u32 {
+    let mut b = [0u8; 4];
+    // Safety: getrandom writes at most b.len() bytes into `b`.
+    let n = unsafe { libc::getrandom(b.as_mut_ptr().cast(), b.len(), 0) };
+    if n == 4 { u32::from_ne_bytes(b) } else { std::process::id().wrapping_mul(2_654_435_761) }
+}
+
+fn send_raw(dst: IpAddr, port: u16, flags: u8) -> io::Result<()> {
+    let src = source_for(dst)?;
+    let sport = 1024 + (random_u32() % 60000) as u16;
+    let header = packet::tcp_header(src, dst, sport, port, random_u32(), flags);
+    let domain = if dst.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
+    // Safety: plain socket(2); the descriptor is owned right away.
+    let raw = unsafe { libc::socket(domain, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::IPPROTO_TCP) };
+    if raw < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // Safety: `raw` is a fresh descriptor nobody else owns.
+    let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+    let (sa, len) = daemon::sockaddr(&SocketAddr::new(dst, 0));
+    // Safety: `header` and `sa` are valid for the lengths given.
+    let sent = unsafe {
+        libc::sendto(fd.as_raw_fd(), header.as_ptr().cast(), header.len(), 0, (&sa as *const libc::sockaddr_storage).cast(), len)
+    };
+    if sent < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+}
+
+fn hit(dst: IpAddr, h: Hit) -> io::Result<()> {
+    match h {
+        Hit::Connect(port) => {
+            // Only the SYN matters: give up at once, as knock does with a non-blocking connect.
+            match TcpStream::connect_timeout(&SocketAddr::new(dst, port), Duration::from_millis(1)) {
+                Err(e) if e.kind() != io::ErrorKind::TimedOut && e.kind() != io::ErrorKind::ConnectionRefused => Err(e),
+                _ => Ok(()),
+            }
+        }
+        Hit::Udp(port) => {
+            let any: SocketAddr = if dst.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(io::Error::other)?;
+            UdpSocket::bind(any)?.send_to(&[], (dst, port)).map(drop)
+        }
+        Hit::Raw(port, flags) => send_raw(dst, port, flags),
+    }
+}
+
+struct Request {
+    host: String,
+    hits: Vec<Hit>,
+    delay: Duration,
+    family: Family,
+    verbose: bool,
+    one_time: Option<(PathBuf, u64)>,
+}
+
+fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
+    let (mut udp, mut delay, mut family, mut verbose, mut one_time) = (false, 0u64, Family::Any, false, None);
+    let mut positional = Vec::new();
+    for a in args::parse(argv, SPECS)? {
+        match a {
+            Arg::Opt("help", _) => {
+                print!("{USAGE}");
+                return Ok(None);
+            }
+            Arg::Opt("version", _) => {
+                println!("knock (xtables-addons-rs) {}", env!("CARGO_PKG_VERSION"));
+                return Ok(None);
+            }
+            Arg::Opt("udp", _) => udp = true,
+            Arg::Opt("delay", v) => delay = args::number("delay", &v.unwrap_or_default())?,
+            Arg::Opt("ipv4", _) => family = Family::V4,
+            Arg::Opt("ipv6", _) => family = Family::V6,
+            Arg::Opt("verbose", _) => verbose = true,
+            Arg::Opt("one-time", v) => one_time = v.map(PathBuf::from),
+            Arg::Opt(other, _) => return Err(format!("unhandled option --{other}")),
+            Arg::Positional(p) => positional.push(p),
+        }
+    }
+    let (host, ports) = positional.split_first().ok_or("missing host")?;
+    let mut hits = ports.iter().map(|p| parse_hit(p, udp)).collect::<Result<Vec<_>, _>>()?;
+    let one_time = match one_time {
+        Some(path) => {
+            if !hits.is_empty() {
+                return Err("-o takes the ports from the file; give no ports".into());
+            }
+            let (seq, offset) = conf_knockd::next_one_time(&path)?
+                .ok_or_else(|| format!("no unused sequence left in {}", path.display()))?;
+            hits = seq.iter().map(|&(proto, port)| if proto == Proto::Udp { Hit::Udp(port) } else { Hit::Connect(port) }).collect();
+            Some((path, offset))
+        }
+        None if hits.is_empty() => return Err("missing ports".into()),
+        None => None,
+    };
+    Ok(Some(Request { host: host.clone(), hits, delay: Duration::from_millis(delay), family, verbose, one_time }))
+}
+
+pub fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let req = match parse_args(&argv) {
+        Ok(Some(r)) => r,
+        Ok(None) => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("knock: {e}");
+            eprint!("{USAGE}");
+            return ExitCode::from(1);
+        }
+    };
+    let dst = match resolve(&req.host, req.family) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("knock: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    for (i, &h) in req.hits.iter().enumerate() {
+        if i > 0 && !req.delay.is_zero() {
+            std::thread::sleep(req.delay);
+        }
+        let (proto, port) = h.describe();
+        if req.verbose {
+            match h {
+                Hit::Raw(_, flags) => println!("hitting {proto} {}:{port} flags 0x{flags:02x}", fmt_addr(dst)),
+                _ => println!("hitting {proto} {}:{port}", fmt_addr(dst)),
+            }
+        }
+        if let Err(e) = hit(dst, h) {
+            eprintln!("knock: {proto} {}:{port}: {e}", fmt_addr(dst));
+            return ExitCode::from(1);
+        }
+    }
+    if let Some((path, offset)) = req.one_time {
+        if let Err(e) = conf_knockd::mark_one_time_used(&path, offset) {
+            eprintln!("knock: cannot mark the sequence used in {}: {e}", path.display());
+            return ExitCode::from(1);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn fmt_addr(a: IpAddr) -> String {
+    match a {
+        IpAddr::V4(v) => v.to_string(),
+        IpAddr::V6(v) => format!("[{v}]"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knock_and_tport_syntax() {
+        assert_eq!(parse_hit("7000", false), Ok(Hit::Connect(7000)));
+        assert_eq!(parse_hit("7000", true), Ok(Hit::Udp(7000)));
+        assert_eq!(parse_hit("7000:udp", false), Ok(Hit::Udp(7000)));
+        assert_eq!(parse_hit("7000:TCP", true), Ok(Hit::Connect(7000)));
+        assert_eq!(parse_hit("udp:1234", false), Ok(Hit::Udp(1234)));
+        assert_eq!(parse_hit("tcp:543", false), Ok(Hit::Raw(543, 0)));
+        assert_eq!(parse_hit("tcp:110:up", false), Ok(Hit::Raw(110, 0x28)));
+        assert_eq!(parse_hit("tcp:110:x", false), Ok(Hit::Raw(110, 0x3f)));
+        assert_eq!(parse_hit("tcp:110:i", false), Ok(Hit::Raw(110, TCP_SYN)));
+        assert!(parse_hit("7000:icmp", false).is_err());
+        assert!(parse_hit("tcp:110:q", false).is_err());
+        assert!(parse_hit("0", false).is_err());
+    }
+
+    #[test]
+    fn command_line() {
+        let a = |v: &[&str]| parse_args(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let r = a(&["-u", "-d", "100", "-6", "h", "1", "2:tcp"]).unwrap().unwrap();
+        assert_eq!((r.hits, r.delay, r.family == Family::V6), (vec![Hit::Udp(1), Hit::Connect(2)], Duration::from_millis(100), true));
+        assert_eq!(a(&["h"]).err().unwrap(), "missing ports");
+        assert_eq!(a(&[]).err().unwrap(), "missing host");
+        assert!(a(&["-d", "x", "h", "1"]).err().unwrap().contains("not a valid number"));
+    }
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! Runs door commands without blocking the capture loop: start commands are spawned, reaped when
+//! they exit, and the stop command is scheduled `cmd_timeout` after the start command ended (as in
+//! knockd). On shutdown, pending stop commands run at once so no door stays open.
+
+use std::net::IpAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::command::CommandLine;
+use crate::config::Door;
+use crate::log::Logger;
+
+struct Stop {
+    door: String,
+    src: IpAddr,
+    cmd: CommandLine,
+    delay: Duration,
+}
+
+struct Running {
+    child: Child,
+    door: String,
+    then: Option<Stop>,
+}
+
+#[derive(Default)]
+pub struct Runner {
+    running: Vec<Running>,
+    pending: Vec<(Instant, Stop)>,
+}
+
+impl Runner {
+    /// Runs the door's start command for `src` and arranges its stop command.
+    pub fn open(&mut self, door: &Door, src: IpAddr, now: Instant, log: &mut Logger) {
+        let stop = door.stop_command(&src).map(|cmd| Stop {
+            door: door.name.clone(),
+            src,
+            cmd: cmd.clone(),
+            delay: door.cmd_timeout,
+        });
+        match door.start_command(&src) {
+            Some(cmd) => self.spawn(&door.name, src, cmd, stop, log),
+            None => self.pending.extend(stop.map(|s| (now + s.delay, s))),
+        }
+    }
+
+    fn spawn(&mut self, door: &str, src: IpAddr, cmd: &CommandLine, then: Option<Stop>, log: &mut Logger) {
+        let Some(r) = cmd.render(&src) else {
+            log.error(&format!("{door}: refusing to run command: bad address {src}"));
+            return;
+        };
+        log.event(&format!("{door}: running command: {}", r.display));
+        let Some((prog, args)) = r.argv.split_first() else { return };
+        match Command::new(prog).args(args).stdin(Stdio::null()).spawn() {
+            Ok(child) => self.running.push(Running { child, door: door.to_string(), then }),
+            Err(e) => {
+                log.error(&format!("{door}: cannot run {prog}: {e}"));
+                // The stop command still runs: the start command may have half-worked.
+                self.pending.extend(then.map(|s| (Instant::now() + s.delay, s)));
+            }
+        }
+    }
+
+    /// Reaps finished commands and runs due stop commands.
+    pub fn poll(&mut self, now: Instant, log: &mut Logger) {
+        let mut i = 0;
+        while i < self.running.len() {
+            match self.running[i].child.try_wait() {
+                Ok(None) => i += 1,
+                result => {
+                    let r = self.running.swap_remove(i);
+                    match result {
+                        Ok(Some(status)) if !status.success() => log.error(&format!(
+                            "{}: command returned non-zero status code ({})",
+                            r.door,
+                            status.code().map_or_else(|| "killed".to_string(), |c| c.to_string())
+                        )),
+                        Err(e) => log.error(&format!("{}: cannot wait for command: {e}", r.door)),
+                        _ => {}
+                    }
+                    self.pending.extend(r.then.map(|s| (now + s.delay, s)));
+                }
+            }
+        }
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending).into_iter().partition(|(at, _)| *at <= now);
+        self.pending = later;
+        for (_, s) in due {
+            log.event(&format!("{}: {}: command timeout", s.src, s.door));
+            self.spawn(&s.door, s.src, &s.cmd, None, log);
+        }
+    }
+
+    /// When `poll` next has something to do; `None` if only child exits are awaited.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.pending.iter().map(|(at, _)| *at).min()
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.running.is_empty()
+    }
+
+    /// Waits for running commands and runs every pending stop command now.
+    pub fn shutdown(&mut self, log: &mut Logger) {
+        while !self.running.is_empty() || !self.pending.is_empty() {
+            for r in &mut self.running {
+                let _ = r.child.wait();
+            }
+            let now = Instant::now();
+            for (at, _) in &mut self.pending {
+                *at = now;
+            }
+            self.poll(Instant::now(), log);
+        }
+    }
+}
