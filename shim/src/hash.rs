@@ -21,7 +21,7 @@ pub enum Hash {
     Sha512,
 }
 
-/// Longest digest of any [`Hash`], in bytes.
+/// Longest digest of any [`Hash`](enum@Hash), in bytes.
 pub const MAX_DIGEST_LEN: usize = 64;
 
 impl Hash {
@@ -89,7 +89,7 @@ impl Hash {
     }
 }
 
-/// Incremental hasher over the [`Hash`] variants. Its state is wiped on drop,
+/// Incremental hasher over the [`Hash`](enum@Hash) variants. Its state is wiped on drop,
 /// since it usually has absorbed a password.
 pub enum Hasher {
     /// SHA-1 state.
