@@ -15,6 +15,9 @@
 # - bcmp becomes memcmp (same answer for equal/unequal; exported by every kernel).
 # - With --rethunk (CONFIG_RETHUNK kernels) every `ret` becomes
 #   `jmp __x86_return_thunk`.
+# - Line-table directives (`.file N "dir" "name"`, `.loc`) from core's
+#   prebuilt bitcode are dropped: GNU as refuses the DWARF 5 form without
+#   --gdwarf-5, and the object is stripped of debug info anyway.
 # Anything it cannot prove safe (an indirect branch left over) is a hard error.
 use strict;
 use warnings;
@@ -80,6 +83,7 @@ sub rewrite_function {
 open(my $in, '<', $ARGV[0]) or die "$ARGV[0]: $!\n";
 my ($name, @function);
 while (my $line = <$in>) {
+	next if $line =~ /^\s*\.(?:file\s+\d+|loc)\s/;
 	if (!defined $name) {
 		if ($line =~ /^\s*\.type\s+($sym),\s*\@function/) {
 			$name = $1;
