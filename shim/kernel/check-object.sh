@@ -47,7 +47,7 @@ check "undefined symbols only: $allowed_undefined (no panic hook xa_shim_panic)"
 	"$(nm -u "$obj" | awk '{print $2}' | grep -v -x -F -f <(tr ' ' '\n' <<< "$allowed_undefined"))"
 
 check "global symbols are exactly: $exports" \
-	"$(diff <(tr ' ' '\n' <<< "$exports") <(nm -g --defined-only "$obj" | awk '{print $3}' | sort))"
+	"$(diff <(tr ' ' '\n' <<< "$exports" | sort) <(nm -g --defined-only "$obj" | awk '{print $3}' | sort))"
 
 check "no indirect calls or jumps (retpoline/IBT)" "$(grep -P '\t(call|jmp)q?\s+\*' <<< "$insns")"
 
