@@ -24,7 +24,7 @@ KERNELRELEASE_OF_KDIR = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
 
 RELEASE_DIR := target/release
 PLUGINS = $(wildcard extensions/*/Cargo.toml)
-TOOLS := send_sysrq fw-safetynet
+TOOLS := send_sysrq fw-safetynet knockd knock
 
 .PHONY: all rust kmod install check vmtest test demo clean
 
@@ -42,7 +42,9 @@ install: all
 	install -d $(DESTDIR)$(XTLIBDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	for so in $(RELEASE_DIR)/libxt_*.so; do install -m 0644 $$so $(DESTDIR)$(XTLIBDIR)/; done
 	for t in $(TOOLS); do install -m 0755 $(RELEASE_DIR)/$$t $(DESTDIR)$(SBINDIR)/; done
+	ln -sf knockd $(DESTDIR)$(SBINDIR)/tportknockd
 	install -m 0644 man8/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 man5/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -d $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra
 	install -m 0644 kmod-c/*.ko $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra/
 	if [ -z "$(DESTDIR)" ]; then depmod -a $(KERNELRELEASE_OF_KDIR); fi

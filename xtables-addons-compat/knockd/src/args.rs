@@ -27,22 +27,36 @@ pub fn parse(args: &[String], specs: &[Spec]) -> Result<Vec<Arg>, String> {
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (long, None),
             };
-            let spec = specs.iter().find(|s| s.long == name).ok_or_else(|| format!("unrecognized option '--{name}'"))?;
+            let spec = specs
+                .iter()
+                .find(|s| s.long == name)
+                .ok_or_else(|| format!("unrecognized option '--{name}'"))?;
             let value = match (spec.value, inline) {
                 (true, Some(v)) => Some(v),
-                (true, None) => Some(it.next().cloned().ok_or_else(|| format!("option '--{name}' requires an argument"))?),
-                (false, Some(_)) => return Err(format!("option '--{name}' doesn't allow an argument")),
+                (true, None) => Some(
+                    it.next()
+                        .cloned()
+                        .ok_or_else(|| format!("option '--{name}' requires an argument"))?,
+                ),
+                (false, Some(_)) => {
+                    return Err(format!("option '--{name}' doesn't allow an argument"));
+                }
                 (false, None) => None,
             };
             out.push(Arg::Opt(spec.long, value));
         } else if a.len() > 1 && a.starts_with('-') {
-            let mut chars = a[1..].char_indices();
-            while let Some((i, c)) = chars.next() {
-                let spec = specs.iter().find(|s| s.short == Some(c)).ok_or_else(|| format!("invalid option -- '{c}'"))?;
+            let chars = a[1..].char_indices();
+            for (i, c) in chars {
+                let spec = specs
+                    .iter()
+                    .find(|s| s.short == Some(c))
+                    .ok_or_else(|| format!("invalid option -- '{c}'"))?;
                 if spec.value {
                     let rest = &a[1 + i + c.len_utf8()..];
                     let v = if rest.is_empty() {
-                        it.next().cloned().ok_or_else(|| format!("option requires an argument -- '{c}'"))?
+                        it.next()
+                            .cloned()
+                            .ok_or_else(|| format!("option requires an argument -- '{c}'"))?
                     } else {
                         rest.to_string()
                     };
@@ -60,7 +74,9 @@ pub fn parse(args: &[String], specs: &[Spec]) -> Result<Vec<Arg>, String> {
 
 /// Parses a numeric option value with a message naming the option.
 pub fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, String> {
-    value.parse().map_err(|_| format!("option --{name}: '{value}' is not a valid number"))
+    value
+        .parse()
+        .map_err(|_| format!("option --{name}: '{value}' is not a valid number"))
 }
 
 #[cfg(test)]
@@ -68,20 +84,46 @@ mod tests {
     use super::*;
 
     const SPECS: &[Spec] = &[
-        Spec { long: "verbose", short: Some('v'), value: false },
-        Spec { long: "config", short: Some('c'), value: true },
-        Spec { long: "check", short: None, value: false },
+        Spec {
+            long: "verbose",
+            short: Some('v'),
+            value: false,
+        },
+        Spec {
+            long: "config",
+            short: Some('c'),
+            value: true,
+        },
+        Spec {
+            long: "check",
+            short: None,
+            value: false,
+        },
     ];
 
     fn p(args: &[&str]) -> Result<Vec<Arg>, String> {
-        parse(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>(), SPECS)
+        parse(
+            &args.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            SPECS,
+        )
     }
 
     #[test]
     fn forms() {
         use Arg::*;
         assert_eq!(
-            p(&["-vcf", "x", "--config=a", "--config", "b", "--check", "-", "--", "-v"]).unwrap(),
+            p(&[
+                "-vcf",
+                "x",
+                "--config=a",
+                "--config",
+                "b",
+                "--check",
+                "-",
+                "--",
+                "-v"
+            ])
+            .unwrap(),
             [
                 Opt("verbose", None),
                 Opt("config", Some("f".into())),
@@ -94,9 +136,18 @@ mod tests {
             ]
         );
         assert_eq!(p(&["-x"]).unwrap_err(), "invalid option -- 'x'");
-        assert_eq!(p(&["-c"]).unwrap_err(), "option requires an argument -- 'c'");
+        assert_eq!(
+            p(&["-c"]).unwrap_err(),
+            "option requires an argument -- 'c'"
+        );
         assert_eq!(p(&["--nope"]).unwrap_err(), "unrecognized option '--nope'");
-        assert_eq!(p(&["--check=1"]).unwrap_err(), "option '--check' doesn't allow an argument");
-        assert_eq!(p(&["--config"]).unwrap_err(), "option '--config' requires an argument");
+        assert_eq!(
+            p(&["--check=1"]).unwrap_err(),
+            "option '--check' doesn't allow an argument"
+        );
+        assert_eq!(
+            p(&["--config"]).unwrap_err(),
+            "option '--config' requires an argument"
+        );
     }
 }

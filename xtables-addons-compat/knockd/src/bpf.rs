@@ -77,7 +77,12 @@ impl Asm {
         self.labels[l.0] = Some(self.ops.len());
     }
     fn op(&mut self, code: u16, k: u32) {
-        self.ops.push(Op::Plain(Insn { code, jt: 0, jf: 0, k }));
+        self.ops.push(Op::Plain(Insn {
+            code,
+            jt: 0,
+            jf: 0,
+            k,
+        }));
     }
     fn cond(&mut self, code: u16, k: u32, jt: Option<Label>, jf: Option<Label>) {
         self.ops.push(Op::Cond(code, k, jt, jf));
@@ -99,16 +104,25 @@ impl Asm {
     fn finish(self) -> Result<Vec<Insn>, String> {
         let target = |l: Label, at: usize| -> Result<usize, String> {
             let to = self.labels[l.0].ok_or("internal error: unbound label")?;
-            to.checked_sub(at + 1).ok_or_else(|| "internal error: backward jump".to_string())
+            to.checked_sub(at + 1)
+                .ok_or_else(|| "internal error: backward jump".to_string())
         };
-        let short = |off: usize| u8::try_from(off).map_err(|_| "filter too large: too many doors share a port".to_string());
+        let short = |off: usize| {
+            u8::try_from(off)
+                .map_err(|_| "filter too large: too many doors share a port".to_string())
+        };
         let mut out = Vec::with_capacity(self.ops.len());
         for (at, op) in self.ops.iter().enumerate() {
             out.push(match *op {
                 Op::Plain(i) => i,
                 Op::Cond(code, k, jt, jf) => {
                     let off = |l: Option<Label>| l.map_or(Ok(0), |l| target(l, at).and_then(short));
-                    Insn { code, jt: off(jt)?, jf: off(jf)?, k }
+                    Insn {
+                        code,
+                        jt: off(jt)?,
+                        jf: off(jf)?,
+                        k,
+                    }
                 }
                 Op::Jump(l) => Insn {
                     code: JA,
@@ -119,7 +133,10 @@ impl Asm {
             });
         }
         if out.len() > 4096 {
-            return Err(format!("filter too large ({} instructions, the kernel takes 4096)", out.len()));
+            return Err(format!(
+                "filter too large ({} instructions, the kernel takes 4096)",
+                out.len()
+            ));
         }
         Ok(out)
     }
@@ -130,7 +147,11 @@ fn port_table(doors: &[Door]) -> BTreeMap<(Proto, u16), Vec<FlagMatch>> {
     let mut table: BTreeMap<(Proto, u16), Vec<FlagMatch>> = BTreeMap::new();
     for door in doors {
         for k in &door.sequence {
-            let m = if k.proto == Proto::Udp || door.strict_flags { FlagMatch::ANY } else { k.flags };
+            let m = if k.proto == Proto::Udp || door.strict_flags {
+                FlagMatch::ANY
+            } else {
+                k.flags
+            };
             let tests = table.entry((k.proto, k.port)).or_default();
             if !tests.contains(&m) {
                 tests.push(m);
@@ -150,8 +171,16 @@ fn port_table(doors: &[Door]) -> BTreeMap<(Proto, u16), Vec<FlagMatch>> {
 /// is accepted. `ipv6` false drops all IPv6 (knockd's -4).
 pub fn compile(doors: &[Door], addresses: &[IpAddr], ipv6: bool) -> Result<Vec<Insn>, String> {
     let mut a = Asm::default();
-    let (reject, v4, v6, v4_dst_ok, v6_dst_ok, l4, tcp, udp) =
-        (a.label(), a.label(), a.label(), a.label(), a.label(), a.label(), a.label(), a.label());
+    let (reject, v4, v6, v4_dst_ok, v6_dst_ok, l4, tcp, udp) = (
+        a.label(),
+        a.label(),
+        a.label(),
+        a.label(),
+        a.label(),
+        a.label(),
+        a.label(),
+        a.label(),
+    );
 
     a.op(LD_W_ABS, SKF_AD_PKTTYPE);
     a.jeq_far(PACKET_OUTGOING, reject);
@@ -284,7 +313,11 @@ pub fn run(prog: &[Insn], pkt: &[u8], protocol: u16, pkttype: u8) -> u32 {
                 continue;
             }
             JEQ_K | JSET_K => {
-                let taken = if i.code == JEQ_K { acc == i.k } else { acc & i.k != 0 };
+                let taken = if i.code == JEQ_K {
+                    acc == i.k
+                } else {
+                    acc & i.k != 0
+                };
                 pc += usize::from(if taken { i.jt } else { i.jf });
                 continue;
             }
@@ -306,30 +339,68 @@ mod tests {
     use crate::packet::tests::{ipv4_packet, ipv6_packet};
 
     fn doors() -> Vec<Door> {
-        let knockd = config::parse("[o]\nsequence = 7000,8000:udp\ntcpflags = syn,!ack\ncommand = /bin/true\n").unwrap();
-        let tport = config::parse("<t>\nsequence = tcp:110:x udp:1234\nstart_command = /bin/true\n</t>\n").unwrap();
+        let knockd = config::parse(
+            "[o]\nsequence = 7000,8000:udp\ntcpflags = syn,!ack\ncommand = /bin/true\n",
+        )
+        .unwrap();
+        let tport =
+            config::parse("<t>\nsequence = tcp:110:x udp:1234\nstart_command = /bin/true\n</t>\n")
+                .unwrap();
         knockd.doors.into_iter().chain(tport.doors).collect()
     }
 
     fn addrs() -> Vec<IpAddr> {
-        vec!["10.0.0.1".parse().unwrap(), "10.0.0.9".parse().unwrap(), "fd00::1".parse().unwrap()]
+        vec![
+            "10.0.0.1".parse().unwrap(),
+            "10.0.0.9".parse().unwrap(),
+            "fd00::1".parse().unwrap(),
+        ]
     }
 
     #[test]
     fn accepts_exactly_the_candidates() {
         let prog = compile(&doors(), &addrs(), true).unwrap();
-        let v4 = |dst: &str, proto, port, flags| run(&prog, &ipv4_packet("10.0.0.2", dst, proto, port, flags), 0x0800, 0);
+        let v4 = |dst: &str, proto, port, flags| {
+            run(
+                &prog,
+                &ipv4_packet("10.0.0.2", dst, proto, port, flags),
+                0x0800,
+                0,
+            )
+        };
         assert_eq!(v4("10.0.0.1", 6, 7000, 0x02), SNAPLEN);
         assert_eq!(v4("10.0.0.9", 6, 7000, 0x02), SNAPLEN);
         assert_eq!(v4("10.0.0.1", 6, 7000, 0x12), 0, "ACK excluded by !ack");
         assert_eq!(v4("10.0.0.1", 6, 7000, 0x00), 0, "SYN required");
         assert_eq!(v4("10.0.0.1", 17, 7000, 0), 0, "7000 is TCP only");
         assert_eq!(v4("10.0.0.1", 17, 8000, 0), SNAPLEN);
-        assert_eq!(v4("10.0.0.1", 6, 110, 0x10), SNAPLEN, "tportknockd sees every flag");
+        assert_eq!(
+            v4("10.0.0.1", 6, 110, 0x10),
+            SNAPLEN,
+            "tportknockd sees every flag"
+        );
         assert_eq!(v4("10.0.0.1", 6, 111, 0x02), 0);
         assert_eq!(v4("10.0.0.5", 6, 7000, 0x02), 0, "not our address");
-        assert_eq!(run(&prog, &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 2), 0x0800, 4), 0, "outgoing");
-        assert_eq!(run(&prog, &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 2), 0x0806, 0), 0, "not IP");
+        assert_eq!(
+            run(
+                &prog,
+                &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 2),
+                0x0800,
+                4
+            ),
+            0,
+            "outgoing"
+        );
+        assert_eq!(
+            run(
+                &prog,
+                &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 2),
+                0x0806,
+                0
+            ),
+            0,
+            "not IP"
+        );
         let mut frag = ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 2);
         frag[7] = 1;
         assert_eq!(run(&prog, &frag, 0x0800, 0), 0, "later fragment");
@@ -338,14 +409,30 @@ mod tests {
         assert_eq!(v6("fd00::1", 1235), 0);
         assert_eq!(v6("fd00::3", 1234), 0);
         let no6 = compile(&doors(), &addrs(), false).unwrap();
-        assert_eq!(run(&no6, &ipv6_packet("fd00::2", "fd00::1", 17, 1234, 0), 0x86dd, 0), 0);
+        assert_eq!(
+            run(
+                &no6,
+                &ipv6_packet("fd00::2", "fd00::1", 17, 1234, 0),
+                0x86dd,
+                0
+            ),
+            0
+        );
         assert_eq!(run(&prog, &[0x45, 0], 0x0800, 0), 0, "truncated");
     }
 
     #[test]
     fn no_addresses_accepts_nothing() {
         let prog = compile(&doors(), &[], true).unwrap();
-        assert_eq!(run(&prog, &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 2), 0x0800, 0), 0);
+        assert_eq!(
+            run(
+                &prog,
+                &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 2),
+                0x0800,
+                0
+            ),
+            0
+        );
     }
 
     #[test]
@@ -353,11 +440,30 @@ mod tests {
         let mut text = String::new();
         for d in 0..50 {
             let ports: Vec<String> = (0..32).map(|i| (1000 + d * 32 + i).to_string()).collect();
-            text.push_str(&format!("[d{d}]\nsequence = {}\ncommand = /bin/true\n", ports.join(",")));
+            text.push_str(&format!(
+                "[d{d}]\nsequence = {}\ncommand = /bin/true\n",
+                ports.join(",")
+            ));
         }
         let many = config::parse(&text).unwrap().doors;
         let prog = compile(&many, &addrs(), true).unwrap();
-        assert_eq!(run(&prog, &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 2599, 2), 0x0800, 0), SNAPLEN);
-        assert_eq!(run(&prog, &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 2600, 2), 0x0800, 0), 0);
+        assert_eq!(
+            run(
+                &prog,
+                &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 2599, 2),
+                0x0800,
+                0
+            ),
+            SNAPLEN
+        );
+        assert_eq!(
+            run(
+                &prog,
+                &ipv4_packet("10.0.0.2", "10.0.0.1", 6, 2600, 2),
+                0x0800,
+                0
+            ),
+            0
+        );
     }
 }

@@ -29,7 +29,11 @@ pub struct Ring {
 }
 
 fn check(ret: libc::c_int) -> io::Result<libc::c_int> {
-    if ret < 0 { Err(io::Error::last_os_error()) } else { Ok(ret) }
+    if ret < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
 }
 
 fn setsockopt<T>(fd: &OwnedFd, level: libc::c_int, name: libc::c_int, value: &T) -> io::Result<()> {
@@ -48,10 +52,14 @@ fn setsockopt<T>(fd: &OwnedFd, level: libc::c_int, name: libc::c_int, value: &T)
 
 /// Index of a network interface, with a clear error for a wrong name.
 pub fn ifindex(name: &str) -> io::Result<u32> {
-    let c = CString::new(name).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "bad interface name"))?;
+    let c = CString::new(name)
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "bad interface name"))?;
     // Safety: `c` is a valid NUL-terminated string.
     match unsafe { libc::if_nametoindex(c.as_ptr()) } {
-        0 => Err(io::Error::new(io::ErrorKind::NotFound, format!("no such interface: {name}"))),
+        0 => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("no such interface: {name}"),
+        )),
         i => Ok(i),
     }
 }
@@ -60,7 +68,9 @@ impl Ring {
     /// Opens the socket and maps the ring; nothing is received before `bind`.
     pub fn open(filter: &[Insn]) -> io::Result<Ring> {
         // Safety: plain socket(2) call; the result is checked and owned right away.
-        let raw = check(unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) })?;
+        let raw = check(unsafe {
+            libc::socket(libc::AF_PACKET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0)
+        })?;
         // Safety: `raw` is a fresh descriptor nobody else owns.
         let fd = unsafe { OwnedFd::from_raw_fd(raw) };
         let ring = Ring::map(fd)?;
@@ -96,8 +106,14 @@ impl Ring {
         if map == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
-        let map = NonNull::new(map.cast::<u8>()).ok_or_else(|| io::Error::other("mmap returned NULL"))?;
-        Ok(Ring { fd, map, len, next_block: 0 })
+        let map =
+            NonNull::new(map.cast::<u8>()).ok_or_else(|| io::Error::other("mmap returned NULL"))?;
+        Ok(Ring {
+            fd,
+            map,
+            len,
+            next_block: 0,
+        })
     }
 
     /// Replaces the filter atomically (the kernel swaps programs under RCU).
@@ -134,12 +150,20 @@ impl Ring {
         if self.block_ready(self.next_block) {
             return Ok(true);
         }
-        let mut pfd = libc::pollfd { fd: self.fd.as_raw_fd(), events: libc::POLLIN | libc::POLLERR, revents: 0 };
+        let mut pfd = libc::pollfd {
+            fd: self.fd.as_raw_fd(),
+            events: libc::POLLIN | libc::POLLERR,
+            revents: 0,
+        };
         // Safety: one valid pollfd.
         match unsafe { libc::poll(&mut pfd, 1, timeout_ms) } {
             n if n < 0 => {
                 let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted { Ok(false) } else { Err(e) }
+                if e.kind() == io::ErrorKind::Interrupted {
+                    Ok(false)
+                } else {
+                    Err(e)
+                }
             }
             n if n > 0 && pfd.revents & libc::POLLERR != 0 => Err(self.socket_error()),
             n => Ok(n > 0),
@@ -152,13 +176,24 @@ impl Ring {
         let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
         // Safety: `err` and `len` are valid for writing and describe the buffer.
         let rc = unsafe {
-            libc::getsockopt(self.fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_ERROR, (&mut err as *mut libc::c_int).cast(), &mut len)
+            libc::getsockopt(
+                self.fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_ERROR,
+                (&mut err as *mut libc::c_int).cast(),
+                &mut len,
+            )
         };
-        if rc < 0 { io::Error::last_os_error() } else { io::Error::from_raw_os_error(err) }
+        if rc < 0 {
+            io::Error::last_os_error()
+        } else {
+            io::Error::from_raw_os_error(err)
+        }
     }
 
     fn block_status(&self, block: usize) -> &AtomicU32 {
-        let offset = block * BLOCK_SIZE as usize + std::mem::offset_of!(libc::tpacket_block_desc, hdr);
+        let offset =
+            block * BLOCK_SIZE as usize + std::mem::offset_of!(libc::tpacket_block_desc, hdr);
         // Safety: `offset` is inside the mapping (block < BLOCK_COUNT) and 8-byte aligned, and
         // block_status is the first field of tpacket_hdr_v1; the kernel updates it concurrently,
         // which is why it is only ever accessed atomically.
@@ -177,9 +212,12 @@ impl Ring {
             let base = self.next_block * BLOCK_SIZE as usize;
             // Safety: the block belongs to us while TP_STATUS_USER is set (Acquire above orders
             // the kernel's writes before our reads); it lies inside the mapping.
-            let block = unsafe { std::slice::from_raw_parts(self.map.as_ptr().add(base), BLOCK_SIZE as usize) };
+            let block = unsafe {
+                std::slice::from_raw_parts(self.map.as_ptr().add(base), BLOCK_SIZE as usize)
+            };
             seen += for_each_packet(block, &mut f);
-            self.block_status(self.next_block).store(libc::TP_STATUS_KERNEL, Ordering::Release);
+            self.block_status(self.next_block)
+                .store(libc::TP_STATUS_KERNEL, Ordering::Release);
             self.next_block = (self.next_block + 1) % BLOCK_COUNT as usize;
         }
         seen
@@ -219,7 +257,10 @@ fn for_each_packet(block: &[u8], f: &mut impl FnMut(&[u8])) -> usize {
     let hdr = offset_of!(libc::tpacket_block_desc, hdr);
     let (Some(count), Some(first)) = (
         read_u32(block, hdr + offset_of!(libc::tpacket_hdr_v1, num_pkts)),
-        read_u32(block, hdr + offset_of!(libc::tpacket_hdr_v1, offset_to_first_pkt)),
+        read_u32(
+            block,
+            hdr + offset_of!(libc::tpacket_hdr_v1, offset_to_first_pkt),
+        ),
     ) else {
         return 0;
     };

@@ -45,25 +45,65 @@ pub fn parse_hit(text: &str, udp_default: bool) -> Result<Hit, String> {
         });
     }
     let (port, proto) = match text.split_once(':') {
-        Some((p, proto)) => (p, Some(Proto::parse(proto).ok_or_else(|| format!("'{text}': unknown protocol '{proto}'"))?)),
+        Some((p, proto)) => (
+            p,
+            Some(
+                Proto::parse(proto)
+                    .ok_or_else(|| format!("'{text}': unknown protocol '{proto}'"))?,
+            ),
+        ),
         None => (text, None),
     };
     let port = crate::config::parse_port(port).map_err(|e| format!("'{text}': {e}"))?;
-    Ok(match proto.unwrap_or(if udp_default { Proto::Udp } else { Proto::Tcp }) {
-        Proto::Tcp => Hit::Connect(port),
-        Proto::Udp => Hit::Udp(port),
-    })
+    Ok(
+        match proto.unwrap_or(if udp_default { Proto::Udp } else { Proto::Tcp }) {
+            Proto::Tcp => Hit::Connect(port),
+            Proto::Udp => Hit::Udp(port),
+        },
+    )
 }
 
 const SPECS: &[Spec] = &[
-    Spec { long: "udp", short: Some('u'), value: false },
-    Spec { long: "delay", short: Some('d'), value: true },
-    Spec { long: "ipv4", short: Some('4'), value: false },
-    Spec { long: "ipv6", short: Some('6'), value: false },
-    Spec { long: "verbose", short: Some('v'), value: false },
-    Spec { long: "version", short: Some('V'), value: false },
-    Spec { long: "help", short: Some('h'), value: false },
-    Spec { long: "one-time", short: Some('o'), value: true },
+    Spec {
+        long: "udp",
+        short: Some('u'),
+        value: false,
+    },
+    Spec {
+        long: "delay",
+        short: Some('d'),
+        value: true,
+    },
+    Spec {
+        long: "ipv4",
+        short: Some('4'),
+        value: false,
+    },
+    Spec {
+        long: "ipv6",
+        short: Some('6'),
+        value: false,
+    },
+    Spec {
+        long: "verbose",
+        short: Some('v'),
+        value: false,
+    },
+    Spec {
+        long: "version",
+        short: Some('V'),
+        value: false,
+    },
+    Spec {
+        long: "help",
+        short: Some('h'),
+        value: false,
+    },
+    Spec {
+        long: "one-time",
+        short: Some('o'),
+        value: true,
+    },
 ];
 
 const USAGE: &str = "\
@@ -97,7 +137,9 @@ enum Family {
 }
 
 fn resolve(host: &str, family: Family) -> Result<IpAddr, String> {
-    let addrs = (host, 0).to_socket_addrs().map_err(|e| format!("Failed to resolve hostname '{host}': {e}"))?;
+    let addrs = (host, 0)
+        .to_socket_addrs()
+        .map_err(|e| format!("Failed to resolve hostname '{host}': {e}"))?;
     addrs
         .map(|a| a.ip())
         .find(|ip| match family {
@@ -105,12 +147,19 @@ fn resolve(host: &str, family: Family) -> Result<IpAddr, String> {
             Family::V4 => ip.is_ipv4(),
             Family::V6 => ip.is_ipv6(),
         })
-        .ok_or_else(|| format!("Failed to resolve hostname '{host}': no address of the requested family"))
+        .ok_or_else(|| {
+            format!("Failed to resolve hostname '{host}': no address of the requested family")
+        })
 }
 
 /// The source address the kernel would use towards `dst` (needed for the TCP checksum).
 fn source_for(dst: IpAddr) -> io::Result<IpAddr> {
-    let any: SocketAddr = if dst.is_ipv4() { "0.0.0.0:0".parse() } else { "[::]:0".parse() }.map_err(io::Error::other)?;
+    let any: SocketAddr = if dst.is_ipv4() {
+        "0.0.0.0:0".parse()
+    } else {
+        "[::]:0".parse()
+    }
+    .map_err(io::Error::other)?;
     let s = UdpSocket::bind(any)?;
     s.connect((dst, 9))?;
     Ok(s.local_addr()?.ip())
@@ -120,16 +169,30 @@ fn random_u32() -> u32 {
     let mut b = [0u8; 4];
     // Safety: getrandom writes at most b.len() bytes into `b`.
     let n = unsafe { libc::getrandom(b.as_mut_ptr().cast(), b.len(), 0) };
-    if n == 4 { u32::from_ne_bytes(b) } else { std::process::id().wrapping_mul(2_654_435_761) }
+    if n == 4 {
+        u32::from_ne_bytes(b)
+    } else {
+        std::process::id().wrapping_mul(2_654_435_761)
+    }
 }
 
 fn send_raw(dst: IpAddr, port: u16, flags: u8) -> io::Result<()> {
     let src = source_for(dst)?;
     let sport = 1024 + (random_u32() % 60000) as u16;
     let header = packet::tcp_header(src, dst, sport, port, random_u32(), flags);
-    let domain = if dst.is_ipv4() { libc::AF_INET } else { libc::AF_INET6 };
+    let domain = if dst.is_ipv4() {
+        libc::AF_INET
+    } else {
+        libc::AF_INET6
+    };
     // Safety: plain socket(2); the descriptor is owned right away.
-    let raw = unsafe { libc::socket(domain, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::IPPROTO_TCP) };
+    let raw = unsafe {
+        libc::socket(
+            domain,
+            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
+            libc::IPPROTO_TCP,
+        )
+    };
     if raw < 0 {
         return Err(io::Error::last_os_error());
     }
@@ -138,22 +201,41 @@ fn send_raw(dst: IpAddr, port: u16, flags: u8) -> io::Result<()> {
     let (sa, len) = daemon::sockaddr(&SocketAddr::new(dst, 0));
     // Safety: `header` and `sa` are valid for the lengths given.
     let sent = unsafe {
-        libc::sendto(fd.as_raw_fd(), header.as_ptr().cast(), header.len(), 0, (&sa as *const libc::sockaddr_storage).cast(), len)
+        libc::sendto(
+            fd.as_raw_fd(),
+            header.as_ptr().cast(),
+            header.len(),
+            0,
+            (&sa as *const libc::sockaddr_storage).cast(),
+            len,
+        )
     };
-    if sent < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+    if sent < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
 }
 
 fn hit(dst: IpAddr, h: Hit) -> io::Result<()> {
     match h {
         Hit::Connect(port) => {
             // Only the SYN matters: give up at once, as knock does with a non-blocking connect.
-            match TcpStream::connect_timeout(&SocketAddr::new(dst, port), Duration::from_millis(1)) {
-                Err(e) if e.kind() != io::ErrorKind::TimedOut && e.kind() != io::ErrorKind::ConnectionRefused => Err(e),
+            match TcpStream::connect_timeout(&SocketAddr::new(dst, port), Duration::from_millis(1))
+            {
+                Err(e)
+                    if e.kind() != io::ErrorKind::TimedOut
+                        && e.kind() != io::ErrorKind::ConnectionRefused =>
+                {
+                    Err(e)
+                }
                 _ => Ok(()),
             }
         }
         Hit::Udp(port) => {
-            let any: SocketAddr = if dst.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().map_err(io::Error::other)?;
+            let any: SocketAddr = if dst.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }
+                .parse()
+                .map_err(io::Error::other)?;
             UdpSocket::bind(any)?.send_to(&[], (dst, port)).map(drop)
         }
         Hit::Raw(port, flags) => send_raw(dst, port, flags),
@@ -170,7 +252,8 @@ struct Request {
 }
 
 fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
-    let (mut udp, mut delay, mut family, mut verbose, mut one_time) = (false, 0u64, Family::Any, false, None);
+    let (mut udp, mut delay, mut family, mut verbose, mut one_time) =
+        (false, 0u64, Family::Any, false, None);
     let mut positional = Vec::new();
     for a in args::parse(argv, SPECS)? {
         match a {
@@ -193,7 +276,10 @@ fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
         }
     }
     let (host, ports) = positional.split_first().ok_or("missing host")?;
-    let mut hits = ports.iter().map(|p| parse_hit(p, udp)).collect::<Result<Vec<_>, _>>()?;
+    let mut hits = ports
+        .iter()
+        .map(|p| parse_hit(p, udp))
+        .collect::<Result<Vec<_>, _>>()?;
     let one_time = match one_time {
         Some(path) => {
             if !hits.is_empty() {
@@ -201,13 +287,29 @@ fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
             }
             let (seq, offset) = conf_knockd::next_one_time(&path)?
                 .ok_or_else(|| format!("no unused sequence left in {}", path.display()))?;
-            hits = seq.iter().map(|&(proto, port)| if proto == Proto::Udp { Hit::Udp(port) } else { Hit::Connect(port) }).collect();
+            hits = seq
+                .iter()
+                .map(|&(proto, port)| {
+                    if proto == Proto::Udp {
+                        Hit::Udp(port)
+                    } else {
+                        Hit::Connect(port)
+                    }
+                })
+                .collect();
             Some((path, offset))
         }
         None if hits.is_empty() => return Err("missing ports".into()),
         None => None,
     };
-    Ok(Some(Request { host: host.clone(), hits, delay: Duration::from_millis(delay), family, verbose, one_time }))
+    Ok(Some(Request {
+        host: host.clone(),
+        hits,
+        delay: Duration::from_millis(delay),
+        family,
+        verbose,
+        one_time,
+    }))
 }
 
 pub fn main() -> ExitCode {
@@ -235,7 +337,10 @@ pub fn main() -> ExitCode {
         let (proto, port) = h.describe();
         if req.verbose {
             match h {
-                Hit::Raw(_, flags) => println!("hitting {proto} {}:{port} flags 0x{flags:02x}", fmt_addr(dst)),
+                Hit::Raw(_, flags) => println!(
+                    "hitting {proto} {}:{port} flags 0x{flags:02x}",
+                    fmt_addr(dst)
+                ),
                 _ => println!("hitting {proto} {}:{port}", fmt_addr(dst)),
             }
         }
@@ -244,11 +349,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    if let Some((path, offset)) = req.one_time {
-        if let Err(e) = conf_knockd::mark_one_time_used(&path, offset) {
-            eprintln!("knock: cannot mark the sequence used in {}: {e}", path.display());
-            return ExitCode::from(1);
-        }
+    if let Some((path, offset)) = req.one_time
+        && let Err(e) = conf_knockd::mark_one_time_used(&path, offset)
+    {
+        eprintln!(
+            "knock: cannot mark the sequence used in {}: {e}",
+            path.display()
+        );
+        return ExitCode::from(1);
     }
     ExitCode::SUCCESS
 }
@@ -283,10 +391,24 @@ mod tests {
     #[test]
     fn command_line() {
         let a = |v: &[&str]| parse_args(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        let r = a(&["-u", "-d", "100", "-6", "h", "1", "2:tcp"]).unwrap().unwrap();
-        assert_eq!((r.hits, r.delay, r.family == Family::V6), (vec![Hit::Udp(1), Hit::Connect(2)], Duration::from_millis(100), true));
+        let r = a(&["-u", "-d", "100", "-6", "h", "1", "2:tcp"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (r.hits, r.delay, r.family == Family::V6),
+            (
+                vec![Hit::Udp(1), Hit::Connect(2)],
+                Duration::from_millis(100),
+                true
+            )
+        );
         assert_eq!(a(&["h"]).err().unwrap(), "missing ports");
         assert_eq!(a(&[]).err().unwrap(), "missing host");
-        assert!(a(&["-d", "x", "h", "1"]).err().unwrap().contains("not a valid number"));
+        assert!(
+            a(&["-d", "x", "h", "1"])
+                .err()
+                .unwrap()
+                .contains("not a valid number")
+        );
     }
 }

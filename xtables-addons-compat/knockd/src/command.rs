@@ -30,11 +30,19 @@ pub struct Rendered {
 impl CommandLine {
     /// Parses `text`; `shell` selects `/bin/sh -c` execution.
     pub fn parse(text: &str, shell: bool) -> Result<Self, String> {
-        let words = if shell { Vec::new() } else { split_words(text)? };
+        let words = if shell {
+            Vec::new()
+        } else {
+            split_words(text)?
+        };
         if !shell && words.is_empty() {
             return Err("empty command".into());
         }
-        Ok(CommandLine { text: text.to_string(), shell, words })
+        Ok(CommandLine {
+            text: text.to_string(),
+            shell,
+            words,
+        })
     }
 
     pub fn text(&self) -> &str {
@@ -44,14 +52,20 @@ impl CommandLine {
     /// Substitutes `%IP%`; `None` if the address text is not plain address characters.
     pub fn render(&self, ip: &IpAddr) -> Option<Rendered> {
         let addr = ip.to_string();
-        if !addr.bytes().all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':') {
+        if !addr
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'.' || b == b':')
+        {
             return None;
         }
         let display = self.text.replace(IP_TOKEN, &addr);
         let argv = if self.shell {
             vec!["/bin/sh".to_string(), "-c".to_string(), display.clone()]
         } else {
-            self.words.iter().map(|w| w.replace(IP_TOKEN, &addr)).collect()
+            self.words
+                .iter()
+                .map(|w| w.replace(IP_TOKEN, &addr))
+                .collect()
         };
         Some(Rendered { display, argv })
     }
@@ -73,7 +87,9 @@ fn is_shell_operator(c: char) -> bool {
 }
 
 fn shell_needed(c: char) -> String {
-    format!("'{c}' needs a shell: quote it, or set use_shell = yes to run the command through /bin/sh")
+    format!(
+        "'{c}' needs a shell: quote it, or set use_shell = yes to run the command through /bin/sh"
+    )
 }
 
 /// Splits like sh does for plain words, single quotes, double quotes and backslashes.
@@ -149,37 +165,87 @@ mod tests {
 
     #[test]
     fn splits_and_substitutes_without_shell() {
-        let c = CommandLine::parse("/sbin/iptables -A INPUT -s %IP% -m comment --comment 'knock %IP%' -j ACCEPT", false)
-            .unwrap();
+        let c = CommandLine::parse(
+            "/sbin/iptables -A INPUT -s %IP% -m comment --comment 'knock %IP%' -j ACCEPT",
+            false,
+        )
+        .unwrap();
         let r = c.render(&ip("10.0.0.2")).unwrap();
         assert_eq!(
             r.argv,
-            ["/sbin/iptables", "-A", "INPUT", "-s", "10.0.0.2", "-m", "comment", "--comment", "knock 10.0.0.2", "-j", "ACCEPT"]
+            [
+                "/sbin/iptables",
+                "-A",
+                "INPUT",
+                "-s",
+                "10.0.0.2",
+                "-m",
+                "comment",
+                "--comment",
+                "knock 10.0.0.2",
+                "-j",
+                "ACCEPT"
+            ]
         );
-        assert_eq!(r.display, "/sbin/iptables -A INPUT -s 10.0.0.2 -m comment --comment 'knock 10.0.0.2' -j ACCEPT");
+        assert_eq!(
+            r.display,
+            "/sbin/iptables -A INPUT -s 10.0.0.2 -m comment --comment 'knock 10.0.0.2' -j ACCEPT"
+        );
     }
 
     #[test]
     fn refuses_shell_syntax_unless_asked() {
-        for bad in ["a; b", "a && b", "a | b", "a > f", "echo $HOME", "echo `id`", "echo \"$x\"", "(a)"] {
-            assert!(CommandLine::parse(bad, false).unwrap_err().contains("use_shell"), "{bad}");
+        for bad in [
+            "a; b",
+            "a && b",
+            "a | b",
+            "a > f",
+            "echo $HOME",
+            "echo `id`",
+            "echo \"$x\"",
+            "(a)",
+        ] {
+            assert!(
+                CommandLine::parse(bad, false)
+                    .unwrap_err()
+                    .contains("use_shell"),
+                "{bad}"
+            );
         }
         assert!(CommandLine::parse("echo 'a; b' \\| c", false).is_ok());
         let c = CommandLine::parse("a %IP% && b", true).unwrap();
-        assert_eq!(c.render(&ip("::1")).unwrap().argv, ["/bin/sh", "-c", "a ::1 && b"]);
+        assert_eq!(
+            c.render(&ip("::1")).unwrap().argv,
+            ["/bin/sh", "-c", "a ::1 && b"]
+        );
     }
 
     #[test]
     fn reports_bad_quoting() {
-        assert_eq!(CommandLine::parse("a 'b", false).unwrap_err(), "unterminated single quote");
-        assert_eq!(CommandLine::parse("a \"b", false).unwrap_err(), "unterminated double quote");
-        assert_eq!(CommandLine::parse("a \\", false).unwrap_err(), "trailing backslash");
-        assert_eq!(CommandLine::parse("  ", false).unwrap_err(), "empty command");
+        assert_eq!(
+            CommandLine::parse("a 'b", false).unwrap_err(),
+            "unterminated single quote"
+        );
+        assert_eq!(
+            CommandLine::parse("a \"b", false).unwrap_err(),
+            "unterminated double quote"
+        );
+        assert_eq!(
+            CommandLine::parse("a \\", false).unwrap_err(),
+            "trailing backslash"
+        );
+        assert_eq!(
+            CommandLine::parse("  ", false).unwrap_err(),
+            "empty command"
+        );
     }
 
     #[test]
     fn ipv6_substitution() {
         let c = CommandLine::parse("ip6tables -s %IP%", false).unwrap();
-        assert_eq!(c.render(&ip("fd00::2")).unwrap().argv, ["ip6tables", "-s", "fd00::2"]);
+        assert_eq!(
+            c.render(&ip("fd00::2")).unwrap().argv,
+            ["ip6tables", "-s", "fd00::2"]
+        );
     }
 }

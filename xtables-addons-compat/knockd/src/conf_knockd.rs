@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use crate::command::CommandLine;
 use crate::config::{
-    self, Config, ConfigError, Door, FlagMatch, Knock, Options, Proto, MAX_SEQUENCE, TCP_ACK, TCP_FIN,
-    TCP_PSH, TCP_RST, TCP_SYN, TCP_URG,
+    self, Config, ConfigError, Door, FlagMatch, Knock, MAX_SEQUENCE, Options, Proto, TCP_ACK,
+    TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG,
 };
 
 const SEQ_TIMEOUT: Duration = Duration::from_secs(25);
@@ -28,7 +28,7 @@ const STOP6: usize = 3;
 struct Section {
     name: String,
     line: usize,
-    ports: Option<Vec<(Proto, u16)>>,
+    ports: Option<Ports>,
     one_time: Option<PathBuf>,
     seq_timeout: Duration,
     cmd_timeout: Duration,
@@ -38,8 +38,11 @@ struct Section {
     use_shell: Option<bool>,
 }
 
+/// The ports of a knockd sequence, before the door's TCP flags are applied.
+pub type Ports = Vec<(Proto, u16)>;
+
 /// Parses `port[:tcp|udp],...` (knockd's Sequence and one-time sequence lines).
-pub fn parse_sequence(text: &str) -> Result<Vec<(Proto, u16)>, String> {
+pub fn parse_sequence(text: &str) -> Result<Ports, String> {
     let mut out = Vec::new();
     for item in text.split(',') {
         let item = item.trim();
@@ -47,15 +50,19 @@ pub fn parse_sequence(text: &str) -> Result<Vec<(Proto, u16)>, String> {
             return Err("empty entry in sequence".into());
         }
         let (port, proto) = match item.split_once(':') {
-            Some((p, proto)) => {
-                (p, Proto::parse(proto.trim()).ok_or_else(|| format!("unknown protocol '{}' in sequence", proto.trim()))?)
-            }
+            Some((p, proto)) => (
+                p,
+                Proto::parse(proto.trim())
+                    .ok_or_else(|| format!("unknown protocol '{}' in sequence", proto.trim()))?,
+            ),
             None => (item, Proto::Tcp),
         };
         out.push((proto, config::parse_port(port)?));
     }
     if out.len() > MAX_SEQUENCE {
-        return Err(format!("too many ports in knock sequence (at most {MAX_SEQUENCE})"));
+        return Err(format!(
+            "too many ports in knock sequence (at most {MAX_SEQUENCE})"
+        ));
     }
     Ok(out)
 }
@@ -89,15 +96,17 @@ fn parse_tcpflags(value: &str) -> Result<FlagMatch, String> {
 }
 
 /// First usable sequence in a one-time sequences file and its byte offset.
-pub fn next_one_time(path: &Path) -> Result<Option<(Vec<(Proto, u16)>, u64)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub fn next_one_time(path: &Path) -> Result<Option<(Ports, u64)>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut offset = 0u64;
     for line in text.split_inclusive('\n') {
         let t = line.trim();
-        if !t.is_empty() && !t.starts_with('#') {
-            if let Ok(seq) = parse_sequence(t) {
-                return Ok(Some((seq, offset)));
-            }
+        if !t.is_empty()
+            && !t.starts_with('#')
+            && let Ok(seq) = parse_sequence(t)
+        {
+            return Ok(Some((seq, offset)));
         }
         offset += line.len() as u64;
     }
@@ -115,7 +124,15 @@ pub fn mark_one_time_used(path: &Path, offset: u64) -> std::io::Result<()> {
 pub fn knocks_from(ports: &[(Proto, u16)], flags: FlagMatch) -> Vec<Knock> {
     ports
         .iter()
-        .map(|&(proto, port)| Knock { proto, port, flags: if proto == Proto::Tcp { flags } else { FlagMatch::ANY } })
+        .map(|&(proto, port)| Knock {
+            proto,
+            port,
+            flags: if proto == Proto::Tcp {
+                flags
+            } else {
+                FlagMatch::ANY
+            },
+        })
         .collect()
 }
 
@@ -173,7 +190,11 @@ fn finish(s: Section, global_shell: bool, errors: &mut Vec<ConfigError>) -> Door
 fn door_directive(s: &mut Section, key: &str, value: &str, line: usize) -> Result<(), String> {
     match key {
         "TARGET" => {
-            s.target = Some(value.parse().map_err(|_| format!("'{value}' is not an IP address"))?);
+            s.target = Some(
+                value
+                    .parse()
+                    .map_err(|_| format!("'{value}' is not an IP address"))?,
+            );
         }
         "SEQUENCE" => {
             if s.one_time.is_some() {
@@ -203,7 +224,12 @@ fn door_directive(s: &mut Section, key: &str, value: &str, line: usize) -> Resul
     Ok(())
 }
 
-fn option_directive(o: &mut Options, shell: &mut bool, key: &str, value: &str) -> Result<(), String> {
+fn option_directive(
+    o: &mut Options,
+    shell: &mut bool,
+    key: &str,
+    value: &str,
+) -> Result<(), String> {
     if value.is_empty() {
         return Err(format!("{} needs a value", key.to_ascii_lowercase()));
     }
@@ -259,7 +285,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
             continue;
         }
         if !seen_section {
-            errors.push(ConfigError::new(line, "all directives must belong to a section"));
+            errors.push(ConfigError::new(
+                line,
+                "all directives must belong to a section",
+            ));
             continue;
         }
         let (key, value) = match l.split_once('=') {
@@ -272,10 +301,15 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
                 Ok(())
             }
             (_, None) => Err(format!("syntax error: expected 'key = value', got '{l}'")),
-            (_, Some(v)) if in_options => option_directive(&mut options, &mut global_shell, &key, v),
+            (_, Some(v)) if in_options => {
+                option_directive(&mut options, &mut global_shell, &key, v)
+            }
             (_, Some(v)) => match current.as_mut() {
                 Some(s) => door_directive(s, &key, v, line),
-                None => Err(format!("'{}' can only be used within a door section", key.to_ascii_lowercase())),
+                None => Err(format!(
+                    "'{}' can only be used within a door section",
+                    key.to_ascii_lowercase()
+                )),
             },
         };
         if let Err(e) = result {
@@ -284,12 +318,22 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
     }
     sections.extend(current);
     if sections.is_empty() && errors.is_empty() {
-        errors.push(ConfigError::new(0, "no door sections: nothing to listen for"));
+        errors.push(ConfigError::new(
+            0,
+            "no door sections: nothing to listen for",
+        ));
     }
-    let doors: Vec<Door> = sections.into_iter().map(|s| finish(s, global_shell, &mut errors)).collect();
+    let doors: Vec<Door> = sections
+        .into_iter()
+        .map(|s| finish(s, global_shell, &mut errors))
+        .collect();
     config::check_unique_names(&doors, &mut errors);
     errors.sort_by_key(|e| e.line);
-    if errors.is_empty() { Ok(Config { options, doors }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Config { options, doors })
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -321,16 +365,25 @@ mod tests {
     fn parses_the_example() {
         let c = parse(EXAMPLE).unwrap();
         assert!(c.options.use_syslog);
-        assert_eq!(c.options.log_file.as_deref(), Some(Path::new("/var/log/knockd.log")));
+        assert_eq!(
+            c.options.log_file.as_deref(),
+            Some(Path::new("/var/log/knockd.log"))
+        );
         assert_eq!(c.doors.len(), 2);
         let open = &c.doors[0];
         assert_eq!(open.name, "openSSH");
         assert_eq!(open.line, 5);
-        assert_eq!(open.sequence_text(), "tcp:7000:syn tcp:8000:syn tcp:9000:syn");
+        assert_eq!(
+            open.sequence_text(),
+            "tcp:7000:syn tcp:8000:syn tcp:9000:syn"
+        );
         assert_eq!(open.seq_timeout, Duration::from_secs(10));
         assert!(open.start_v4.is_some() && open.start_v6.is_some() && open.stop_v4.is_none());
         let close = &c.doors[1];
-        assert_eq!(close.sequence_text(), "tcp:9000:syn,!ack tcp:8000:syn,!ack udp:7000");
+        assert_eq!(
+            close.sequence_text(),
+            "tcp:9000:syn,!ack tcp:8000:syn,!ack udp:7000"
+        );
         assert!(close.start_v6.is_none(), "empty _6 command disables it");
         assert_eq!(close.stop_v6, close.stop_v4);
         assert_eq!(close.cmd_timeout, Duration::from_secs(5));
@@ -355,7 +408,11 @@ stray = 1
     sequence = 1
 [empty]
 ";
-        let got: Vec<String> = parse(text).unwrap_err().iter().map(|e| e.to_string()).collect();
+        let got: Vec<String> = parse(text)
+            .unwrap_err()
+            .iter()
+            .map(|e| e.to_string())
+            .collect();
         let want = [
             "config: line 1: all directives must belong to a section",
             "config: line 3: unknown option 'bogus'",
@@ -380,24 +437,39 @@ stray = 1
         std::fs::create_dir_all(&dir).unwrap();
         let f = dir.join("seq");
         std::fs::write(&f, "# used\n 1000,2000:udp\n 3000,4000\n").unwrap();
-        let conf = format!("[d]\none_time_sequences = {}\ncommand = /bin/true\n", f.display());
+        let conf = format!(
+            "[d]\none_time_sequences = {}\ncommand = /bin/true\n",
+            f.display()
+        );
         let c = parse(&conf).unwrap();
         assert_eq!(c.doors[0].sequence_text(), "tcp:1000:i udp:2000");
         let (_, off) = next_one_time(&f).unwrap().unwrap();
         mark_one_time_used(&f, off).unwrap();
-        assert_eq!(next_one_time(&f).unwrap().unwrap().0, [(Proto::Tcp, 3000), (Proto::Tcp, 4000)]);
+        assert_eq!(
+            next_one_time(&f).unwrap().unwrap().0,
+            [(Proto::Tcp, 3000), (Proto::Tcp, 4000)]
+        );
         let (_, off) = next_one_time(&f).unwrap().unwrap();
         mark_one_time_used(&f, off).unwrap();
         assert_eq!(next_one_time(&f).unwrap(), None);
-        assert_eq!(std::fs::read_to_string(&f).unwrap(), "# used\n#1000,2000:udp\n#3000,4000\n");
+        assert_eq!(
+            std::fs::read_to_string(&f).unwrap(),
+            "# used\n#1000,2000:udp\n#3000,4000\n"
+        );
         let errs = parse(&conf).unwrap_err();
-        assert!(errs[0].to_string().starts_with("config: line 1: 'd': no sequences left"), "{errs:?}");
+        assert!(
+            errs[0]
+                .to_string()
+                .starts_with("config: line 1: 'd': no sequences left"),
+            "{errs:?}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn shell_opt_in() {
-        let c = parse("[options]\nuse_shell = yes\n[d]\nsequence = 1\ncommand = a %IP% && b\n").unwrap();
+        let c = parse("[options]\nuse_shell = yes\n[d]\nsequence = 1\ncommand = a %IP% && b\n")
+            .unwrap();
         assert!(c.doors[0].start_v4.is_some());
         let c = parse("[d]\nsequence = 1\ncommand = a && b\nuse_shell = yes\n").unwrap();
         assert!(c.doors[0].start_v4.is_some());

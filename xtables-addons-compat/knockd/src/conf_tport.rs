@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use crate::command::CommandLine;
 use crate::config::{
-    self, Config, ConfigError, Door, FlagMatch, Knock, Options, Proto, MAX_SEQUENCE, TCP_ACK, TCP_ALL,
-    TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG,
+    self, Config, ConfigError, Door, FlagMatch, Knock, MAX_SEQUENCE, Options, Proto, TCP_ACK,
+    TCP_ALL, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, TCP_URG,
 };
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(25);
@@ -21,9 +21,14 @@ const DEFAULT_DELAY: Duration = Duration::from_secs(10);
 pub fn parse_frame(text: &str) -> Result<Knock, String> {
     let mut parts = text.split(':');
     let proto_text = parts.next().unwrap_or_default();
-    let proto = Proto::parse(proto_text).ok_or_else(|| format!("'{text}': unknown protocol '{proto_text}' (tcp or udp)"))?;
-    let port = config::parse_port(parts.next().ok_or_else(|| format!("'{text}': missing port"))?)
-        .map_err(|e| format!("'{text}': {e}"))?;
+    let proto = Proto::parse(proto_text)
+        .ok_or_else(|| format!("'{text}': unknown protocol '{proto_text}' (tcp or udp)"))?;
+    let port = config::parse_port(
+        parts
+            .next()
+            .ok_or_else(|| format!("'{text}': missing port"))?,
+    )
+    .map_err(|e| format!("'{text}': {e}"))?;
     let flags_text = parts.next();
     if parts.next().is_some() {
         return Err(format!("'{text}': too many fields (proto:port[:flags])"));
@@ -33,7 +38,15 @@ pub fn parse_frame(text: &str) -> Result<Knock, String> {
         (Proto::Udp, None) | (Proto::Tcp, None) => FlagMatch::exact(0),
         (Proto::Tcp, Some(f)) => parse_flags(f).map_err(|e| format!("'{text}': {e}"))?,
     };
-    Ok(Knock { proto, port, flags: if proto == Proto::Udp { FlagMatch::ANY } else { flags } })
+    Ok(Knock {
+        proto,
+        port,
+        flags: if proto == Proto::Udp {
+            FlagMatch::ANY
+        } else {
+            flags
+        },
+    })
 }
 
 fn parse_flags(text: &str) -> Result<FlagMatch, String> {
@@ -53,20 +66,31 @@ fn parse_flags(text: &str) -> Result<FlagMatch, String> {
             'p' => TCP_PSH,
             'a' => TCP_ACK,
             'u' => TCP_URG,
-            'x' | 'n' | 'i' => return Err(format!("flag '{c}' cannot be combined with other flags")),
-            _ => return Err(format!("unknown flag '{c}' (one of fsrpau, or x, n, i alone)")),
+            'x' | 'n' | 'i' => {
+                return Err(format!("flag '{c}' cannot be combined with other flags"));
+            }
+            _ => {
+                return Err(format!(
+                    "unknown flag '{c}' (one of fsrpau, or x, n, i alone)"
+                ));
+            }
         };
     }
     Ok(FlagMatch::exact(bits))
 }
 
 pub fn parse_sequence(text: &str) -> Result<Vec<Knock>, String> {
-    let seq = text.split_whitespace().map(parse_frame).collect::<Result<Vec<_>, _>>()?;
+    let seq = text
+        .split_whitespace()
+        .map(parse_frame)
+        .collect::<Result<Vec<_>, _>>()?;
     if seq.is_empty() {
         return Err("empty sequence".into());
     }
     if seq.len() > MAX_SEQUENCE {
-        return Err(format!("too many knocks in sequence (at most {MAX_SEQUENCE})"));
+        return Err(format!(
+            "too many knocks in sequence (at most {MAX_SEQUENCE})"
+        ));
     }
     Ok(seq)
 }
@@ -98,12 +122,17 @@ fn directive(b: &mut Block, key: &str, value: &str, line: usize) -> Result<(), S
 fn finish(mut b: Block, errors: &mut Vec<ConfigError>) -> Door {
     let parse = |cmd: &Option<(String, usize)>, errors: &mut Vec<ConfigError>| {
         let (text, line) = cmd.as_ref()?;
-        CommandLine::parse(text, b.use_shell).map_err(|e| errors.push(ConfigError::new(*line, e))).ok()
+        CommandLine::parse(text, b.use_shell)
+            .map_err(|e| errors.push(ConfigError::new(*line, e)))
+            .ok()
     };
     b.door.start_v4 = parse(&b.start, errors);
     b.door.stop_v4 = parse(&b.stop, errors);
     if b.start.is_none() {
-        errors.push(ConfigError::new(b.door.line, format!("'{}' has no start_command", b.door.name)));
+        errors.push(ConfigError::new(
+            b.door.line,
+            format!("'{}' has no start_command", b.door.name),
+        ));
     }
     b.door.start_v6 = b.door.start_v4.clone();
     b.door.stop_v6 = b.door.stop_v4.clone();
@@ -112,7 +141,10 @@ fn finish(mut b: Block, errors: &mut Vec<ConfigError>) -> Door {
 }
 
 fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
@@ -133,23 +165,35 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
                     Some(b) => {
                         errors.push(ConfigError::new(
                             line,
-                            format!("</{name}> does not close <{}> (line {})", b.door.name, b.door.line),
+                            format!(
+                                "</{name}> does not close <{}> (line {})",
+                                b.door.name, b.door.line
+                            ),
                         ));
                         current = Some(b);
                     }
-                    None => errors.push(ConfigError::new(line, format!("</{name}> without <{name}>"))),
+                    None => errors.push(ConfigError::new(
+                        line,
+                        format!("</{name}> without <{name}>"),
+                    )),
                 }
                 continue;
             }
             if let Some(b) = current.take() {
                 errors.push(ConfigError::new(
                     line,
-                    format!("<{tag}> inside <{}> (line {}): close it first", b.door.name, b.door.line),
+                    format!(
+                        "<{tag}> inside <{}> (line {}): close it first",
+                        b.door.name, b.door.line
+                    ),
                 ));
                 doors.push(finish(b, &mut errors));
             }
             if !valid_name(tag) {
-                errors.push(ConfigError::new(line, format!("bad event name '{tag}' (letters, digits, _ - .)")));
+                errors.push(ConfigError::new(
+                    line,
+                    format!("bad event name '{tag}' (letters, digits, _ - .)"),
+                ));
             }
             current = Some(Block {
                 door: Door {
@@ -174,11 +218,17 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
             continue;
         }
         let Some(b) = current.as_mut() else {
-            errors.push(ConfigError::new(line, "directive outside an <EVENT> ... </EVENT> block"));
+            errors.push(ConfigError::new(
+                line,
+                "directive outside an <EVENT> ... </EVENT> block",
+            ));
             continue;
         };
         let Some((key, value)) = l.split_once('=') else {
-            errors.push(ConfigError::new(line, format!("syntax error: expected 'key = value', got '{l}'")));
+            errors.push(ConfigError::new(
+                line,
+                format!("syntax error: expected 'key = value', got '{l}'"),
+            ));
             continue;
         };
         if let Err(e) = directive(b, &key.trim().to_ascii_lowercase(), value.trim(), line) {
@@ -186,7 +236,10 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
         }
     }
     if let Some(b) = current.take() {
-        errors.push(ConfigError::new(b.door.line, format!("<{}> is never closed", b.door.name)));
+        errors.push(ConfigError::new(
+            b.door.line,
+            format!("<{}> is never closed", b.door.name),
+        ));
         doors.push(finish(b, &mut errors));
     }
     if doors.is_empty() && errors.is_empty() {
@@ -194,7 +247,14 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
     }
     config::check_unique_names(&doors, &mut errors);
     errors.sort_by_key(|e| e.line);
-    if errors.is_empty() { Ok(Config { options: Options::default(), doors }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Config {
+            options: Options::default(),
+            doors,
+        })
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -221,11 +281,17 @@ mod tests {
         let c = parse(text).unwrap();
         assert_eq!(c.doors.len(), 2);
         let d = &c.doors[0];
-        assert_eq!(d.sequence_text(), "udp:1234 tcp:543:n tcp:543:i tcp:123:frpa tcp:434:x tcp:2345:n");
+        assert_eq!(
+            d.sequence_text(),
+            "udp:1234 tcp:543:n tcp:543:i tcp:123:frpa tcp:434:x tcp:2345:n"
+        );
         assert_eq!(d.seq_timeout, Duration::from_secs(10));
         assert_eq!(d.cmd_timeout, Duration::from_secs(5));
         assert!(d.strict_flags && d.stop_v4.is_some() && d.start_v6.is_some());
-        assert_eq!(c.doors[1].sequence_text(), "tcp:110:x tcp:110:pu tcp:110:pu tcp:110:n tcp:110:i");
+        assert_eq!(
+            c.doors[1].sequence_text(),
+            "tcp:110:x tcp:110:pu tcp:110:pu tcp:110:n tcp:110:i"
+        );
         assert!(c.doors[1].stop_v4.is_none());
     }
 
@@ -275,7 +341,10 @@ timeout = 3
     #[test]
     fn frames() {
         assert_eq!(parse_frame("TCP:80").unwrap().flags, FlagMatch::exact(0));
-        assert_eq!(parse_frame("tcp:80:sa").unwrap().flags, FlagMatch::exact(TCP_SYN | TCP_ACK));
+        assert_eq!(
+            parse_frame("tcp:80:sa").unwrap().flags,
+            FlagMatch::exact(TCP_SYN | TCP_ACK)
+        );
         assert!(parse_frame("tcp:0").is_err());
         assert!(parse_frame("tcp:80:s:1").is_err());
         assert!(parse_frame("tcp:80:").is_err());

@@ -63,7 +63,10 @@ impl FlagMatch {
 
     /// Exactly these flags and no other of the six.
     pub fn exact(flags: u8) -> FlagMatch {
-        FlagMatch { mask: TCP_ALL, value: flags & TCP_ALL }
+        FlagMatch {
+            mask: TCP_ALL,
+            value: flags & TCP_ALL,
+        }
     }
 
     pub fn matches(self, flags: u8) -> bool {
@@ -80,8 +83,14 @@ pub struct Knock {
 }
 
 /// Letters of tportknockd's flag syntax, in the order they are printed.
-const FLAG_LETTERS: [(char, u8); 6] =
-    [('f', TCP_FIN), ('s', TCP_SYN), ('r', TCP_RST), ('p', TCP_PSH), ('a', TCP_ACK), ('u', TCP_URG)];
+const FLAG_LETTERS: [(char, u8); 6] = [
+    ('f', TCP_FIN),
+    ('s', TCP_SYN),
+    ('r', TCP_RST),
+    ('p', TCP_PSH),
+    ('a', TCP_ACK),
+    ('u', TCP_URG),
+];
 
 impl fmt::Display for Knock {
     /// tportknockd's `proto:port[:flags]` form, which says everything about the knock.
@@ -100,7 +109,10 @@ impl fmt::Display for Knock {
                 TCP_ALL => f.write_str(":x"),
                 v => {
                     f.write_str(":")?;
-                    FLAG_LETTERS.iter().filter(|(_, b)| v & b != 0).try_for_each(|(c, _)| write!(f, "{c}"))
+                    FLAG_LETTERS
+                        .iter()
+                        .filter(|(_, b)| v & b != 0)
+                        .try_for_each(|(c, _)| write!(f, "{c}"))
                 }
             };
         }
@@ -121,7 +133,9 @@ impl fmt::Display for Knock {
 
 impl Knock {
     pub fn matches(&self, proto: Proto, port: u16, flags: u8) -> bool {
-        self.proto == proto && self.port == port && (proto == Proto::Udp || self.flags.matches(flags))
+        self.proto == proto
+            && self.port == port
+            && (proto == Proto::Udp || self.flags.matches(flags))
     }
 }
 
@@ -151,20 +165,34 @@ impl Door {
     /// Whether the packet concerns this door at all (it may still be the wrong knock).
     pub fn relevant(&self, proto: Proto, port: u16, flags: u8) -> bool {
         self.sequence.iter().any(|k| {
-            k.proto == proto && k.port == port && (self.strict_flags || proto == Proto::Udp || k.flags.matches(flags))
+            k.proto == proto
+                && k.port == port
+                && (self.strict_flags || proto == Proto::Udp || k.flags.matches(flags))
         })
     }
 
     pub fn start_command(&self, ip: &IpAddr) -> Option<&CommandLine> {
-        if ip.is_ipv4() { self.start_v4.as_ref() } else { self.start_v6.as_ref() }
+        if ip.is_ipv4() {
+            self.start_v4.as_ref()
+        } else {
+            self.start_v6.as_ref()
+        }
     }
 
     pub fn stop_command(&self, ip: &IpAddr) -> Option<&CommandLine> {
-        if ip.is_ipv4() { self.stop_v4.as_ref() } else { self.stop_v6.as_ref() }
+        if ip.is_ipv4() {
+            self.stop_v4.as_ref()
+        } else {
+            self.stop_v6.as_ref()
+        }
     }
 
     pub fn sequence_text(&self) -> String {
-        self.sequence.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(" ")
+        self.sequence
+            .iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -192,7 +220,10 @@ pub struct ConfigError {
 
 impl ConfigError {
     pub fn new(line: usize, message: impl Into<String>) -> Self {
-        ConfigError { line, message: message.into() }
+        ConfigError {
+            line,
+            message: message.into(),
+        }
     }
 }
 
@@ -214,7 +245,11 @@ pub enum Format {
 
 /// Both formats are accepted by both command lines: the first section marker tells them apart.
 pub fn detect(text: &str) -> Format {
-    match text.lines().map(str::trim).find(|l| l.starts_with('<') || l.starts_with('[')) {
+    match text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with('<') || l.starts_with('['))
+    {
         Some(l) if l.starts_with('<') => Format::Tport,
         _ => Format::Knockd,
     }
@@ -229,8 +264,12 @@ pub fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
 }
 
 pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| vec![ConfigError::new(0, format!("cannot read {}: {e}", path.display()))])?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![ConfigError::new(
+            0,
+            format!("cannot read {}: {e}", path.display()),
+        )]
+    })?;
     parse(&text)
 }
 
@@ -260,14 +299,20 @@ pub fn parse_bool(value: &str) -> Result<bool, String> {
 /// Checks that hold for both formats once a door is complete.
 pub fn check_door(door: &Door, errors: &mut Vec<ConfigError>) {
     if door.sequence.is_empty() {
-        errors.push(ConfigError::new(door.line, format!("'{}' has an empty knock sequence", door.name)));
+        errors.push(ConfigError::new(
+            door.line,
+            format!("'{}' has an empty knock sequence", door.name),
+        ));
     }
 }
 
 pub fn check_unique_names(doors: &[Door], errors: &mut Vec<ConfigError>) {
     for (i, d) in doors.iter().enumerate() {
         if let Some(first) = doors[..i].iter().find(|o| o.name == d.name) {
-            errors.push(ConfigError::new(d.line, format!("'{}' already defined on line {}", d.name, first.line)));
+            errors.push(ConfigError::new(
+                d.line,
+                format!("'{}' already defined on line {}", d.name, first.line),
+            ));
         }
     }
 }
@@ -289,7 +334,12 @@ pub fn describe(config: &Config) -> String {
         if let Some(t) = &d.target {
             out.push_str(&format!("  target {t}\n"));
         }
-        let cmds = [("start", &d.start_v4), ("start (IPv6)", &d.start_v6), ("stop", &d.stop_v4), ("stop (IPv6)", &d.stop_v6)];
+        let cmds = [
+            ("start", &d.start_v4),
+            ("start (IPv6)", &d.start_v6),
+            ("stop", &d.stop_v4),
+            ("stop (IPv6)", &d.stop_v6),
+        ];
         for (what, cmd) in cmds {
             if let Some(c) = cmd {
                 out.push_str(&format!("  {what}: {c}\n"));
@@ -308,12 +358,26 @@ mod tests {
 
     #[test]
     fn knock_display_round_trips_tport_syntax() {
-        let k = |flags| Knock { proto: Proto::Tcp, port: 110, flags };
-        assert_eq!(k(FlagMatch::exact(TCP_URG | TCP_PSH)).to_string(), "tcp:110:pu");
+        let k = |flags| Knock {
+            proto: Proto::Tcp,
+            port: 110,
+            flags,
+        };
+        assert_eq!(
+            k(FlagMatch::exact(TCP_URG | TCP_PSH)).to_string(),
+            "tcp:110:pu"
+        );
         assert_eq!(k(FlagMatch::exact(0)).to_string(), "tcp:110:n");
         assert_eq!(k(FlagMatch::exact(TCP_ALL)).to_string(), "tcp:110:x");
         assert_eq!(k(FlagMatch::ANY).to_string(), "tcp:110:i");
-        assert_eq!(k(FlagMatch { mask: TCP_SYN | TCP_ACK, value: TCP_SYN }).to_string(), "tcp:110:syn,!ack");
+        assert_eq!(
+            k(FlagMatch {
+                mask: TCP_SYN | TCP_ACK,
+                value: TCP_SYN
+            })
+            .to_string(),
+            "tcp:110:syn,!ack"
+        );
     }
 
     #[test]

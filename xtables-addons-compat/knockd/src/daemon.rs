@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::args::{self, Arg, Spec};
 use crate::capture::{self, Ring};
-use crate::config::{self, Config, Door};
 use crate::conf_knockd;
+use crate::config::{self, Config, Door};
 use crate::log::Logger;
 use crate::runner::Runner;
 use crate::tracker::{Event, Tracker};
@@ -51,34 +51,134 @@ struct Settings {
 }
 
 const KNOCKD_SPECS: &[Spec] = &[
-    Spec { long: "interface", short: Some('i'), value: true },
-    Spec { long: "daemon", short: Some('d'), value: false },
-    Spec { long: "config", short: Some('c'), value: true },
-    Spec { long: "debug", short: Some('D'), value: false },
-    Spec { long: "lookup", short: Some('l'), value: false },
-    Spec { long: "pidfile", short: Some('p'), value: true },
-    Spec { long: "logfile", short: Some('g'), value: true },
-    Spec { long: "verbose", short: Some('v'), value: false },
-    Spec { long: "only-ip-v4", short: Some('4'), value: false },
-    Spec { long: "version", short: Some('V'), value: false },
-    Spec { long: "help", short: Some('h'), value: false },
-    Spec { long: "check", short: None, value: false },
-    Spec { long: "max-attempts", short: None, value: true },
+    Spec {
+        long: "interface",
+        short: Some('i'),
+        value: true,
+    },
+    Spec {
+        long: "daemon",
+        short: Some('d'),
+        value: false,
+    },
+    Spec {
+        long: "config",
+        short: Some('c'),
+        value: true,
+    },
+    Spec {
+        long: "debug",
+        short: Some('D'),
+        value: false,
+    },
+    Spec {
+        long: "lookup",
+        short: Some('l'),
+        value: false,
+    },
+    Spec {
+        long: "pidfile",
+        short: Some('p'),
+        value: true,
+    },
+    Spec {
+        long: "logfile",
+        short: Some('g'),
+        value: true,
+    },
+    Spec {
+        long: "verbose",
+        short: Some('v'),
+        value: false,
+    },
+    Spec {
+        long: "only-ip-v4",
+        short: Some('4'),
+        value: false,
+    },
+    Spec {
+        long: "version",
+        short: Some('V'),
+        value: false,
+    },
+    Spec {
+        long: "help",
+        short: Some('h'),
+        value: false,
+    },
+    Spec {
+        long: "check",
+        short: None,
+        value: false,
+    },
+    Spec {
+        long: "max-attempts",
+        short: None,
+        value: true,
+    },
 ];
 
 const TPORT_SPECS: &[Spec] = &[
-    Spec { long: "config", short: Some('c'), value: true },
-    Spec { long: "check", short: Some('C'), value: true },
-    Spec { long: "interface", short: Some('i'), value: true },
-    Spec { long: "refresh", short: Some('r'), value: true },
-    Spec { long: "list", short: Some('l'), value: false },
-    Spec { long: "debug", short: Some('d'), value: false },
-    Spec { long: "daemon", short: Some('D'), value: false },
-    Spec { long: "help", short: Some('h'), value: false },
-    Spec { long: "version", short: Some('V'), value: false },
-    Spec { long: "logfile", short: None, value: true },
-    Spec { long: "pidfile", short: None, value: true },
-    Spec { long: "max-attempts", short: None, value: true },
+    Spec {
+        long: "config",
+        short: Some('c'),
+        value: true,
+    },
+    Spec {
+        long: "check",
+        short: Some('C'),
+        value: true,
+    },
+    Spec {
+        long: "interface",
+        short: Some('i'),
+        value: true,
+    },
+    Spec {
+        long: "refresh",
+        short: Some('r'),
+        value: true,
+    },
+    Spec {
+        long: "list",
+        short: Some('l'),
+        value: false,
+    },
+    Spec {
+        long: "debug",
+        short: Some('d'),
+        value: false,
+    },
+    Spec {
+        long: "daemon",
+        short: Some('D'),
+        value: false,
+    },
+    Spec {
+        long: "help",
+        short: Some('h'),
+        value: false,
+    },
+    Spec {
+        long: "version",
+        short: Some('V'),
+        value: false,
+    },
+    Spec {
+        long: "logfile",
+        short: None,
+        value: true,
+    },
+    Spec {
+        long: "pidfile",
+        short: None,
+        value: true,
+    },
+    Spec {
+        long: "max-attempts",
+        short: None,
+        value: true,
+    },
 ];
 
 fn usage(tool: Tool) -> String {
@@ -119,7 +219,11 @@ options:
 }
 
 fn version(tool: Tool) -> String {
-    format!("{} (xtables-addons-rs) {}", tool.name(), env!("CARGO_PKG_VERSION"))
+    format!(
+        "{} (xtables-addons-rs) {}",
+        tool.name(),
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 enum Parsed {
@@ -128,8 +232,16 @@ enum Parsed {
 }
 
 fn parse_args(tool: Tool, argv: &[String]) -> Result<Parsed, String> {
-    let specs = if tool == Tool::Knockd { KNOCKD_SPECS } else { TPORT_SPECS };
-    let default_config = if tool == Tool::Knockd { "/etc/knockd.conf" } else { "/etc/tportknockd.conf" };
+    let specs = if tool == Tool::Knockd {
+        KNOCKD_SPECS
+    } else {
+        TPORT_SPECS
+    };
+    let default_config = if tool == Tool::Knockd {
+        "/etc/knockd.conf"
+    } else {
+        "/etc/tportknockd.conf"
+    };
     let mut s = Settings {
         tool,
         config: PathBuf::from(default_config),
@@ -211,8 +323,18 @@ fn list_interfaces() -> ExitCode {
 /// Entry point shared by `knockd` and `tportknockd`.
 pub fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().collect();
-    let invoked = argv.first().map(|a| Path::new(a).file_name().unwrap_or_default().to_string_lossy().into_owned());
-    let tool = if invoked.as_deref() == Some("tportknockd") { Tool::Tport } else { Tool::Knockd };
+    let invoked = argv.first().map(|a| {
+        Path::new(a)
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    });
+    let tool = if invoked.as_deref() == Some("tportknockd") {
+        Tool::Tport
+    } else {
+        Tool::Knockd
+    };
     let settings = match parse_args(tool, argv.get(1..).unwrap_or_default()) {
         Ok(Parsed::Run(s)) => s,
         Ok(Parsed::Exit(code)) => return code,
@@ -236,7 +358,11 @@ pub fn main() -> ExitCode {
     };
     if settings.check {
         print!("{}", config::describe(&config));
-        println!("{}: OK, {} sequence(s)", settings.config.display(), config.doors.len());
+        println!(
+            "{}: OK, {} sequence(s)",
+            settings.config.display(),
+            config.doors.len()
+        );
         return ExitCode::SUCCESS;
     }
     match Daemon::start(settings, config) {
@@ -291,7 +417,11 @@ fn host_name(ip: &IpAddr) -> Option<String> {
         )
     };
     // Safety: on success getnameinfo wrote a NUL-terminated string into `host`.
-    (rc == 0).then(|| unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) }.to_string_lossy().into_owned())
+    (rc == 0).then(|| {
+        unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) }
+            .to_string_lossy()
+            .into_owned()
+    })
 }
 
 /// A socket address in C form.
@@ -302,14 +432,16 @@ pub fn sockaddr(sa: &std::net::SocketAddr) -> (libc::sockaddr_storage, libc::soc
         let mut st: libc::sockaddr_storage = std::mem::zeroed();
         let len = match sa {
             std::net::SocketAddr::V4(a) => {
-                let sin = &mut *(&mut st as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in>();
+                let sin =
+                    &mut *(&mut st as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in>();
                 sin.sin_family = libc::AF_INET as libc::sa_family_t;
                 sin.sin_port = a.port().to_be();
                 sin.sin_addr.s_addr = u32::from(*a.ip()).to_be();
                 std::mem::size_of::<libc::sockaddr_in>()
             }
             std::net::SocketAddr::V6(a) => {
-                let sin6 = &mut *(&mut st as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in6>();
+                let sin6 =
+                    &mut *(&mut st as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in6>();
                 sin6.sin6_family = libc::AF_INET6 as libc::sa_family_t;
                 sin6.sin6_port = a.port().to_be();
                 sin6.sin6_addr.s6_addr = a.ip().octets();
@@ -337,21 +469,32 @@ struct Daemon {
 
 impl Daemon {
     fn start(s: Settings, config: Config) -> Result<Daemon, String> {
-        let interface = s.interface.clone().or_else(|| config.options.interface.clone()).unwrap_or_else(|| "eth0".into());
-        let index = capture::ifindex(&interface).map_err(|e| format!("could not open {interface}: {e}"))?;
+        let interface = s
+            .interface
+            .clone()
+            .or_else(|| config.options.interface.clone())
+            .unwrap_or_else(|| "eth0".into());
+        let index =
+            capture::ifindex(&interface).map_err(|e| format!("could not open {interface}: {e}"))?;
         let mut log = Logger::new(s.verbose, s.debug);
         if config.options.use_syslog || (s.tool == Tool::Tport && s.daemon) {
             log.open_syslog(s.tool.name());
         }
         if let Some(path) = s.log_file.as_ref().or(config.options.log_file.as_ref()) {
-            log.open_file(path).map_err(|e| format!("cannot open logfile {}: {e}", path.display()))?;
+            log.open_file(path)
+                .map_err(|e| format!("cannot open logfile {}: {e}", path.display()))?;
         }
-        let addresses = iface::addresses(&interface).map_err(|e| format!("could not get IP addresses of {interface}: {e}"))?;
+        let addresses = iface::addresses(&interface)
+            .map_err(|e| format!("could not get IP addresses of {interface}: {e}"))?;
         let filter = Self::filter(&config.doors, &addresses, s.ipv6)?;
         let ring = Ring::open(&filter).map_err(|e| format!("cannot open packet socket: {e}"))?;
-        ring.bind(index).map_err(|e| format!("cannot listen on {interface}: {e}"))?;
+        ring.bind(index)
+            .map_err(|e| format!("cannot listen on {interface}: {e}"))?;
         let pid_file = s.daemon.then(|| {
-            s.pid_file.clone().or_else(|| config.options.pid_file.clone()).unwrap_or_else(|| PathBuf::from(format!("/var/run/{}.pid", s.tool.name())))
+            s.pid_file
+                .clone()
+                .or_else(|| config.options.pid_file.clone())
+                .unwrap_or_else(|| PathBuf::from(format!("/var/run/{}.pid", s.tool.name())))
         });
         if s.daemon {
             // Safety: daemon(3) forks before any thread exists; the ring fd stays open.
@@ -359,10 +502,10 @@ impl Daemon {
                 return Err(format!("daemon: {}", std::io::Error::last_os_error()));
             }
         }
-        if let Some(p) = &pid_file {
-            if let Err(e) = std::fs::write(p, format!("{}\n", std::process::id())) {
-                log.error(&format!("could not create pid file {}: {e}", p.display()));
-            }
+        if let Some(p) = &pid_file
+            && let Err(e) = std::fs::write(p, format!("{}\n", std::process::id()))
+        {
+            log.error(&format!("could not create pid file {}: {e}", p.display()));
         }
         install_signals();
         Ok(Daemon {
@@ -391,31 +534,41 @@ impl Daemon {
         let applied = Self::filter(&self.config.doors, &self.addresses, self.s.ipv6)
             .and_then(|f| self.ring.set_filter(&f).map_err(|e| e.to_string()));
         if let Err(e) = applied {
-            self.log.error(&format!("cannot update the packet filter: {e}"));
+            self.log
+                .error(&format!("cannot update the packet filter: {e}"));
         }
     }
 
     fn run(&mut self) -> ExitCode {
         let addrs: Vec<String> = self.addresses.iter().map(|a| a.to_string()).collect();
-        self.log.debug(|| format!("local addresses: {}", addrs.join(" ")));
+        self.log
+            .debug(|| format!("local addresses: {}", addrs.join(" ")));
         if self.s.verbose {
             println!("listening on {}...", self.interface);
         }
-        self.log.event(&format!("starting up, listening on {}", self.interface));
+        self.log
+            .event(&format!("starting up, listening on {}", self.interface));
         let mut events = Vec::new();
         let mut next_expire = Instant::now() + Duration::from_secs(1);
         let mut next_refresh = self.s.refresh.map(|r| Instant::now() + r);
         let mut status = ExitCode::SUCCESS;
         while !TERMINATE.load(Ordering::Relaxed) {
             let now = Instant::now();
-            let wake = [Some(next_expire), next_refresh, self.runner.next_deadline()].into_iter().flatten().min().unwrap_or(now);
-            let mut wait = wake.saturating_duration_since(now).min(Duration::from_millis(200));
+            let wake = [Some(next_expire), next_refresh, self.runner.next_deadline()]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(now);
+            let mut wait = wake
+                .saturating_duration_since(now)
+                .min(Duration::from_millis(200));
             if self.runner.busy() {
                 wait = wait.min(Duration::from_millis(50));
             }
             if let Err(e) = self.ring.wait(wait.as_millis() as i32) {
                 // As knockd: a capture error (usually the interface going away) ends the daemon.
-                self.log.error(&format!("capture on {} failed: {e}", self.interface));
+                self.log
+                    .error(&format!("capture on {} failed: {e}", self.interface));
                 status = ExitCode::FAILURE;
                 break;
             }
@@ -425,11 +578,11 @@ impl Daemon {
                 self.tracker.expire(&self.config.doors, now, &mut events);
                 next_expire = now + Duration::from_secs(1);
             }
-            if let (Some(at), Some(every)) = (next_refresh, self.s.refresh) {
-                if now >= at {
-                    self.refresh_addresses();
-                    next_refresh = Some(now + every);
-                }
+            if let (Some(at), Some(every)) = (next_refresh, self.s.refresh)
+                && now >= at
+            {
+                self.refresh_addresses();
+                next_refresh = Some(now + every);
             }
             self.handle(&mut events);
             self.runner.poll(Instant::now(), &mut self.log);
@@ -451,14 +604,30 @@ impl Daemon {
 
     fn drain(&mut self, events: &mut Vec<Event>) {
         let now = Instant::now();
-        let (doors, addresses, tracker, log) = (&self.config.doors, &self.addresses, &mut self.tracker, &self.log);
+        let (doors, addresses, tracker, log) = (
+            &self.config.doors,
+            &self.addresses,
+            &mut self.tracker,
+            &self.log,
+        );
         let ipv6 = self.s.ipv6;
         self.inspected += self.ring.drain(|bytes| {
-            let Some(p) = packet::parse(bytes) else { return };
+            let Some(p) = packet::parse(bytes) else {
+                return;
+            };
             if !ipv6 && p.src.is_ipv6() {
                 return;
             }
-            log.debug(|| format!("{}: {} -> {}:{} flags 0x{:02x}", p.proto.name(), p.src, p.dst, p.dport, p.flags));
+            log.debug(|| {
+                format!(
+                    "{}: {} -> {}:{} flags 0x{:02x}",
+                    p.proto.name(),
+                    p.src,
+                    p.dst,
+                    p.dport,
+                    p.flags
+                )
+            });
             tracker.on_packet(doors, &p, addresses.contains(&p.dst), now, events);
         }) as u64;
     }
@@ -472,18 +641,33 @@ impl Daemon {
 
     fn handle(&mut self, events: &mut Vec<Event>) {
         for ev in std::mem::take(events) {
-            let door_name = |d: usize| self.config.doors.get(d).map_or("?", |d| d.name.as_str()).to_string();
+            let door_name = |d: usize| {
+                self.config
+                    .doors
+                    .get(d)
+                    .map_or("?", |d| d.name.as_str())
+                    .to_string()
+            };
             match ev {
                 Event::Stage { src, door, stage } => {
                     let msg = format!("{}: {}: Stage {stage}", self.who(&src), door_name(door));
                     self.log.event(&msg);
                 }
                 Event::Timeout { src, door, stage } => {
-                    let msg = format!("{}: {}: sequence timeout (stage {stage})", self.who(&src), door_name(door));
+                    let msg = format!(
+                        "{}: {}: sequence timeout (stage {stage})",
+                        self.who(&src),
+                        door_name(door)
+                    );
                     self.log.event(&msg);
                 }
                 Event::Broken { src, door, stage } => {
-                    self.log.debug(|| format!("{src}: {}: wrong knock, sequence broken (stage {stage})", door_name(door)));
+                    self.log.debug(|| {
+                        format!(
+                            "{src}: {}: wrong knock, sequence broken (stage {stage})",
+                            door_name(door)
+                        )
+                    });
                 }
                 Event::Open { src, door } => {
                     let msg = format!("{}: {}: OPEN SESAME", self.who(&src), door_name(door));
@@ -499,8 +683,12 @@ impl Daemon {
 
     /// After a one-time sequence was used: strike it out and load the next one.
     fn next_one_time(&mut self, index: usize) {
-        let Some(door) = self.config.doors.get_mut(index) else { return };
-        let Some(path) = door.one_time.clone() else { return };
+        let Some(door) = self.config.doors.get_mut(index) else {
+            return;
+        };
+        let Some(path) = door.one_time.clone() else {
+            return;
+        };
         let current: Vec<_> = door.sequence.iter().map(|k| (k.proto, k.port)).collect();
         let result = match conf_knockd::next_one_time(&path) {
             Ok(Some((seq, offset))) if seq == current => {
@@ -513,18 +701,29 @@ impl Daemon {
         door.sequence = match result {
             Ok(Some((seq, _))) => conf_knockd::knocks_from(&seq, door.tcp_flags),
             Ok(None) => {
-                let msg = format!("no more sequences left in the one time sequences file for door {} --> disabling the door", door.name);
+                let msg = format!(
+                    "no more sequences left in the one time sequences file for door {} --> disabling the door",
+                    door.name
+                );
                 self.log.error(&msg);
                 Vec::new()
             }
             Err(e) => {
-                let msg = format!("error while disabling used one time sequence for door {}: {e} --> disabling the door", door.name);
+                let msg = format!(
+                    "error while disabling used one time sequence for door {}: {e} --> disabling the door",
+                    door.name
+                );
                 self.log.error(&msg);
                 Vec::new()
             }
         };
         let text = door.sequence_text();
-        self.log.debug(|| format!("new sequence for door {}: {text}", self.config.doors[index].name));
+        self.log.debug(|| {
+            format!(
+                "new sequence for door {}: {text}",
+                self.config.doors[index].name
+            )
+        });
         self.tracker.forget_door(index);
         self.refilter();
     }
@@ -533,19 +732,29 @@ impl Daemon {
         match iface::addresses(&self.interface) {
             Ok(a) if a != self.addresses => {
                 let list: Vec<String> = a.iter().map(|a| a.to_string()).collect();
-                self.log.event(&format!("addresses of {} now: {}", self.interface, list.join(" ")));
+                self.log.event(&format!(
+                    "addresses of {} now: {}",
+                    self.interface,
+                    list.join(" ")
+                ));
                 self.addresses = a;
                 self.refilter();
             }
             Ok(_) => {}
-            Err(e) => self.log.error(&format!("could not get IP addresses of {}: {e}", self.interface)),
+            Err(e) => self.log.error(&format!(
+                "could not get IP addresses of {}: {e}",
+                self.interface
+            )),
         }
     }
 
     /// SIGHUP: re-read the config (keeping the old one if the new one is broken), the log file
     /// and the addresses.
     fn reload(&mut self) {
-        self.log.event(&format!("re-reading config file: {}", self.s.config.display()));
+        self.log.event(&format!(
+            "re-reading config file: {}",
+            self.s.config.display()
+        ));
         match config::load(&self.s.config) {
             Ok(c) => {
                 self.config = c;
@@ -564,7 +773,8 @@ impl Daemon {
                 eprintln!("warning: cannot reopen logfile {}: {e}", path.display());
             }
         }
-        self.addresses = iface::addresses(&self.interface).unwrap_or_else(|_| self.addresses.clone());
+        self.addresses =
+            iface::addresses(&self.interface).unwrap_or_else(|_| self.addresses.clone());
         self.refilter();
     }
 

@@ -19,7 +19,9 @@ pub fn all() -> io::Result<BTreeMap<String, Vec<IpAddr>>> {
         let ifa = unsafe { &*cur };
         cur = ifa.ifa_next;
         // Safety: ifa_name is a NUL-terminated string owned by the list.
-        let name = unsafe { std::ffi::CStr::from_ptr(ifa.ifa_name) }.to_string_lossy().into_owned();
+        let name = unsafe { std::ffi::CStr::from_ptr(ifa.ifa_name) }
+            .to_string_lossy()
+            .into_owned();
         let addrs = out.entry(name).or_default();
         if ifa.ifa_addr.is_null() {
             continue;
@@ -29,7 +31,9 @@ pub fn all() -> io::Result<BTreeMap<String, Vec<IpAddr>>> {
             match i32::from((*ifa.ifa_addr).sa_family) {
                 libc::AF_INET => {
                     let sin = &*ifa.ifa_addr.cast::<libc::sockaddr_in>();
-                    Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr))))
+                    Some(IpAddr::V4(Ipv4Addr::from(u32::from_be(
+                        sin.sin_addr.s_addr,
+                    ))))
                 }
                 libc::AF_INET6 => {
                     let sin6 = &*ifa.ifa_addr.cast::<libc::sockaddr_in6>();

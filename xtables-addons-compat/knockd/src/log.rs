@@ -22,18 +22,31 @@ fn timestamp() -> String {
         libc::localtime_r(&t, &mut tm);
         tm
     };
-    format!("[{:04}-{:02}-{:02} {:02}:{:02}]", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min)
+    format!(
+        "[{:04}-{:02}-{:02} {:02}:{:02}]",
+        tm.tm_year + 1900,
+        tm.tm_mon + 1,
+        tm.tm_mday,
+        tm.tm_hour,
+        tm.tm_min
+    )
 }
 
 impl Logger {
     pub fn new(verbose: bool, debug: bool) -> Self {
-        Logger { syslog: false, file: None, verbose, debug }
+        Logger {
+            syslog: false,
+            file: None,
+            verbose,
+            debug,
+        }
     }
 
     /// Turns syslog on under `ident`; openlog keeps the pointer, so the name lives forever.
     pub fn open_syslog(&mut self, ident: &str) {
         if !self.syslog {
-            let ident: &'static CString = Box::leak(Box::new(CString::new(ident).unwrap_or_default()));
+            let ident: &'static CString =
+                Box::leak(Box::new(CString::new(ident).unwrap_or_default()));
             // Safety: `ident` is a NUL-terminated string that is never freed.
             unsafe { libc::openlog(ident.as_ptr(), libc::LOG_PID, libc::LOG_DAEMON) };
             self.syslog = true;
@@ -57,11 +70,11 @@ impl Logger {
 
     /// An event worth keeping: to syslog and the log file, and to stdout when verbose.
     pub fn event(&mut self, msg: &str) {
-        if self.syslog {
-            if let Ok(c) = CString::new(msg) {
-                // Safety: constant "%s" format with one valid C string argument.
-                unsafe { libc::syslog(libc::LOG_NOTICE, c"%s".as_ptr(), c.as_ptr()) };
-            }
+        if self.syslog
+            && let Ok(c) = CString::new(msg)
+        {
+            // Safety: constant "%s" format with one valid C string argument.
+            unsafe { libc::syslog(libc::LOG_NOTICE, c"%s".as_ptr(), c.as_ptr()) };
         }
         if let Some((_, f)) = &mut self.file {
             // A full disk must not stop the daemon; the line is lost.

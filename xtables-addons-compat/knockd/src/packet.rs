@@ -31,17 +31,33 @@ pub fn parse(b: &[u8]) -> Option<Packet> {
             }
             let src: [u8; 4] = b.get(12..16)?.try_into().ok()?;
             let dst: [u8; 4] = b.get(16..20)?.try_into().ok()?;
-            (Ipv4Addr::from(src).into(), Ipv4Addr::from(dst).into(), *b.get(9)?, ihl)
+            (
+                Ipv4Addr::from(src).into(),
+                Ipv4Addr::from(dst).into(),
+                *b.get(9)?,
+                ihl,
+            )
         }
         6 => {
             let src: [u8; 16] = b.get(8..24)?.try_into().ok()?;
             let dst: [u8; 16] = b.get(24..40)?.try_into().ok()?;
-            (Ipv6Addr::from(src).into(), Ipv6Addr::from(dst).into(), *b.get(6)?, 40)
+            (
+                Ipv6Addr::from(src).into(),
+                Ipv6Addr::from(dst).into(),
+                *b.get(6)?,
+                40,
+            )
         }
         _ => return None,
     };
     let (proto, dport, flags) = transport(b, l4, proto)?;
-    Some(Packet { src, dst, proto, dport, flags: flags & crate::config::TCP_ALL })
+    Some(Packet {
+        src,
+        dst,
+        proto,
+        dport,
+        flags: flags & crate::config::TCP_ALL,
+    })
 }
 
 /// Internet checksum over `chunks`, as if they were concatenated (each of even length but the last).
@@ -63,7 +79,14 @@ pub fn checksum(chunks: &[&[u8]]) -> u16 {
 }
 
 /// A 20-byte TCP header with the given flags and its checksum over the IPv4/IPv6 pseudo-header.
-pub fn tcp_header(src: IpAddr, dst: IpAddr, sport: u16, dport: u16, seq: u32, flags: u8) -> [u8; 20] {
+pub fn tcp_header(
+    src: IpAddr,
+    dst: IpAddr,
+    sport: u16,
+    dport: u16,
+    seq: u32,
+    flags: u8,
+) -> [u8; 20] {
     let mut h = [0u8; 20];
     h[0..2].copy_from_slice(&sport.to_be_bytes());
     h[2..4].copy_from_slice(&dport.to_be_bytes());
@@ -79,7 +102,12 @@ pub fn tcp_header(src: IpAddr, dst: IpAddr, sport: u16, dport: u16, seq: u32, fl
                 IpAddr::V6(a) => a,
                 IpAddr::V4(a) => a.to_ipv6_mapped(),
             };
-            checksum(&[&v6(s).octets(), &v6(d).octets(), &[0, 0, 0, 20, 0, 0, 0, 6], &h])
+            checksum(&[
+                &v6(s).octets(),
+                &v6(d).octets(),
+                &[0, 0, 0, 20, 0, 0, 0, 6],
+                &h,
+            ])
         }
     };
     h[16..18].copy_from_slice(&sum.to_be_bytes());
@@ -124,9 +152,21 @@ pub mod tests {
     #[test]
     fn parses_v4_and_v6() {
         let p = parse(&ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 0xd2)).unwrap();
-        assert_eq!((p.src.to_string(), p.dst.to_string(), p.proto, p.dport, p.flags), ("10.0.0.2".into(), "10.0.0.1".into(), Proto::Tcp, 7000, 0x12));
+        assert_eq!(
+            (
+                p.src.to_string(),
+                p.dst.to_string(),
+                p.proto,
+                p.dport,
+                p.flags
+            ),
+            ("10.0.0.2".into(), "10.0.0.1".into(), Proto::Tcp, 7000, 0x12)
+        );
         let p = parse(&ipv6_packet("fd00::2", "fd00::1", 17, 53, 0)).unwrap();
-        assert_eq!((p.src.to_string(), p.proto, p.dport), ("fd00::2".into(), Proto::Udp, 53));
+        assert_eq!(
+            (p.src.to_string(), p.proto, p.dport),
+            ("fd00::2".into(), Proto::Udp, 53)
+        );
     }
 
     #[test]
@@ -135,7 +175,10 @@ pub mod tests {
         for n in 0..good.len() {
             let _ = parse(&good[..n]);
         }
-        assert!(parse(&good[..good.len() - 7]).is_none(), "flags byte missing");
+        assert!(
+            parse(&good[..good.len() - 7]).is_none(),
+            "flags byte missing"
+        );
         let mut bad_ihl = good.clone();
         bad_ihl[0] = 0x44;
         assert!(parse(&bad_ihl).is_none());
@@ -154,11 +197,21 @@ pub mod tests {
     fn tcp_checksum_verifies() {
         let (s, d): (IpAddr, IpAddr) = ("10.0.0.2".parse().unwrap(), "10.0.0.1".parse().unwrap());
         let h = tcp_header(s, d, 1234, 80, 7, 0x02);
-        let (IpAddr::V4(s4), IpAddr::V4(d4)) = (s, d) else { unreachable!() };
-        assert_eq!(checksum(&[&s4.octets(), &d4.octets(), &[0, 6, 0, 20], &h]), 0);
+        let (IpAddr::V4(s4), IpAddr::V4(d4)) = (s, d) else {
+            unreachable!()
+        };
+        assert_eq!(
+            checksum(&[&s4.octets(), &d4.octets(), &[0, 6, 0, 20], &h]),
+            0
+        );
         let (s, d): (IpAddr, IpAddr) = ("fd00::2".parse().unwrap(), "fd00::1".parse().unwrap());
         let h = tcp_header(s, d, 1234, 80, 7, 0x3f);
-        let (IpAddr::V6(s6), IpAddr::V6(d6)) = (s, d) else { unreachable!() };
-        assert_eq!(checksum(&[&s6.octets(), &d6.octets(), &[0, 0, 0, 20, 0, 0, 0, 6], &h]), 0);
+        let (IpAddr::V6(s6), IpAddr::V6(d6)) = (s, d) else {
+            unreachable!()
+        };
+        assert_eq!(
+            checksum(&[&s6.octets(), &d6.octets(), &[0, 0, 0, 20, 0, 0, 0, 6], &h]),
+            0
+        );
     }
 }

@@ -45,19 +45,35 @@ impl Runner {
         }
     }
 
-    fn spawn(&mut self, door: &str, src: IpAddr, cmd: &CommandLine, then: Option<Stop>, log: &mut Logger) {
+    fn spawn(
+        &mut self,
+        door: &str,
+        src: IpAddr,
+        cmd: &CommandLine,
+        then: Option<Stop>,
+        log: &mut Logger,
+    ) {
         let Some(r) = cmd.render(&src) else {
-            log.error(&format!("{door}: refusing to run command: bad address {src}"));
+            log.error(&format!(
+                "{door}: refusing to run command: bad address {src}"
+            ));
             return;
         };
         log.event(&format!("{door}: running command: {}", r.display));
-        let Some((prog, args)) = r.argv.split_first() else { return };
+        let Some((prog, args)) = r.argv.split_first() else {
+            return;
+        };
         match Command::new(prog).args(args).stdin(Stdio::null()).spawn() {
-            Ok(child) => self.running.push(Running { child, door: door.to_string(), then }),
+            Ok(child) => self.running.push(Running {
+                child,
+                door: door.to_string(),
+                then,
+            }),
             Err(e) => {
                 log.error(&format!("{door}: cannot run {prog}: {e}"));
                 // The stop command still runs: the start command may have half-worked.
-                self.pending.extend(then.map(|s| (Instant::now() + s.delay, s)));
+                self.pending
+                    .extend(then.map(|s| (Instant::now() + s.delay, s)));
             }
         }
     }
@@ -74,7 +90,9 @@ impl Runner {
                         Ok(Some(status)) if !status.success() => log.error(&format!(
                             "{}: command returned non-zero status code ({})",
                             r.door,
-                            status.code().map_or_else(|| "killed".to_string(), |c| c.to_string())
+                            status
+                                .code()
+                                .map_or_else(|| "killed".to_string(), |c| c.to_string())
                         )),
                         Err(e) => log.error(&format!("{}: cannot wait for command: {e}", r.door)),
                         _ => {}
@@ -83,7 +101,9 @@ impl Runner {
                 }
             }
         }
-        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending).into_iter().partition(|(at, _)| *at <= now);
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|(at, _)| *at <= now);
         self.pending = later;
         for (_, s) in due {
             log.event(&format!("{}: {}: command timeout", s.src, s.door));

@@ -34,12 +34,27 @@ pub struct Packet {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
     /// `stage` knocks of the door's sequence done.
-    Stage { src: IpAddr, door: usize, stage: usize },
-    Open { src: IpAddr, door: usize },
+    Stage {
+        src: IpAddr,
+        door: usize,
+        stage: usize,
+    },
+    Open {
+        src: IpAddr,
+        door: usize,
+    },
     /// The sequence was not finished within the door's timeout.
-    Timeout { src: IpAddr, door: usize, stage: usize },
+    Timeout {
+        src: IpAddr,
+        door: usize,
+        stage: usize,
+    },
     /// A wrong knock ended the attempt.
-    Broken { src: IpAddr, door: usize, stage: usize },
+    Broken {
+        src: IpAddr,
+        door: usize,
+        stage: usize,
+    },
 }
 
 type Key = (IpAddr, usize);
@@ -80,11 +95,22 @@ impl Tracker {
     }
 
     pub fn stats(&self) -> Stats {
-        Stats { tracked: self.attempts.len(), evicted: self.evicted, refused: self.refused }
+        Stats {
+            tracked: self.attempts.len(),
+            evicted: self.evicted,
+            refused: self.refused,
+        }
     }
 
     /// Feeds one packet; events are appended to `out`.
-    pub fn on_packet(&mut self, doors: &[Door], pkt: &Packet, dst_is_local: bool, now: Instant, out: &mut Vec<Event>) {
+    pub fn on_packet(
+        &mut self,
+        doors: &[Door],
+        pkt: &Packet,
+        dst_is_local: bool,
+        now: Instant,
+        out: &mut Vec<Event>,
+    ) {
         for (index, door) in doors.iter().enumerate() {
             let addressed = match door.target {
                 Some(t) => t == pkt.dst,
@@ -96,31 +122,58 @@ impl Tracker {
         }
     }
 
-    fn step(&mut self, index: usize, door: &Door, pkt: &Packet, now: Instant, out: &mut Vec<Event>) {
+    fn step(
+        &mut self,
+        index: usize,
+        door: &Door,
+        pkt: &Packet,
+        now: Instant,
+        out: &mut Vec<Event>,
+    ) {
         let src = pkt.src;
         let key = (src, index);
-        let hits = |stage: usize| door.sequence.get(stage).is_some_and(|k| k.matches(pkt.proto, pkt.dport, pkt.flags));
+        let hits = |stage: usize| {
+            door.sequence
+                .get(stage)
+                .is_some_and(|k| k.matches(pkt.proto, pkt.dport, pkt.flags))
+        };
         if let Some(a) = self.attempts.get_mut(&key) {
             if now.saturating_duration_since(a.started) >= door.seq_timeout {
-                out.push(Event::Timeout { src, door: index, stage: a.stage });
+                out.push(Event::Timeout {
+                    src,
+                    door: index,
+                    stage: a.stage,
+                });
                 self.attempts.remove(&key);
             } else if hits(a.stage) {
                 a.stage += 1;
-                out.push(Event::Stage { src, door: index, stage: a.stage });
+                out.push(Event::Stage {
+                    src,
+                    door: index,
+                    stage: a.stage,
+                });
                 if a.stage >= door.sequence.len() {
                     out.push(Event::Open { src, door: index });
                     self.attempts.remove(&key);
                 }
                 return;
             } else {
-                out.push(Event::Broken { src, door: index, stage: a.stage });
+                out.push(Event::Broken {
+                    src,
+                    door: index,
+                    stage: a.stage,
+                });
                 self.attempts.remove(&key);
             }
         }
         if !hits(0) {
             return;
         }
-        out.push(Event::Stage { src, door: index, stage: 1 });
+        out.push(Event::Stage {
+            src,
+            door: index,
+            stage: 1,
+        });
         if door.sequence.len() == 1 {
             out.push(Event::Open { src, door: index });
             return;
@@ -131,18 +184,30 @@ impl Tracker {
         }
         let id = self.next_id;
         self.next_id += 1;
-        self.attempts.insert(key, Attempt { stage: 1, started: now, id });
+        self.attempts.insert(
+            key,
+            Attempt {
+                stage: 1,
+                started: now,
+                id,
+            },
+        );
         self.fresh.push_back((key, id));
         if self.fresh.len() > 2 * self.capacity + 16 {
             let attempts = &self.attempts;
-            self.fresh.retain(|(k, id)| attempts.get(k).is_some_and(|a| a.id == *id && a.stage == 1));
+            self.fresh
+                .retain(|(k, id)| attempts.get(k).is_some_and(|a| a.id == *id && a.stage == 1));
         }
     }
 
     /// Drops the oldest stage-1 attempt; false if there is none.
     fn evict_one(&mut self) -> bool {
         while let Some((key, id)) = self.fresh.pop_front() {
-            if self.attempts.get(&key).is_some_and(|a| a.id == id && a.stage == 1) {
+            if self
+                .attempts
+                .get(&key)
+                .is_some_and(|a| a.id == id && a.stage == 1)
+            {
                 self.attempts.remove(&key);
                 self.evicted += 1;
                 return true;
@@ -157,7 +222,11 @@ impl Tracker {
         self.attempts.retain(|&(src, door), a| {
             let alive = now.saturating_duration_since(a.started) < timeout(door);
             if !alive {
-                out.push(Event::Timeout { src, door, stage: a.stage });
+                out.push(Event::Timeout {
+                    src,
+                    door,
+                    stage: a.stage,
+                });
             }
             alive
         });
@@ -183,20 +252,32 @@ mod tests {
     fn knockd_door(ports: &[u16], timeout: u64) -> Door {
         let text = format!(
             "[d]\nsequence = {}\nseq_timeout = {timeout}\ntcpflags = syn\ncommand = /bin/true\n",
-            ports.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",")
+            ports
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         );
         config::parse(&text).unwrap().doors.remove(0)
     }
 
     fn tport_door(seq: &str) -> Door {
-        config::parse(&format!("<d>\nsequence = {seq}\ntimeout = 10\nstart_command = /bin/true\n</d>\n"))
-            .unwrap()
-            .doors
-            .remove(0)
+        config::parse(&format!(
+            "<d>\nsequence = {seq}\ntimeout = 10\nstart_command = /bin/true\n</d>\n"
+        ))
+        .unwrap()
+        .doors
+        .remove(0)
     }
 
     fn pkt(src: &str, proto: Proto, port: u16, flags: u8) -> Packet {
-        Packet { src: src.parse().unwrap(), dst: "10.0.0.1".parse().unwrap(), proto, dport: port, flags }
+        Packet {
+            src: src.parse().unwrap(),
+            dst: "10.0.0.1".parse().unwrap(),
+            proto,
+            dport: port,
+            flags,
+        }
     }
 
     fn syn(src: &str, port: u16) -> Packet {
@@ -214,7 +295,16 @@ mod tests {
     }
 
     fn opens(events: &[Event]) -> Vec<IpAddr> {
-        events.iter().filter_map(|e| if let Event::Open { src, .. } = e { Some(*src) } else { None }).collect()
+        events
+            .iter()
+            .filter_map(|e| {
+                if let Event::Open { src, .. } = e {
+                    Some(*src)
+                } else {
+                    None
+                }
+            })
+            .collect()
     }
 
     const A: &str = "10.0.0.2";
@@ -224,14 +314,30 @@ mod tests {
     fn right_order_opens_with_stages() {
         let doors = [knockd_door(&[7000, 8000, 9000], 10)];
         let mut t = Tracker::new(16);
-        let ev = run(&mut t, &doors, &[(0, syn(A, 7000)), (1, syn(A, 8000)), (2, syn(A, 9000))]);
+        let ev = run(
+            &mut t,
+            &doors,
+            &[(0, syn(A, 7000)), (1, syn(A, 8000)), (2, syn(A, 9000))],
+        );
         let a: IpAddr = A.parse().unwrap();
         assert_eq!(
             ev,
             [
-                Event::Stage { src: a, door: 0, stage: 1 },
-                Event::Stage { src: a, door: 0, stage: 2 },
-                Event::Stage { src: a, door: 0, stage: 3 },
+                Event::Stage {
+                    src: a,
+                    door: 0,
+                    stage: 1
+                },
+                Event::Stage {
+                    src: a,
+                    door: 0,
+                    stage: 2
+                },
+                Event::Stage {
+                    src: a,
+                    door: 0,
+                    stage: 3
+                },
                 Event::Open { src: a, door: 0 }
             ]
         );
@@ -242,13 +348,44 @@ mod tests {
     fn wrong_order_slow_and_restart() {
         let doors = [knockd_door(&[7000, 8000, 9000], 10)];
         let mut t = Tracker::new(16);
-        assert!(opens(&run(&mut t, &doors, &[(0, syn(A, 7000)), (1, syn(A, 9000)), (2, syn(A, 8000))])).is_empty());
-        assert!(opens(&run(&mut t, &doors, &[(0, syn(A, 8000)), (1, syn(A, 9000))])).is_empty());
-        let slow = run(&mut t, &doors, &[(0, syn(A, 7000)), (1, syn(A, 8000)), (10_000, syn(A, 9000))]);
+        assert!(
+            opens(&run(
+                &mut t,
+                &doors,
+                &[(0, syn(A, 7000)), (1, syn(A, 9000)), (2, syn(A, 8000))]
+            ))
+            .is_empty()
+        );
+        assert!(
+            opens(&run(
+                &mut t,
+                &doors,
+                &[(0, syn(A, 8000)), (1, syn(A, 9000))]
+            ))
+            .is_empty()
+        );
+        let slow = run(
+            &mut t,
+            &doors,
+            &[(0, syn(A, 7000)), (1, syn(A, 8000)), (10_000, syn(A, 9000))],
+        );
         assert!(opens(&slow).is_empty());
-        assert!(slow.contains(&Event::Timeout { src: A.parse().unwrap(), door: 0, stage: 2 }));
+        assert!(slow.contains(&Event::Timeout {
+            src: A.parse().unwrap(),
+            door: 0,
+            stage: 2
+        }));
         // A wrong knock that is the first knock starts over.
-        let again = run(&mut t, &doors, &[(0, syn(A, 7000)), (1, syn(A, 7000)), (2, syn(A, 8000)), (3, syn(A, 9000))]);
+        let again = run(
+            &mut t,
+            &doors,
+            &[
+                (0, syn(A, 7000)),
+                (1, syn(A, 7000)),
+                (2, syn(A, 8000)),
+                (3, syn(A, 9000)),
+            ],
+        );
         assert_eq!(opens(&again).len(), 1);
     }
 
@@ -257,11 +394,29 @@ mod tests {
         let doors = [knockd_door(&[7000, 8000, 9000], 10)];
         let mut t = Tracker::new(16);
         let ack = |p| pkt(A, Proto::Tcp, p, TCP_ACK);
-        assert!(opens(&run(&mut t, &doors, &[(0, ack(7000)), (1, ack(8000)), (2, ack(9000))])).is_empty());
-        let mixed = [(0, syn(A, 7000)), (1, ack(9000)), (2, syn(A, 8000)), (3, syn(A, 9000))];
-        assert_eq!(opens(&run(&mut t, &doors, &mixed)).len(), 1, "ACK packets are not knocks for knockd");
+        assert!(
+            opens(&run(
+                &mut t,
+                &doors,
+                &[(0, ack(7000)), (1, ack(8000)), (2, ack(9000))]
+            ))
+            .is_empty()
+        );
+        let mixed = [
+            (0, syn(A, 7000)),
+            (1, ack(9000)),
+            (2, syn(A, 8000)),
+            (3, syn(A, 9000)),
+        ];
+        assert_eq!(
+            opens(&run(&mut t, &doors, &mixed)).len(),
+            1,
+            "ACK packets are not knocks for knockd"
+        );
 
-        let doors = [tport_door("tcp:110:x tcp:110:up tcp:110:up tcp:110:n tcp:110:i")];
+        let doors = [tport_door(
+            "tcp:110:x tcp:110:up tcp:110:up tcp:110:n tcp:110:i",
+        )];
         let f = |flags| (0, pkt(A, Proto::Tcp, 110, flags));
         let good = [f(0x3f), f(0x28), f(0x28), f(0), f(TCP_ACK)];
         assert_eq!(opens(&run(&mut t, &doors, &good)).len(), 1);
@@ -279,14 +434,27 @@ mod tests {
 
     #[test]
     fn sources_and_doors_are_independent() {
-        let doors = [knockd_door(&[7000, 8000, 9000], 10), knockd_door(&[9000, 8000, 7000], 10)];
+        let doors = [
+            knockd_door(&[7000, 8000, 9000], 10),
+            knockd_door(&[9000, 8000, 7000], 10),
+        ];
         let mut t = Tracker::new(16);
         let ev = run(
             &mut t,
             &doors,
-            &[(0, syn(A, 7000)), (1, syn(B, 9000)), (2, syn(A, 8000)), (3, syn(B, 8000)), (4, syn(B, 7000)), (5, syn(A, 9000))],
+            &[
+                (0, syn(A, 7000)),
+                (1, syn(B, 9000)),
+                (2, syn(A, 8000)),
+                (3, syn(B, 8000)),
+                (4, syn(B, 7000)),
+                (5, syn(A, 9000)),
+            ],
         );
-        assert_eq!(opens(&ev), [B.parse::<IpAddr>().unwrap(), A.parse().unwrap()]);
+        assert_eq!(
+            opens(&ev),
+            [B.parse::<IpAddr>().unwrap(), A.parse().unwrap()]
+        );
     }
 
     #[test]
@@ -295,11 +463,23 @@ mod tests {
         let mut t = Tracker::new(16);
         let mut out = Vec::new();
         let now = Instant::now();
-        t.on_packet(std::slice::from_ref(&door), &syn(A, 1), false, now, &mut out);
+        t.on_packet(
+            std::slice::from_ref(&door),
+            &syn(A, 1),
+            false,
+            now,
+            &mut out,
+        );
         assert!(out.is_empty(), "not addressed to us");
         door.target = Some("10.0.0.1".parse().unwrap());
         for port in [1, 2] {
-            t.on_packet(std::slice::from_ref(&door), &syn(A, port), false, now, &mut out);
+            t.on_packet(
+                std::slice::from_ref(&door),
+                &syn(A, port),
+                false,
+                now,
+                &mut out,
+            );
         }
         assert_eq!(opens(&out).len(), 1);
     }
@@ -314,7 +494,10 @@ mod tests {
         t.on_packet(&doors, &syn(A, 8000), true, base, &mut out);
         for i in 0..10_000u32 {
             let src = IpAddr::from(std::net::Ipv4Addr::from(0x0b00_0000 + i));
-            let p = Packet { src, ..syn(A, 7000) };
+            let p = Packet {
+                src,
+                ..syn(A, 7000)
+            };
             t.on_packet(&doors, &p, true, base, &mut out);
             assert!(t.stats().tracked <= 100);
         }
@@ -330,7 +513,14 @@ mod tests {
             t.on_packet(&doors, &syn(src, 8000), true, base, &mut out);
         }
         t.on_packet(&doors, &syn("1.0.0.3", 7000), true, base, &mut out);
-        assert_eq!(t.stats(), Stats { tracked: 2, evicted: 0, refused: 1 });
+        assert_eq!(
+            t.stats(),
+            Stats {
+                tracked: 2,
+                evicted: 0,
+                refused: 1
+            }
+        );
     }
 
     #[test]
@@ -344,13 +534,27 @@ mod tests {
         t.expire(&doors, now + Duration::from_millis(500), &mut out);
         assert!(out.is_empty());
         t.expire(&doors, now + Duration::from_secs(1), &mut out);
-        assert_eq!(out, [Event::Timeout { src: A.parse().unwrap(), door: 0, stage: 1 }]);
+        assert_eq!(
+            out,
+            [Event::Timeout {
+                src: A.parse().unwrap(),
+                door: 0,
+                stage: 1
+            }]
+        );
         assert_eq!(t.stats().tracked, 0);
     }
 
     #[test]
     fn single_knock_door() {
-        let door = Door { sequence: vec![Knock { proto: Proto::Udp, port: 5, flags: FlagMatch::ANY }], ..knockd_door(&[1], 1) };
+        let door = Door {
+            sequence: vec![Knock {
+                proto: Proto::Udp,
+                port: 5,
+                flags: FlagMatch::ANY,
+            }],
+            ..knockd_door(&[1], 1)
+        };
         let mut t = Tracker::new(4);
         let ev = run(&mut t, &[door], &[(0, pkt(A, Proto::Udp, 5, 0))]);
         assert_eq!(opens(&ev).len(), 1);
