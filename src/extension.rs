@@ -80,8 +80,9 @@ pub trait Extension: 'static {
     const INIT: Option<InitFn<Self::Data>> = None;
     /// Command-line options ([`OptionTable::options`](crate::OptionTable::options)).
     const OPTIONS: Options = Options::NONE;
-    /// Called for each option given, after libxtables checked its kind, range, repetition
-    /// and exclusions. An error ends iptables with the message (exit status 2).
+    /// Called for each option given, after libxtables checked its value (kind, range),
+    /// repetition and inversion; exclusions and requirements are checked after all options.
+    /// An error ends iptables with the message (exit status 2).
     const PARSE: Option<ParseFn<Self::Data>> = None;
     /// Called once after all options, when libxtables found the mandatory, required and
     /// excluded options in order.
@@ -306,7 +307,7 @@ unsafe extern "C" fn help<T: Extension>() {
 
 unsafe extern "C" fn parse<T: Extension>(cb: *mut sys::xt_option_call) {
     // libxtables leaves the generic work to the extension: parse the argument by its kind,
-    // check range, repetition, inversion and exclusions, record the option in xflags. On a
+    // check range, repetition and inversion, record the option in xflags. On a
     // bad value it calls exit_err itself.
     // Safety: cb is libxtables' own xt_option_call for this option.
     unsafe { sys::xtables_option_parse(cb) };
