@@ -116,6 +116,11 @@ upstream_plugins=$(package_plugins xtables-addons-common)
 mapfile -t upstream_kos < <(upstream_modules)
 mapfile -t upstream_deps < <(module_depends "${upstream_kos[@]}")
 mapfile -t intree_kos < <(module_closure "${seed_modules[@]}" "${upstream_deps[@]}")
+[ ${#upstream_kos[@]} -gt 0 ] || echo "mkinitramfs: warning: no upstream xtables-addons modules for $kver" \
+	"(dkms builds them only for kernels with headers: install linux-headers-$kver, run" \
+	"'dkms autoinstall -k $kver'); the interoperability tests will fail" >&2
+[ -n "$upstream_plugins" ] || echo "mkinitramfs: warning: no upstream plugins" \
+	"(install xtables-addons-common); the interoperability tests will fail" >&2
 [ -n "$stock_plugins" ] || die "no stock iptables plugins found (dpkg -L iptables)"
 [ ${#intree_kos[@]} -gt 0 ] || die "no in-tree modules resolved for $kver"
 

@@ -6,7 +6,7 @@
 # module's check-and-update of the seqno is atomic: exactly N SysRqs, no oops. With debug=1
 # the refusals are logged, rate-limited: the SysRq lines are not.
 . /vm/lib.sh
-N=${FLOOD_N:-400}
+N=${FLOOD_N:-1000}
 S=100000
 rule='-p udp --dport 9 -j SYSRQ'
 check_eq "two CPUs online" 2 "$(nproc)"
@@ -27,6 +27,16 @@ done
 done >/tmp/flood.txt
 check_eq "flood list has 4N lines" $((4 * N)) "$(wc -l </tmp/flood.txt)"
 
+# sender CPU SRC: send the list pinned to CPU; /tmp/senderCPU.times gets its start and end.
+sender() {
+	local start rc
+	start=$(cut -d' ' -f1 /proc/uptime)
+	taskset -c "$1" rawudp -s "$2" -d 127.0.0.1 -f /tmp/flood.txt
+	rc=$?
+	echo "$start $(cut -d' ' -f1 /proc/uptime)" >/tmp/sender"$1".times
+	return $rc
+}
+
 for BE in $BACKENDS; do
 	lab_reset
 	use_plugins ours || continue
@@ -36,15 +46,19 @@ for BE in $BACKENDS; do
 	# shellcheck disable=SC2086
 	check "$BE: insert the SYSRQ rule" ipt -A INPUT $rule
 	log_mark
-	taskset -c 0 rawudp -s 127.0.0.2 -d 127.0.0.1 -f /tmp/flood.txt &
+	sender 0 127.0.0.2 &
 	a=$!
-	taskset -c 1 rawudp -s 127.0.0.3 -d 127.0.0.1 -f /tmp/flood.txt &
+	sender 1 127.0.0.3 &
 	b=$!
 	wait $a
 	ra=$?
 	wait $b
 	rb=$?
 	check_eq "$BE: both senders finished" "0 0" "$ra $rb"
+	read -r a0 a1 </tmp/sender0.times
+	read -r b0 b1 </tmp/sender1.times
+	check "$BE: the senders ran at the same time ($a0-$a1 s and $b0-$b1 s after boot)" \
+		awk -v a0="$a0" -v a1="$a1" -v b0="$b0" -v b1="$b1" 'BEGIN { exit !(a0 < b1 && b0 < a1) }'
 	usleep 500000
 	check_eq "$BE: the rule saw all $((8 * N)) datagrams" $((8 * N)) "$(rule_packets ipt)"
 	expect_handled "$BE: exactly the $N valid requests handled" $N
