@@ -107,8 +107,8 @@ lab_boot() {
 	return $rc
 }
 
-# lab_job_report NAME JOB: the PASS/FAIL lines of one job, and a FAIL if it did not finish
-# or reported nothing (a test that cannot run fails).
+# lab_job_report NAME JOB: the PASS/FAIL lines of one job, and a FAIL if it did not finish,
+# reported nothing, or stopped before calling `finish` (a test that cannot run fails).
 lab_job_report() {
 	local results=$lab_out/$1.results.log job=$2 section
 	section=$(sed -n "/^=== BEGIN $job\$/,/^=== END $job rc=/p" "$results")
@@ -117,6 +117,8 @@ lab_job_report() {
 		echo "FAIL $job: did not finish (guest crashed or timed out; see tests/vm/out/$1.console.log)"
 	elif ! printf '%s\n' "$section" | grep -qE "^(PASS|FAIL) $job: "; then
 		echo "FAIL $job: reported no result (see tests/vm/out/$1.results.log)"
+	elif ! printf '%s\n' "$section" | grep -qE "^# $job: [0-9]+ failure\(s\)\$"; then
+		echo "FAIL $job: stopped before its end (script error? see tests/vm/out/$1.results.log)"
 	fi
 }
 
