@@ -16,7 +16,10 @@ for BE in $BACKENDS; do
 	expect_handled "$BE: send_sysrq request (seqno 2000) handled" 1
 
 	log_mark
-	send4 127.0.0.2 127.0.0.1 "$(sysrq_request h 2001 salt2001 127.0.0.1 "$SYSRQ_PW")"
+	# Upstream's documented recipe, verbatim.
+	seq=2001 salt=salt2001 pw=$SYSRQ_PW
+	req="h,$seq,$salt"
+	send4 127.0.0.2 127.0.0.1 "$(printf '%s' "$req,$(printf '%s' "$req,127.0.0.1,$pw" | sha1sum | cut -c1-40)")"
 	expect_handled "$BE: shell-recipe request (sha1sum) handled" 1
 
 	log_mark
