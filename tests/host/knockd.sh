@@ -59,7 +59,8 @@ inc ip link set vC up
 # Port 22 is closed until a door opens it; replies to forged sources are not sent anywhere.
 ins $IPT -A INPUT -p tcp --dport 22 -j DROP
 ins $IP6T -A INPUT -p tcp --dport 22 -j DROP
-ins $IPT -A OUTPUT -d 10.77.0.0/16 ! -d $CA -j DROP
+ins $IPT -A OUTPUT -d $CA -j ACCEPT
+ins $IPT -A OUTPUT -d 10.77.0.0/16 -j DROP
 ip netns exec "$S" socat TCP6-LISTEN:22,fork,reuseaddr,ipv6only=0 SYSTEM:'echo hi' </dev/null >/dev/null 2>&1 &
 pids+=($!)
 sleep 0.5

@@ -5,11 +5,14 @@
   rawsend.py seq SRC DST PORT[:FLAGS] ...     one packet per port, in order (FLAGS hex, default SYN)
   rawsend.py flood DST COUNT SEED PORT,...    COUNT SYNs from random sources in DST's /16
                                               to random ports of the list
+  rawsend.py bench DST SOURCES NOISE PORT,... from each of SOURCES sources, the PORT sequence
+                                              of SYNs, each followed by NOISE SYNs to port 5555
 """
 import random
 import socket
 import struct
 import sys
+import time
 
 
 def checksum(data: bytes) -> int:
@@ -46,6 +49,21 @@ def main() -> int:
         for _ in range(count):
             src = f"{prefix}.{rng.randint(1, 254)}.{rng.randint(3, 254)}"
             sock.sendto(packet(src, dst, rng.choice(ports), 2, rng.randint(1024, 65000)), (dst, 0))
+    elif sys.argv[1] == "bench":
+        dst, sources, noise = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        ports = [int(p) for p in sys.argv[5].split(",")]
+        prefix = dst.rsplit(".", 2)[0]
+        packets = []
+        for i in range(sources):
+            src = f"{prefix}.{i // 250 % 250 + 1}.{i % 250 + 3}"
+            for port in ports:
+                packets.append(packet(src, dst, port, 2, 40000))
+                packets += [packet(src, dst, 5555, 2, 40000)] * noise
+        start = time.monotonic()
+        for p in packets:
+            sock.sendto(p, (dst, 0))
+        elapsed = time.monotonic() - start
+        print(f"sent {len(packets)} packets in {elapsed:.2f} s ({len(packets) / elapsed:.0f} pps)")
     else:
         print(__doc__, file=sys.stderr)
         return 2

@@ -592,10 +592,12 @@ impl Daemon {
             if REPORT.swap(false, Ordering::Relaxed) {
                 self.report();
             }
+            self.log.flush();
         }
         self.log.event("waiting for child processes...");
         self.runner.shutdown(&mut self.log);
         self.log.event("shutting down");
+        self.log.flush();
         if let Some(p) = &self.pid_file {
             let _ = std::fs::remove_file(p);
         }

@@ -4,12 +4,13 @@
 
 use std::ffi::CString;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 pub struct Logger {
     syslog: bool,
-    file: Option<(PathBuf, File)>,
+    /// Buffered: the daemon flushes once per batch of packets, not once per line.
+    file: Option<(PathBuf, BufWriter<File>)>,
     pub verbose: bool,
     pub debug: bool,
 }
@@ -56,12 +57,21 @@ impl Logger {
     /// Opens (or reopens, after a reload) the log file in append mode.
     pub fn open_file(&mut self, path: &Path) -> std::io::Result<()> {
         let f = OpenOptions::new().create(true).append(true).open(path)?;
-        self.file = Some((path.to_path_buf(), f));
+        self.file = Some((path.to_path_buf(), BufWriter::new(f)));
         Ok(())
     }
 
     pub fn close_file(&mut self) {
+        self.flush();
         self.file = None;
+    }
+
+    /// Writes out buffered log lines; called after every batch of packets.
+    pub fn flush(&mut self) {
+        if let Some((_, f)) = &mut self.file {
+            // As for a full disk below: logging problems must not stop the daemon.
+            let _ = f.flush();
+        }
     }
 
     pub fn file_path(&self) -> Option<&Path> {
