@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Backend {
     Ipt4Legacy,
     Ipt6Legacy,
@@ -47,6 +47,7 @@ impl Backend {
         }
     }
 
+    /// `save` or `restore` tool; nft does both.
     fn tool(self, action: &str) -> String {
         match self {
             Self::Nft => "nft".to_string(),
@@ -90,11 +91,7 @@ impl Backend {
             (_, true) => &["-c"],
             (_, false) => &[],
         };
-        let tool = match self {
-            Self::Nft => "nft".to_string(),
-            _ => self.tool("restore"),
-        };
-        run(&tool, args, Some(text)).map(drop)
+        run(&self.tool("restore"), args, Some(text)).map(drop)
     }
 
     /// Names of the tables in a `save` text (`family name` for nft).

@@ -97,11 +97,10 @@ impl Pending {
 
     fn from_record(text: &str) -> Option<Self> {
         let fields = parse_record(text);
-        let action = match fields.get("action")?.split_once(' ') {
-            Some(("snapshot", id)) => Action::Snapshot(id.parse().ok()?),
-            None if fields["action"] == "ruleset" => Action::Ruleset,
-            None if fields["action"] == "open" => Action::Open,
-            _ => return None,
+        let action = match *fields.get("action")? {
+            "ruleset" => Action::Ruleset,
+            "open" => Action::Open,
+            other => Action::Snapshot(other.strip_prefix("snapshot ")?.parse().ok()?),
         };
         Some(Self {
             token: fields.get("token")?.to_string(),
