@@ -196,7 +196,8 @@ fi
 
 # ---- tportknockd examples, stop command, flag knocking, -r ---------------------------------
 L=$TMP/tport.log
-if start_daemon "$L" "$TMP/tportknockd" -i vS -c "$DATA/tportknockd.conf" -r 1 --logfile "$L"; then
+cp "$DATA/tportknockd.conf" "$TMP/tport.conf"
+if start_daemon "$L" "$TMP/tportknockd" -i vS -c "$TMP/tport.conf" -r 1 --logfile "$L"; then
 	check_not "port 22 closed before the tportknockd knock" connects $SA
 	knock $SA udp:1234 tcp:543 tcp:543:i tcp:123:frap tcp:434:x tcp:2345:n
 	check "mixed tportknockd sequence opens" wait_log "$L" "$CA: SSH: OPEN SESAME"
@@ -226,7 +227,23 @@ if start_daemon "$L" "$TMP/tportknockd" -i vS -c "$DATA/tportknockd.conf" -r 1 -
 	check "-r notices the new address" wait_log "$L" "addresses of vS now: .*10.77.0.50" 1 3
 	knock 10.77.0.50 tcp:110:x tcp:110:up tcp:110:up tcp:110:n tcp:110:i
 	check "knocks to the new address count" wait_log "$L" "$CA: FLAGS: OPEN SESAME" 2
+
+	# SIGHUP re-reads the config; a broken one is reported and the old one kept.
+	sed -i 's/tcp:110:x tcp:110:up/tcp:111:x tcp:110:up/' "$TMP/tport.conf"
+	kill -HUP $DPID
+	wait_log "$L" "re-reading config file"
+	sleep 0.3
+	knock $SA tcp:111:x tcp:110:up tcp:110:up tcp:110:n tcp:110:i
+	check "SIGHUP loads the changed sequence" wait_log "$L" "$CA: FLAGS: OPEN SESAME" 3
+	echo "<BROKEN>" >>"$TMP/tport.conf"
+	kill -HUP $DPID
+	check "SIGHUP with a broken config reports it with its line" wait_log "$L" "config: line 17: <BROKEN> is never closed"
+	check "... and keeps the previous config" grep -q "keeping the previous configuration" "$L"
+	sleep 0.3
+	knock $SA tcp:111:x tcp:110:up tcp:110:up tcp:110:n tcp:110:i
+	check "... which still works" wait_log "$L" "$CA: FLAGS: OPEN SESAME" 4
 	stop_daemon
+	check "pending stop commands run at shutdown" bash -c "[ \$(grep -c 'FLAGS: running command: .*-D INPUT' '$L') -ge 4 ]"
 else
 	bad "tportknockd starts"
 fi
@@ -263,6 +280,21 @@ if start_daemon "$L" "$BIN/knockd" -i vS -c "$TMP/knockd.conf" -g "$L" --max-att
 else
 	bad "knockd starts with --max-attempts"
 fi
+
+# ---- daemon mode -----------------------------------------------------------------------------
+L=$TMP/daemon.log
+ip netns exec "$S" "$BIN/knockd" -d -i vS -c "$TMP/knockd.conf" -g "$L" -p "$TMP/knockd.pid"
+check "knockd -d returns and writes its pid file" wait_log "$TMP/knockd.pid" "^[0-9][0-9]*$"
+dpid=$(cat "$TMP/knockd.pid" 2>/dev/null)
+check "the daemon runs in the background" kill -0 "${dpid:-0}"
+wait_log "$L" "starting up"
+knock $SA 7000 8000 9000
+check "the background daemon opens the door" wait_log "$L" "$CA: openSSH: OPEN SESAME"
+knock $SA 9000 8000 7000
+wait_log "$L" "$CA: closeSSH: OPEN SESAME"
+kill "${dpid:-0}" 2>/dev/null
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -e "$TMP/knockd.pid" ] || break; sleep 0.2; done
+check "SIGTERM ends it and removes the pid file" [ ! -e "$TMP/knockd.pid" ]
 
 # ---- our knock against Debian's knockd ------------------------------------------------------
 L=$TMP/debian.log
