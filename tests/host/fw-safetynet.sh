@@ -28,6 +28,8 @@ cleanup() {
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
+# An interrupted run still removes its namespaces and watchdogs (through the EXIT trap).
+trap 'exit 130' INT TERM HUP
 
 ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
 ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
