@@ -380,6 +380,65 @@ mod tests {
         );
     }
 
+    /// Arbitrary lines built from config syntax never panic either parser.
+    #[test]
+    fn junk_configs() {
+        let pieces = [
+            "[",
+            "]",
+            "<",
+            ">",
+            "</",
+            "=",
+            ",",
+            ":",
+            "!",
+            "#",
+            " ",
+            "\n",
+            "'",
+            "\"",
+            "\\",
+            "%IP%",
+            ";",
+            "tcp",
+            "udp",
+            "sequence",
+            "tcpflags",
+            "syn",
+            "x",
+            "n",
+            "i",
+            "frap",
+            "65536",
+            "0",
+            "7000",
+            "options",
+            "command",
+            "start_command",
+            "one_time_sequences",
+            "/nonexistent",
+            "timeout",
+            "use_shell",
+            "yes",
+            "é",
+            "\0",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let _ = parse(&text);
+            let _ = conf_knockd::parse(&text);
+            let _ = conf_tport::parse(&text);
+        }
+    }
+
     #[test]
     fn detects_format() {
         assert_eq!(detect("# c\n\n<E>\n</E>\n"), Format::Tport);

@@ -543,6 +543,17 @@ impl Daemon {
         let addrs: Vec<String> = self.addresses.iter().map(|a| a.to_string()).collect();
         self.log
             .debug(|| format!("local addresses: {}", addrs.join(" ")));
+        if self.addresses.is_empty() {
+            let hint = if self.s.refresh.is_some() {
+                "until -r finds one"
+            } else {
+                "until SIGHUP"
+            };
+            self.log.error(&format!(
+                "warning: {} has no IP address: no knock can be seen {hint}",
+                self.interface
+            ));
+        }
         if self.s.verbose {
             println!("listening on {}...", self.interface);
         }

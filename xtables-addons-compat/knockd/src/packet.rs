@@ -193,6 +193,37 @@ pub mod tests {
         }
     }
 
+    /// Random bytes and random mutations of valid packets never panic the parser.
+    #[test]
+    fn random_input() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let valid = [
+            ipv4_packet("10.0.0.2", "10.0.0.1", 6, 7000, 2),
+            ipv6_packet("fd00::2", "fd00::1", 17, 53, 0),
+        ];
+        for round in 0..200_000 {
+            let mut buf: Vec<u8> = if round % 2 == 0 {
+                (0..next() % 96).map(|_| next() as u8).collect()
+            } else {
+                valid[round % 4 / 2].clone()
+            };
+            for _ in 0..next() % 4 {
+                if !buf.is_empty() {
+                    let at = next() as usize % buf.len();
+                    buf[at] = next() as u8;
+                }
+            }
+            buf.truncate(next() as usize % (buf.len() + 1));
+            let _ = parse(&buf);
+        }
+    }
+
     #[test]
     fn tcp_checksum_verifies() {
         let (s, d): (IpAddr, IpAddr) = ("10.0.0.2".parse().unwrap(), "10.0.0.1".parse().unwrap());
