@@ -84,6 +84,12 @@ lab_prepare() {
 	lab_kernel=/boot/vmlinuz-$lab_kver
 	[ -r "$lab_kernel" ] || lab_die "cannot read $lab_kernel"
 	mkdir -p "$lab_out"
+	# One run at a time: runs share the image, the module build and the log names.
+	exec 9>"$lab_out/.lock"
+	if ! flock -n 9; then
+		echo "vm lab: another lab run is in progress; waiting for it"
+		flock 9
+	fi
 	lab_ours "$lab_kver"
 	lab_initrd=$lab_out/initrd-$lab_kver.img
 	"$lab_here/mkinitramfs.sh" "$lab_kver" "$lab_initrd" "$lab_kmod_dir"

@@ -134,9 +134,11 @@ base_inputs() {
 key=$({ echo "$kver"; base_inputs | xargs stat -L -c '%n %s %Y'; } | sha256sum | cut -c1-16)
 base=$out/base-$kver-$key.cpio.gz
 
+work=$(mktemp -d "$out/work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
 build_base() {
-	local root ko rel name p
-	root=$(mktemp -d "$out/base.XXXXXX")
+	local root=$work/base ko rel name p
 	merged_usr "$root"
 	mkdir -p "$root"/{dev,proc,sys,run,tmp,etc,opt/upstream/mod,opt/upstream/xtables}
 	mknod -m 600 "$root/dev/console" c 5 1
@@ -177,14 +179,12 @@ build_base() {
 	done
 
 	(cd "$root" && find . -type f -name '*.so*' | sed 's|^\./|/|; s|^/usr/lib|/lib|') >"$base.libs"
-	pack "$root" "$base.tmp"
-	mv "$base.tmp" "$base"
-	rm -rf "$root"
+	pack "$root" "$work/base.cpio.gz"
+	mv "$work/base.cpio.gz" "$base"
 }
 
 build_overlay() { # OUTPUT
-	local root f
-	root=$(mktemp -d "$out/overlay.XXXXXX")
+	local root=$work/overlay f
 	merged_usr "$root"
 	mkdir -p "$root"/{vm/jobs,opt/ours/mod,opt/ours/xtables}
 	install -m 0755 "$here/guest/init" "$root/init"
@@ -203,7 +203,6 @@ build_overlay() { # OUTPUT
 		copy_elf "$repo/target/release/send_sysrq" "$root" /usr/sbin/send_sysrq
 	fi
 	pack "$root" "$1"
-	rm -rf "$root"
 }
 
 # The packet tool: static, rebuilt when its source changes.
