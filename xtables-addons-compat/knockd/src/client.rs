@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::args::{self, Arg, Spec};
 use crate::config::{FlagMatch, Proto, TCP_SYN};
-use crate::{conf_knockd, conf_tport, daemon, packet};
+use crate::{conf_knockd, conf_tport, iface, packet};
 
 /// How one knock is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,7 +198,7 @@ fn send_raw(dst: IpAddr, port: u16, flags: u8) -> io::Result<()> {
     }
     // Safety: `raw` is a fresh descriptor nobody else owns.
     let fd = unsafe { OwnedFd::from_raw_fd(raw) };
-    let (sa, len) = daemon::sockaddr(&SocketAddr::new(dst, 0));
+    let (sa, len) = iface::sockaddr(&SocketAddr::new(dst, 0));
     // Safety: `header` and `sa` are valid for the lengths given.
     let sent = unsafe {
         libc::sendto(

@@ -348,7 +348,10 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(errors) => {
             for e in &errors {
-                eprintln!("{}: {e}", settings.config.display());
+                match e.line {
+                    0 => eprintln!("{}: {e}", tool.name()),
+                    _ => eprintln!("{}: {e}", settings.config.display()),
+                }
             }
             if settings.check {
                 eprintln!("{}: {} error(s)", settings.config.display(), errors.len());
@@ -402,7 +405,7 @@ fn install_signals() {
 /// Reverse lookup for `-l`; None when there is no name.
 fn host_name(ip: &IpAddr) -> Option<String> {
     let sa = std::net::SocketAddr::new(*ip, 0);
-    let (storage, len) = sockaddr(&sa);
+    let (storage, len) = iface::sockaddr(&sa);
     let mut host = [0 as libc::c_char; 1025];
     // Safety: `storage` holds a sockaddr of `len` bytes; `host` is a writable buffer of its size.
     let rc = unsafe {
@@ -422,35 +425,6 @@ fn host_name(ip: &IpAddr) -> Option<String> {
             .to_string_lossy()
             .into_owned()
     })
-}
-
-/// A socket address in C form.
-pub fn sockaddr(sa: &std::net::SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
-    // Safety: sockaddr_storage is plain data, all-zero is valid, and it is large and aligned
-    // enough for both sockaddr_in and sockaddr_in6.
-    unsafe {
-        let mut st: libc::sockaddr_storage = std::mem::zeroed();
-        let len = match sa {
-            std::net::SocketAddr::V4(a) => {
-                let sin =
-                    &mut *(&mut st as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in>();
-                sin.sin_family = libc::AF_INET as libc::sa_family_t;
-                sin.sin_port = a.port().to_be();
-                sin.sin_addr.s_addr = u32::from(*a.ip()).to_be();
-                std::mem::size_of::<libc::sockaddr_in>()
-            }
-            std::net::SocketAddr::V6(a) => {
-                let sin6 =
-                    &mut *(&mut st as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in6>();
-                sin6.sin6_family = libc::AF_INET6 as libc::sa_family_t;
-                sin6.sin6_port = a.port().to_be();
-                sin6.sin6_addr.s6_addr = a.ip().octets();
-                sin6.sin6_scope_id = a.scope_id();
-                std::mem::size_of::<libc::sockaddr_in6>()
-            }
-        };
-        (st, len as libc::socklen_t)
-    }
 }
 
 struct Daemon {
