@@ -12,15 +12,22 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 KVER ?= $(shell uname -r)
-# The running kernel's build dir; when it has none (a CI guest kernel), the newest installed headers.
-KDIR ?= $(shell if [ -d /lib/modules/$(KVER)/build ]; then echo /lib/modules/$(KVER)/build; \
-	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1; fi)
+# The running kernel's build dir; when it has none (e.g. a CI guest kernel), the headers Debian's
+# linux-headers-amd64 depends on: the kernel the QEMU lab boots and upstream's dkms modules exist for.
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell if [ -d /lib/modules/$(KVER)/build ]; then echo /lib/modules/$(KVER)/build; \
+	else dep=$$(dpkg-query -W -f='$${Depends}' linux-headers-amd64 2>/dev/null | \
+		sed -n 's/^linux-headers-\([^ ,]*\).*/\1/p'); \
+	[ -n "$$dep" ] && [ -d /lib/modules/$$dep/build ] && echo /lib/modules/$$dep/build; fi)
+endif
 DESTDIR ?=
 PREFIX ?= /usr
 XTLIBDIR ?= $(shell pkg-config --variable=xtlibdir xtables 2>/dev/null || echo $(PREFIX)/lib/xtables)
 MANDIR ?= $(PREFIX)/share/man
 SBINDIR ?= $(PREFIX)/sbin
-KERNELRELEASE_OF_KDIR = $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null)
+# The release the modules are built for (Debian's headers say 6.1.192 in kernel.release, but
+# the module directory and vermagic use UTS_RELEASE).
+KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 RELEASE_DIR := target/release
 PLUGINS = $(wildcard extensions/*/Cargo.toml)
@@ -66,4 +73,5 @@ clean:
 	$(CARGO) clean
 	-$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod-c clean
 	rm -f kmod-c/xa_shim_core.o
+	rm -rf shim/kernel/target
 	rm -rf tests/vm/out
