@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xt_ACCOUNT: the interface shared by the kernel module, the iptables plugin
+ * (libxt_ACCOUNT.so), libxt_ACCOUNT_cl and iptaccount.
+ *
+ * Every layout and number here is upstream xtables-addons' ABI (3.23): an
+ * upstream plugin or iptaccount must work with our module and ours with
+ * upstream's. Never change a field, a size or a number; extend only with new
+ * structs and new sockopt numbers. Rust gets these through bindgen.
+ */
+#ifndef XT_ACCOUNT_H
+#define XT_ACCOUNT_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#include <linux/types.h> /* __be32 */
+#endif
+
+/*
+ * Socket options on a raw AF_INET socket (CAP_NET_ADMIN). 64-67 belong to
+ * ip_tables/ip6_tables, 96-100 to arp_tables, 128-131 to ebtables.
+ */
+#define SO_ACCOUNT_BASE_CTL 70
+
+/* setsockopt: argument struct ipt_acc_handle_sockopt (handle_nr used). */
+#define IPT_SO_SET_ACCOUNT_HANDLE_FREE (SO_ACCOUNT_BASE_CTL + 1)
+/* setsockopt: argument ignored, frees every handle of the namespace. */
+#define IPT_SO_SET_ACCOUNT_HANDLE_FREE_ALL (SO_ACCOUNT_BASE_CTL + 2)
+#define IPT_SO_SET_ACCOUNT_MAX IPT_SO_SET_ACCOUNT_HANDLE_FREE_ALL
+
+/*
+ * getsockopt: in/out struct ipt_acc_handle_sockopt. In: name. Out: handle_nr
+ * of a snapshot of the table and its itemcount (records, see GET_DATA).
+ */
+#define IPT_SO_GET_ACCOUNT_PREPARE_READ (SO_ACCOUNT_BASE_CTL + 4)
+/* As PREPARE_READ, and zeroes the table's counters in the same step. */
+#define IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH (SO_ACCOUNT_BASE_CTL + 5)
+/*
+ * getsockopt: in: struct ipt_acc_handle_sockopt (handle_nr) at the start of
+ * the buffer. Out: the handle's records, struct ipt_acc_handle_ip each, only
+ * IPs with non-zero counters, ascending. The buffer must hold them all.
+ */
+#define IPT_SO_GET_ACCOUNT_GET_DATA (SO_ACCOUNT_BASE_CTL + 6)
+/* getsockopt: out: struct ipt_acc_handle_sockopt, itemcount = handles in use. */
+#define IPT_SO_GET_ACCOUNT_GET_HANDLE_USAGE (SO_ACCOUNT_BASE_CTL + 7)
+/*
+ * getsockopt: out: the table names, each NUL-terminated, followed by one
+ * extra NUL. The buffer must hold them all.
+ */
+#define IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES (SO_ACCOUNT_BASE_CTL + 8)
+#define IPT_SO_GET_ACCOUNT_MAX IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES
+
+/* Table name buffer size, including the terminating NUL. */
+#define ACCOUNT_TABLE_NAME_LEN 32
+/* Upstream's default for the number of read handles. */
+#define ACCOUNT_MAX_HANDLES 10
+
+/* Target data of ACCOUNT revision 1 (the rule's options). */
+struct ipt_acc_info {
+	__be32 net_ip, net_mask;
+	char table_name[ACCOUNT_TABLE_NAME_LEN];
+	int32_t table_nr; /* kernel-private (userspace size ends before it) */
+};
+
+/* Handle structure exchanged through the sockopts. */
+struct ipt_acc_handle_sockopt {
+	uint32_t handle_nr; /* HANDLE_FREE, GET_DATA */
+	char name[ACCOUNT_TABLE_NAME_LEN]; /* PREPARE_READ(_FLUSH) */
+	uint32_t itemcount; /* PREPARE_READ(_FLUSH), GET_HANDLE_USAGE */
+};
+
+/* One accounted IP as GET_DATA returns it (40 bytes). */
+struct ipt_acc_handle_ip {
+	__be32 ip, __dummy;
+	uint64_t src_packets, src_bytes, dst_packets, dst_bytes;
+};
+
+#endif /* XT_ACCOUNT_H */
