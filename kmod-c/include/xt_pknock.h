@@ -39,7 +39,7 @@ enum {
 #define XT_PKNOCK_SPA_HEX_LEN 64
 #define XT_PKNOCK_SPA_PAYLOAD_LEN 65
 
-/* The rule's match data (iptables → kernel). Size 180, alignment 4. */
+/* The rule's match data (iptables → kernel). Size 148, alignment 4. */
 struct xt_pknock_mtinfo {
 	char rule_name[XT_PKNOCK_MAX_BUF_LEN + 1];
 	uint32_t rule_name_len;
