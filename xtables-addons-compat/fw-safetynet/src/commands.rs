@@ -207,8 +207,9 @@ fn confirm(state: &StateDir) -> Result<u8, String> {
                 .into(),
         );
     };
-    state.remove_pending(Slot::Apply)?;
+    // Outcome first: see watchdog::expire.
     state.write_outcome(&pending.token, "confirmed")?;
+    state.remove_pending(Slot::Apply)?;
     state.log(&format!("confirmed apply of {}", pending.source));
     println!(
         "Confirmed: keeping the rules of {} ({} holds the old ones).",

@@ -132,18 +132,20 @@ pub fn expire(
         ),
     };
     state.log(&done);
-    // The record goes even after a failure: retrying a failing restore in a loop helps nobody,
-    // and the log, the outcome and `list` tell the admin what to restore by hand.
-    state.remove_pending(slot)?;
-    if let Some(dir) = &pending.unit_dir {
-        systemd::remove(dir)?;
-    }
+    // The outcome is written before the record goes: a waiting `apply` reads it as soon as
+    // the record is gone, without the lock.
     if slot == Slot::Apply {
         let outcome = match &result {
             Ok(()) => format!("rolled back to {}", pending.describe_action()),
             Err(e) => format!("rollback FAILED: {e}"),
         };
         state.write_outcome(&pending.token, &outcome)?;
+    }
+    // The record goes even after a failure: retrying a failing restore in a loop helps nobody,
+    // and the log, the outcome and `list` tell the admin what to restore by hand.
+    state.remove_pending(slot)?;
+    if let Some(dir) = &pending.unit_dir {
+        systemd::remove(dir)?;
     }
     result.map(|()| Some(done))
 }
