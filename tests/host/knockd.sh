@@ -274,6 +274,7 @@ if start_daemon "$L" "$BIN/knockd" -i vS -c "$TMP/knockd.conf" -g "$L" --max-att
 	check "memory stays bounded (RSS ${rss1:-?} kB)" [ "${rss1:-999999}" -lt 20000 ]
 	knock $SA 9000 8000 7000
 	wait_log "$L" "$CA: closeSSH: OPEN SESAME"
+	check "port 22 closed after the flood test" closes_down $SA
 	stop_daemon
 else
 	bad "knockd starts with --max-attempts"
@@ -288,8 +289,10 @@ check "the daemon runs in the background" kill -0 "${dpid:-0}"
 wait_log "$L" "starting up"
 knock $SA 7000 8000 9000
 check "the background daemon opens the door" wait_log "$L" "$CA: openSSH: OPEN SESAME"
+check "port 22 reachable through the background daemon" opens_up $SA
 knock $SA 9000 8000 7000
 wait_log "$L" "$CA: closeSSH: OPEN SESAME"
+check "port 22 closed by the background daemon" closes_down $SA
 kill "${dpid:-0}" 2>/dev/null
 for _ in 1 2 3 4 5 6 7 8 9 10; do [ -e "$TMP/knockd.pid" ] || break; sleep 0.2; done
 check "SIGTERM ends it and removes the pid file" [ ! -e "$TMP/knockd.pid" ]
