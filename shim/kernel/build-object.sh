@@ -20,7 +20,8 @@ out=$2
 here=$(cd "$(dirname "$0")" && pwd)
 target=x86_64-unknown-linux-gnu
 target_dir=$here/target
-exports=(xa_hash_from_name xa_hash_digest_len xa_sysrq_verify)
+mapfile -t exports < <("$here/exports.sh")
+[ ${#exports[@]} -gt 0 ] || die "no xa_* functions declared in kmod-c/include/xa_shim*.h"
 panic_hook=xa_shim_panic
 
 [ "$(uname -m)" = x86_64 ] || die "only x86_64 is supported (host is $(uname -m))"
@@ -32,6 +33,13 @@ done
 rethunk=no
 # Renamed CONFIG_MITIGATION_RETHUNK in Linux 6.9.
 if grep -qE '^CONFIG_(MITIGATION_)?RETHUNK=y' "$config"; then rethunk=yes; fi
+ibt=no
+if grep -qE '^CONFIG_X86_KERNEL_IBT=y' "$config"; then ibt=yes; fi
+padding=0
+if grep -qE '^CONFIG_CALL_PADDING=y' "$config"; then
+	padding=$(sed -n 's/^CONFIG_FUNCTION_PADDING_BYTES=\([0-9]*\)$/\1/p' "$config")
+	[ -n "$padding" ] || die "$config: CONFIG_CALL_PADDING without CONFIG_FUNCTION_PADDING_BYTES"
+fi
 
 # Kernel code generation. Passed through RUSTFLAGS with an explicit --target so
 # they apply to every crate of the object but not to build scripts.
@@ -64,6 +72,8 @@ asm=("$target_dir/$target/release/deps/"xa_shim_kernel-*.s)
 
 rewrite_args=()
 if [ "$rethunk" = yes ]; then rewrite_args+=(--rethunk); fi
+if [ "$ibt" = yes ]; then rewrite_args+=(--ibt); fi
+if [ "$padding" != 0 ]; then rewrite_args+=(--padding "$padding"); fi
 perl "$here/rewrite-asm.pl" "${rewrite_args[@]}" "${asm[0]}" > "$work/core.s"
 as --64 -o "$work/core.o" "$work/core.s"
 printf '%s\n' "${exports[@]}" > "$work/exports"
@@ -79,4 +89,4 @@ fi
 for fn in "${exports[@]}"; do
 	nm "$out" | grep -qE "^[0-9a-f]+ T $fn\$" || { rm -f "$out"; die "$fn is not exported"; }
 done
-echo "build-object.sh: wrote $out (return thunk: $rethunk, per $config)"
+echo "build-object.sh: wrote $out (return thunk: $rethunk, IBT: $ibt, padding: $padding, per $config)"

@@ -14,7 +14,8 @@ for tool in objdump readelf nm; do
 	command -v "$tool" > /dev/null || { echo "check-object.sh: $tool not found (binutils)" >&2; exit 1; }
 done
 
-exports="xa_hash_digest_len xa_hash_from_name xa_sysrq_verify"
+exports=$("$(dirname "$0")/exports.sh" | tr '\n' ' ')
+exports=${exports% }
 # Everything the object may import: all exported by vmlinux on every supported kernel.
 allowed_undefined="__x86_return_thunk memcmp memcpy memmove memset"
 max_frame=1024

@@ -3,7 +3,7 @@
 # Rewrites rustc's post-LTO x86-64 assembly of the shim into what the kernel
 # accepts. Used by build-object.sh:
 #
-#   rewrite-asm.pl [--rethunk] IN.s > OUT.s
+#   rewrite-asm.pl [--rethunk] [--ibt] [--padding N] IN.s > OUT.s
 #
 # - Core's prebuilt bitcode makes memcpy/memset/bcmp libcalls go through the
 #   GOT, which the module loader refuses (R_X86_64_GOTPCREL): `call *X@GOTPCREL`
@@ -15,6 +15,13 @@
 # - bcmp becomes memcmp (same answer for equal/unequal; exported by every kernel).
 # - With --rethunk (CONFIG_RETHUNK kernels) every `ret` becomes
 #   `jmp __x86_return_thunk`.
+# - With --ibt (CONFIG_X86_KERNEL_IBT kernels) every global function starts
+#   with `endbr64`: the module's export table refers to it, and objtool
+#   warns about a data reference to a function without a landing pad.
+# - With --padding N (CONFIG_CALL_PADDING kernels) every function is preceded
+#   by N bytes of NOPs and its entry aligned to 16, as the kernel's own
+#   -fpatchable-function-entry does: call depth tracking (retbleed=stuff)
+#   writes its thunks there and refuses functions without the padding.
 # - Line-table directives (`.file N "dir" "name"`, `.loc`) from core's
 #   prebuilt bitcode are dropped: GNU as refuses the DWARF 5 form without
 #   --gdwarf-5, and the object is stripped of debug info anyway.
@@ -22,12 +29,16 @@
 use strict;
 use warnings;
 
-my $rethunk = 0;
-if (@ARGV && $ARGV[0] eq '--rethunk') {
-	$rethunk = 1;
-	shift @ARGV;
+my $usage = "usage: rewrite-asm.pl [--rethunk] [--ibt] [--padding N] IN.s > OUT.s\n";
+my ($rethunk, $ibt, $padding) = (0, 0, 0);
+while (@ARGV > 1) {
+	my $opt = shift @ARGV;
+	if ($opt eq '--rethunk') { $rethunk = 1; }
+	elsif ($opt eq '--ibt') { $ibt = 1; }
+	elsif ($opt eq '--padding' && @ARGV > 1 && $ARGV[0] =~ /^\d+$/) { $padding = shift @ARGV; }
+	else { die $usage; }
 }
-die "usage: rewrite-asm.pl [--rethunk] IN.s > OUT.s\n" unless @ARGV == 1;
+die $usage unless @ARGV == 1;
 
 my $sym = qr/[A-Za-z_.\$][\w.\$]*/;
 
@@ -80,10 +91,24 @@ sub rewrite_function {
 	}
 }
 
+# Landing pad and padding at a function's entry label.
+sub rewrite_entry {
+	my ($name, $lines, $global) = @_;
+	for my $at (0 .. $#$lines) {
+		next unless $lines->[$at] =~ /^\Q$name\E:\s*$/;
+		my @before = $padding ? ("\t.p2align\t4, 0x90\n", "\t.skip\t$padding, 0x90\n") : ();
+		my @after = $ibt && $global ? ("\tendbr64\n") : ();
+		splice(@$lines, $at, 1, @before, $lines->[$at], @after);
+		return;
+	}
+	die "$name: entry label not found\n";
+}
+
 open(my $in, '<', $ARGV[0]) or die "$ARGV[0]: $!\n";
-my ($name, @function);
+my ($name, @function, %global);
 while (my $line = <$in>) {
 	next if $line =~ /^\s*\.(?:file\s+\d+|loc)\s/;
+	$global{$1} = 1 if $line =~ /^\s*\.globl\s+($sym)\s*$/;
 	if (!defined $name) {
 		if ($line =~ /^\s*\.type\s+($sym),\s*\@function/) {
 			$name = $1;
@@ -97,6 +122,7 @@ while (my $line = <$in>) {
 	push @function, $line;
 	if ($line =~ /^\s*\.size\s+\Q$name\E,/) {
 		rewrite_function($name, \@function);
+		rewrite_entry($name, \@function, $global{$name});
 		print @function;
 		undef $name;
 	}
