@@ -1,7 +1,8 @@
 #!/bin/sh
 # xavm: boot=main smp=1 timeout=150
 # IPv6 with ip6tables on both backends: the digest covers the destination in the kernel's full
-# %pI6 form; the short form, another destination, a replay or a lying UDP length is refused.
+# %pI6 form; the short form, another destination, a replay, a lying UDP length or a fragment
+# is refused.
 . /vm/lib.sh
 rule='-p udp --dport 9 -j SYSRQ'
 full=0000:0000:0000:0000:0000:0000:0000:0001
@@ -40,6 +41,10 @@ for BE in $BACKENDS; do
 	v6_expect "UDP length 7 refused" 0 $other "$req" -l 7
 	v6_expect "UDP length past the datagram refused" 0 $other "$req" -l $((8 + ${#req} + 1))
 	v6_expect "digest for $other_full sent to $other handled" 1 $other "$req"
+	# Without conntrack nothing reassembles IPv6 before INPUT: the rule sees the fragment.
+	req=$(sysrq_request h 4005 s4005 $full "$SYSRQ_PW")
+	v6_expect "a first fragment carrying a whole valid request refused" 0 ::1 "$req" -F
+	v6_expect "the same request unfragmented handled" 1 ::1 "$req"
 done
 lab_reset
 finish

@@ -21,10 +21,12 @@
 #define RAWUDP_IP4_HDR 20
 #define RAWUDP_IP6_HDR 40
 #define RAWUDP_UDP_HDR 8
+#define RAWUDP_FRAG_HDR 8 /* IPv6 fragment extension header */
 
 struct rawudp_opts {
 	int family;
 	uint8_t proto; /* IPPROTO_UDP or IPPROTO_UDPLITE */
+	int first_fragment; /* send as the first fragment of a larger datagram */
 	const char *src;
 	const char *dst;
 	uint16_t dport;
@@ -38,10 +40,12 @@ struct rawudp_opts {
 
 static void rawudp_usage(FILE *out)
 {
-	fputs("usage: rawudp [-6] [-U] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-n COUNT]\n"
+	fputs("usage: rawudp [-6] [-U] [-F] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-n COUNT]\n"
 	      "              (-m TEXT | -x HEX | -f FILE)\n"
 	      "Send raw UDP datagrams (IPv4, or IPv6 with -6) with a chosen source address.\n"
 	      "  -U         UDP-Lite (the length field is then the checksum coverage)\n"
+	      "  -F         send as the first fragment of a larger datagram (IPv4: MF flag;\n"
+	      "             IPv6: a fragment header, offset 0, M flag)\n"
 	      "  -s SRC     source address          -d DST     destination address\n"
 	      "  -p DPORT   destination port (9)    -P SPORT   source port (40000)\n"
 	      "  -l UDPLEN  value of the UDP length field (default: the true length)\n"
@@ -125,7 +129,7 @@ struct rawudp_sender {
 	uint8_t src[16];
 	uint8_t dst[16];
 	const struct rawudp_opts *o;
-	uint8_t pkt[RAWUDP_IP6_HDR + RAWUDP_UDP_HDR + RAWUDP_MAX_PAYLOAD];
+	uint8_t pkt[RAWUDP_IP6_HDR + RAWUDP_FRAG_HDR + RAWUDP_UDP_HDR + RAWUDP_MAX_PAYLOAD];
 	unsigned long sent;
 };
 
@@ -165,15 +169,17 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 {
 	const struct rawudp_opts *o = s->o;
 	size_t iphl = s->family == AF_INET ? RAWUDP_IP4_HDR : RAWUDP_IP6_HDR;
+	size_t exthl = s->family == AF_INET6 && o->first_fragment ? RAWUDP_FRAG_HDR : 0;
 	size_t udp_true = RAWUDP_UDP_HDR + len;
 	uint16_t udp_field = o->udp_len >= 0 ? (uint16_t)o->udp_len : (uint16_t)udp_true;
-	uint8_t *ip = s->pkt, *udp = s->pkt + iphl;
+	uint8_t *ip = s->pkt, *udp = s->pkt + iphl + exthl;
 	uint32_t sum;
 	uint16_t csum;
 
-	memset(s->pkt, 0, iphl + RAWUDP_UDP_HDR);
+	memset(s->pkt, 0, iphl + exthl + RAWUDP_UDP_HDR);
 	if (s->family == AF_INET) {
 		ip[0] = 0x45;
+		ip[6] = o->first_fragment ? 0x20 : 0; /* MF, offset 0 */
 		ip[8] = 64;             /* TTL */
 		ip[9] = o->proto;
 		memcpy(ip + 12, s->src, 4);
@@ -181,12 +187,19 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 		/* The kernel fills in total length, id and header checksum. */
 	} else {
 		ip[0] = 0x60;
-		ip[4] = (uint8_t)(udp_true >> 8);
-		ip[5] = (uint8_t)udp_true;
-		ip[6] = o->proto;
+		ip[4] = (uint8_t)((exthl + udp_true) >> 8);
+		ip[5] = (uint8_t)(exthl + udp_true);
+		ip[6] = exthl ? 44 : o->proto; /* 44: fragment header */
 		ip[7] = 64;             /* hop limit */
 		memcpy(ip + 8, s->src, 16);
 		memcpy(ip + 24, s->dst, 16);
+		if (exthl) {
+			uint8_t *frag = ip + RAWUDP_IP6_HDR;
+
+			frag[0] = o->proto;
+			frag[3] = 1;            /* offset 0, M: more fragments follow */
+			frag[7] = (uint8_t)(s->sent + 1); /* identification */
+		}
 	}
 	udp[0] = (uint8_t)(o->sport >> 8);
 	udp[1] = (uint8_t)o->sport;
@@ -208,7 +221,7 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 	udp[6] = (uint8_t)(csum >> 8);
 	udp[7] = (uint8_t)csum;
 
-	if (sendto(s->fd, s->pkt, iphl + udp_true, 0, (struct sockaddr *)&s->to, s->to_len) < 0) {
+	if (sendto(s->fd, s->pkt, iphl + exthl + udp_true, 0, (struct sockaddr *)&s->to, s->to_len) < 0) {
 		perror("rawudp: sendto");
 		exit(1);
 	}
@@ -246,10 +259,11 @@ int main(int argc, char **argv)
 	unsigned long i;
 	int c, sources = 0;
 
-	while ((c = getopt(argc, argv, "6Us:d:p:P:l:n:m:x:f:h")) != -1) {
+	while ((c = getopt(argc, argv, "6UFs:d:p:P:l:n:m:x:f:h")) != -1) {
 		switch (c) {
 		case '6': o.family = AF_INET6; break;
 		case 'U': o.proto = IPPROTO_UDPLITE; break;
+		case 'F': o.first_fragment = 1; break;
 		case 's': o.src = optarg; break;
 		case 'd': o.dst = optarg; break;
 		case 'p': o.dport = (uint16_t)rawudp_number(optarg, 65535, "port"); break;
