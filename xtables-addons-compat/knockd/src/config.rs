@@ -28,13 +28,6 @@ pub enum Proto {
 }
 
 impl Proto {
-    pub fn number(self) -> u8 {
-        match self {
-            Proto::Tcp => 6,
-            Proto::Udp => 17,
-        }
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Proto::Tcp => "tcp",
