@@ -8,8 +8,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod account;
 pub mod ct;
 mod cursor;
 pub mod hash;
 pub mod hex;
+pub mod pknock;
 pub mod sysrq;
