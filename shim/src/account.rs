@@ -1,0 +1,182 @@
+//! xt_ACCOUNT arithmetic: which table a rule's network gives, and which
+//! counters of the table a packet updates.
+//!
+//! Semantics are upstream xtables-addons 3.23's (revision 1, IPv4):
+//! - a table covers `net/prefix` with a prefix of 0 or 8..=32, so at most
+//!   2^24 addresses; every address has one slot, its offset in the network;
+//! - a packet counts as source traffic for its source address and as
+//!   destination traffic for its destination address, each only when that
+//!   address lies in the network (both, for traffic inside the network);
+//! - `0.0.0.0/0` is special: every packet counts as source traffic of the one
+//!   slot 0 (address 0.0.0.0), never as destination traffic;
+//! - bytes are the IP header's total length; counters wrap at 2^64.
+//!
+//! Stricter than upstream, which accepts what its own plugin never sends: a
+//! non-contiguous mask, a prefix of 1..=7 (upstream then silently accounts
+//! the low 8 bits only) and host bits in the network address are refused.
+//! Addresses are `u32` in host order; the C glue converts from `__be32`.
+
+#[cfg(test)]
+mod tests;
+
+use core::fmt;
+
+/// Size of the table name buffer, NUL included (`ACCOUNT_TABLE_NAME_LEN`).
+pub const NAME_SIZE: usize = 32;
+/// Shortest prefix other than 0: a /8 has 2^24 addresses.
+pub const MIN_PREFIX: u32 = 8;
+/// Most host bits a table can have (32 - [`MIN_PREFIX`]).
+pub const MAX_HOST_BITS: u32 = 32 - MIN_PREFIX;
+
+/// Why a rule's `struct ipt_acc_info` is refused; one variant per
+/// `enum xa_account_status` error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// The table name is empty (`XA_ACCOUNT_E_NAME_EMPTY`).
+    NameEmpty,
+    /// No NUL in the name buffer (`XA_ACCOUNT_E_NAME_LONG`).
+    NameLong,
+    /// The netmask's one bits are not contiguous (`XA_ACCOUNT_E_MASK`).
+    Mask,
+    /// A prefix of 1 to 7: more than 2^24 addresses (`XA_ACCOUNT_E_TOO_BIG`).
+    TooBig,
+    /// The network address has bits outside the mask (`XA_ACCOUNT_E_HOST_BITS`).
+    HostBits,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Error::NameEmpty => "table name is empty",
+            Error::NameLong => "table name is not NUL-terminated within 32 bytes",
+            Error::Mask => "netmask is not contiguous",
+            Error::TooBig => "network larger than /8",
+            Error::HostBits => "network address has host bits set",
+        })
+    }
+}
+
+/// An accounted network, validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Net {
+    addr: u32,
+    prefix: u32,
+}
+
+/// What one packet does to a table: the slots whose source and destination
+/// counters it increments.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Hits {
+    /// Slot whose source counters grow, if any.
+    pub src: Option<u32>,
+    /// Slot whose destination counters grow, if any.
+    pub dst: Option<u32>,
+}
+
+impl Net {
+    /// Validates a network given as address and netmask (host order).
+    pub fn new(addr: u32, mask: u32) -> Result<Net, Error> {
+        let prefix = mask.leading_ones();
+        // A contiguous mask is all ones followed by all zeros.
+        if mask.checked_shl(prefix).unwrap_or(0) != 0 {
+            return Err(Error::Mask);
+        }
+        if prefix != 0 && prefix < MIN_PREFIX {
+            return Err(Error::TooBig);
+        }
+        if addr & !mask != 0 {
+            return Err(Error::HostBits);
+        }
+        Ok(Net { addr, prefix })
+    }
+
+    /// The network address (host order).
+    #[must_use]
+    pub fn addr(self) -> u32 {
+        self.addr
+    }
+
+    /// The prefix length: 0 or 8..=32.
+    #[must_use]
+    pub fn prefix(self) -> u32 {
+        self.prefix
+    }
+
+    /// log2 of the number of slots: 0 for /0 (one slot) and /32, else 32 - prefix.
+    #[must_use]
+    pub fn slot_bits(self) -> u32 {
+        if self.prefix == 0 { 0 } else { 32 - self.prefix }
+    }
+
+    fn mask(self) -> u32 {
+        u32::MAX.checked_shl(32 - self.prefix).unwrap_or(0)
+    }
+
+    /// The slot of `addr` if it lies in the network.
+    #[must_use]
+    pub fn slot(self, addr: u32) -> Option<u32> {
+        (addr & self.mask() == self.addr).then_some(addr & !self.mask())
+    }
+
+    /// Which counters a packet from `src` to `dst` updates.
+    #[must_use]
+    pub fn classify(self, src: u32, dst: u32) -> Hits {
+        if self.prefix == 0 {
+            return Hits { src: Some(0), dst: None };
+        }
+        Hits { src: self.slot(src), dst: self.slot(dst) }
+    }
+
+    /// The address a slot stands for in the records userspace reads, or
+    /// `None` for a slot outside the table.
+    #[must_use]
+    pub fn slot_addr(self, slot: u32) -> Option<u32> {
+        (u64::from(slot) < 1u64 << self.slot_bits()).then_some(self.addr | slot)
+    }
+}
+
+/// Validates a rule: its network and its NUL-terminated, non-empty table
+/// name (the whole `table_name` buffer; bytes after the NUL are ignored, as
+/// upstream compares names with `strncmp`).
+pub fn check_rule(addr: u32, mask: u32, name: &[u8]) -> Result<Net, Error> {
+    match name.iter().take(NAME_SIZE).position(|&b| b == 0) {
+        None => return Err(Error::NameLong),
+        Some(0) => return Err(Error::NameEmpty),
+        Some(_) => {}
+    }
+    Net::new(addr, mask)
+}
+
+/// One address's counters, as userspace reads them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Counters {
+    /// Packets with this address as source.
+    pub src_packets: u64,
+    /// Bytes (IP total length) of those packets.
+    pub src_bytes: u64,
+    /// Packets with this address as destination.
+    pub dst_packets: u64,
+    /// Bytes of those packets.
+    pub dst_bytes: u64,
+}
+
+impl Counters {
+    /// Whether the address has been seen: upstream lists (and counts in
+    /// `itemcount`) exactly the addresses with a packet counter above zero.
+    #[must_use]
+    pub fn seen(&self) -> bool {
+        self.src_packets != 0 || self.dst_packets != 0
+    }
+
+    /// Counts one packet of `bytes` as source traffic; wraps like upstream.
+    pub fn add_src(&mut self, bytes: u16) {
+        self.src_packets = self.src_packets.wrapping_add(1);
+        self.src_bytes = self.src_bytes.wrapping_add(u64::from(bytes));
+    }
+
+    /// Counts one packet of `bytes` as destination traffic.
+    pub fn add_dst(&mut self, bytes: u16) {
+        self.dst_packets = self.dst_packets.wrapping_add(1);
+        self.dst_bytes = self.dst_bytes.wrapping_add(u64::from(bytes));
+    }
+}
