@@ -8,7 +8,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod account;
 pub mod ct;
 mod cursor;
 pub mod hash;
