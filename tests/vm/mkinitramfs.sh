@@ -45,10 +45,16 @@ need cpio cpio
 need gzip gzip
 need socat socat
 
-# Upstream's modules: wherever dkms installed them for this kernel (updates/ or extra/).
+# Upstream's modules: where dkms installed them for this kernel (a dkms path, so never ours
+# from `make install`), else dkms's own tree.
 upstream_modules() {
-	find "$moddir/updates" "$moddir/extra" -name 'xt_*.ko*' -path '*dkms*' 2>/dev/null | sort
-	find "$moddir/updates" "$moddir/extra" -name 'compat_xtables.ko*' -path '*dkms*' 2>/dev/null
+	local found
+	# find fails on the directories that do not exist; what it found still counts.
+	found=$(find "$moddir/updates" "$moddir/extra" -path '*dkms*' \
+		\( -name 'xt_*.ko*' -o -name 'compat_xtables.ko*' \) 2>/dev/null | sort || true)
+	[ -n "$found" ] || found=$(find /var/lib/dkms/xtables-addons/*/"$kver"/*/module \
+		\( -name 'xt_*.ko*' -o -name 'compat_xtables.ko*' \) 2>/dev/null | sort || true)
+	[ -z "$found" ] || printf '%s\n' "$found"
 }
 
 # Plugins shipped by a Debian package, from its file list.
