@@ -8,6 +8,8 @@ use std::path::PathBuf;
 fn main() {
     let header = "../../kmod-c/include/xa_shim.h";
     println!("cargo:rerun-if-changed={header}");
+    // Headers xa_shim.h includes (the per-extension parts and the xt_*.h ABIs).
+    println!("cargo:rerun-if-changed=../../kmod-c/include");
     let bindings = bindgen::Builder::default()
         .header(header)
         .use_core()
@@ -15,6 +17,7 @@ fn main() {
         .prepend_enum_name(false)
         .allowlist_type("xa_.*")
         .allowlist_var("XA_.*")
+        .allowlist_var("XT_PKNOCK_.*")
         .allowlist_function("xa_.*")
         .generate()
         .expect("bindgen failed on xa_shim.h");

@@ -20,6 +20,8 @@ mod sys {
 
 use sys::*;
 
+mod pknock;
+
 // The shim mirrors these limits; the header is the source of truth.
 const _: () = {
     assert!(sysrq::MAX_REQUEST == XA_SYSRQ_MAX_REQUEST as usize);
