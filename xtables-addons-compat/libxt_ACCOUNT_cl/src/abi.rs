@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! The C API of libxt_ACCOUNT_cl.so.1 (include/libxt_ACCOUNT_cl.h): upstream's functions,
+//! context layout and error strings. Differences that no correct caller can observe: every
+//! buffer access is bounded by what was allocated, whatever the kernel answers; the kernel
+//! may not shrink `data_size`; handle usage leaves the read iterator alone; the table-name
+//! buffer grows when the kernel has more names than fit.
+
+use core::ffi::{CStr, c_char, c_int, c_uint, c_void};
+use core::mem::size_of;
+use core::ptr;
+
+use crate::sys::{self, ipt_ACCOUNT_context as Context, ipt_acc_handle_ip as Record};
+use crate::sys::ipt_acc_handle_sockopt as Handle;
+
+/// `handle.handle_nr` when no kernel handle is held.
+const NO_HANDLE: u32 = u32::MAX;
+const HANDLE_LEN: c_uint = size_of::<Handle>() as c_uint;
+const RECORD_LEN: usize = size_of::<Record>();
+const MIN_BUFSIZE: c_uint = sys::IPT_ACCOUNT_MIN_BUFSIZE;
+/// Upstream's kernel sends at most a page of names; ours may send more.
+const MAX_NAMES_BUFSIZE: c_uint = 64 * 1024;
+/// Room for the name and its terminator in `handle.name`.
+const NAME_MAX: usize = sys::ACCOUNT_TABLE_NAME_LEN as usize - 1;
+
+// Upstream's messages, byte for byte: programs print them.
+const E_SOCKET: &CStr =
+    c"Can't open socket to kernel. Permission denied or ipt_ACCOUNT module not loaded";
+const E_NOMEM: &CStr = c"Out of memory for data buffer";
+const E_TABLE: &CStr = c"Can't get table information from kernel. Does it exist?";
+const E_DATA: &CStr = c"Can't get data from kernel. Check /var/log/messages for details.";
+const E_USAGE: &CStr = c"Can't get handle usage information from kernel";
+const E_FREE_ALL: &CStr = c"Can't free all kernel handles";
+const E_NAMES: &CStr =
+    c"Can't get table names from kernel. Out of memory, MINBUFISZE too small?";
+
+// Each exported function has exactly the type of the header's prototype (bindgen's
+// declaration of the same symbol): any mismatch fails to compile.
+const fn same_type<T: Copy>(_: T, _: T) {}
+const _: () = {
+    same_type(sys::ipt_ACCOUNT_init as unsafe extern "C" fn(_) -> _, ipt_ACCOUNT_init);
+    same_type(sys::ipt_ACCOUNT_deinit as unsafe extern "C" fn(_), ipt_ACCOUNT_deinit);
+    same_type(
+        sys::ipt_ACCOUNT_free_entries as unsafe extern "C" fn(_),
+        ipt_ACCOUNT_free_entries,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_read_entries as unsafe extern "C" fn(_, _, _) -> _,
+        ipt_ACCOUNT_read_entries,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_get_next_entry as unsafe extern "C" fn(_) -> _,
+        ipt_ACCOUNT_get_next_entry,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_get_handle_usage as unsafe extern "C" fn(_) -> _,
+        ipt_ACCOUNT_get_handle_usage,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_free_all_handles as unsafe extern "C" fn(_) -> _,
+        ipt_ACCOUNT_free_all_handles,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_get_table_names as unsafe extern "C" fn(_) -> _,
+        ipt_ACCOUNT_get_table_names,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_get_next_name as unsafe extern "C" fn(_) -> _,
+        ipt_ACCOUNT_get_next_name,
+    );
+};
+
+fn fail(ctx: &mut Context, msg: &'static CStr) -> c_int {
+    // The header's field is `char *` (upstream's ABI); callers only read it.
+    ctx.error_str = msg.as_ptr().cast_mut();
+    -1
+}
+
+fn errno() -> c_int {
+    // Safety: glibc's per-thread errno, always a valid pointer.
+    unsafe { *sys::__errno_location() }
+}
+
+/// getsockopt at level IPPROTO_IP; `len` is the buffer size in, what the kernel wrote out.
+fn get(fd: c_int, opt: u32, buf: *mut c_void, len: &mut c_uint) -> bool {
+    // Safety: callers pass a buffer of at least *len writable bytes.
+    unsafe { sys::getsockopt(fd, sys::IPPROTO_IP as c_int, opt as c_int, buf, len) == 0 }
+}
+
+fn set(ctx: &Context, opt: u32, buf: *const c_void, len: c_uint) -> bool {
+    // Safety: callers pass a buffer of len readable bytes (or NULL and 0).
+    unsafe { sys::setsockopt(ctx.sockfd, sys::IPPROTO_IP as c_int, opt as c_int, buf, len) == 0 }
+}
+
+/// Gives the kernel handle back, if one is held.
+fn release_handle(ctx: &mut Context) {
+    if ctx.handle.handle_nr != NO_HANDLE {
+        // Nothing to do on failure: the handle is then already gone (freed by -h).
+        set(ctx, sys::IPT_SO_SET_ACCOUNT_HANDLE_FREE, ptr::from_ref(&ctx.handle).cast(), HANDLE_LEN);
+        ctx.handle.handle_nr = NO_HANDLE;
+    }
+}
+
+/// Replaces the data buffer by one of `size` bytes (contents not kept).
+fn replace_buffer(ctx: &mut Context, size: c_uint) -> bool {
+    // Safety: data is NULL or our malloc'ed buffer; the new one is malloc'ed for size bytes.
+    unsafe {
+        sys::free(ctx.data);
+        ctx.data_size = 0;
+        ctx.data = sys::malloc(size.into());
+    }
+    if ctx.data.is_null() {
+        return false;
+    }
+    ctx.data_size = size;
+    true
+}
+
+/// Opens the socket (AF_INET raw, as upstream: needs root) and a MIN_BUFSIZE buffer.
+///
+/// # Safety
+/// `ctx` is NULL (refused) or points to writable memory for a context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_init(ctx: *mut Context) -> c_int {
+    if ctx.is_null() {
+        return -1;
+    }
+    // Safety: ctx is writable (caller's contract); it may be uninitialised, so write first.
+    let ctx = unsafe {
+        ctx.write(Context::default());
+        &mut *ctx
+    };
+    ctx.handle.handle_nr = NO_HANDLE;
+    // Safety: plain system call.
+    ctx.sockfd = unsafe {
+        sys::socket(sys::AF_INET as c_int, sys::SOCK_RAW as c_int, sys::IPPROTO_RAW as c_int)
+    };
+    if ctx.sockfd < 0 {
+        ctx.sockfd = -1;
+        return fail(ctx, E_SOCKET);
+    }
+    if !replace_buffer(ctx, MIN_BUFSIZE) {
+        // Safety: our socket, closed once.
+        unsafe { sys::close(ctx.sockfd) };
+        ctx.sockfd = -1;
+        return fail(ctx, E_NOMEM);
+    }
+    0
+}
+
+/// Frees the buffer and any kernel handle, closes the socket.
+///
+/// # Safety
+/// `ctx` is NULL (ignored) or a context set up by [`ipt_ACCOUNT_init`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_deinit(ctx: *mut Context) {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return };
+    // Safety: our malloc'ed buffer or NULL.
+    unsafe { sys::free(ctx.data) };
+    ctx.data = ptr::null_mut();
+    ctx.data_size = 0;
+    // Safety: ctx is a valid context.
+    unsafe { ipt_ACCOUNT_free_entries(ctx) };
+    if ctx.sockfd >= 0 {
+        // Safety: our socket, closed once.
+        unsafe { sys::close(ctx.sockfd) };
+    }
+    ctx.sockfd = -1;
+}
+
+/// Releases the kernel handle and empties the iterator.
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_free_entries(ctx: *mut Context) {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return };
+    release_handle(ctx);
+    ctx.handle.itemcount = 0;
+    ctx.pos = 0;
+}
+
+/// Reads a snapshot of `table` (first 31 bytes), flushing its counters unless `dont_flush`.
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`]; `table` is NULL (refused) or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
+    ctx: *mut Context,
+    table: *const c_char,
+    dont_flush: c_char,
+) -> c_int {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return -1 };
+    if table.is_null() || ctx.data.is_null() {
+        return fail(ctx, E_TABLE);
+    }
+    release_handle(ctx);
+    // strncpy semantics: at most NAME_MAX bytes, zero-padded, so always terminated.
+    ctx.handle.name = [0; NAME_MAX + 1];
+    for i in 0..NAME_MAX {
+        // Safety: table is NUL-terminated and we stop at the NUL.
+        let byte = unsafe { *table.add(i) };
+        if byte == 0 {
+            break;
+        }
+        ctx.handle.name[i] = byte;
+    }
+    let op = if dont_flush != 0 {
+        sys::IPT_SO_GET_ACCOUNT_PREPARE_READ
+    } else {
+        sys::IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH
+    };
+    let mut len = HANDLE_LEN;
+    if !get(ctx.sockfd, op, ptr::from_mut(&mut ctx.handle).cast(), &mut len) {
+        ctx.handle.handle_nr = NO_HANDLE;
+        ctx.handle.itemcount = 0;
+        return fail(ctx, E_TABLE);
+    }
+    ctx.pos = 0;
+    // The kernel's count sizes the buffer, so an absurd one fails here instead of overflowing.
+    let Some(needed) = (ctx.handle.itemcount as usize)
+        .checked_mul(RECORD_LEN)
+        .and_then(|n| c_uint::try_from(n).ok())
+    else {
+        // Safety: ctx is a valid context.
+        unsafe { ipt_ACCOUNT_free_entries(ctx) };
+        return fail(ctx, E_NOMEM);
+    };
+    let needed = needed.max(MIN_BUFSIZE);
+    // Reallocate when too small or more than twice too big: no churn for tables that
+    // change size a little between reads.
+    if ctx.data_size < needed || u64::from(ctx.data_size) > 2 * u64::from(needed) {
+        if !replace_buffer(ctx, needed) {
+            // Safety: ctx is a valid context.
+            unsafe { ipt_ACCOUNT_free_entries(ctx) };
+            return fail(ctx, E_NOMEM);
+        }
+    }
+    // GET_DATA takes the handle at the start of the buffer and overwrites it with records.
+    // Safety: data holds at least MIN_BUFSIZE > HANDLE_LEN bytes; the handle is a local field.
+    unsafe {
+        ptr::copy_nonoverlapping(
+            ptr::from_ref(&ctx.handle).cast::<u8>(),
+            ctx.data.cast::<u8>(),
+            HANDLE_LEN as usize,
+        );
+    }
+    let mut len = ctx.data_size;
+    if !get(ctx.sockfd, sys::IPT_SO_GET_ACCOUNT_GET_DATA, ctx.data, &mut len) {
+        // Safety: ctx is a valid context.
+        unsafe { ipt_ACCOUNT_free_entries(ctx) };
+        return fail(ctx, E_DATA);
+    }
+    // The snapshot is copied: the kernel handle is no longer needed; itemcount stays.
+    release_handle(ctx);
+    0
+}
+
+/// The next record of the last read, NULL after the last.
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`]. The record lives until the next call that reads.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_get_next_entry(ctx: *mut Context) -> *mut Record {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return ptr::null_mut() };
+    let pos = ctx.pos as usize;
+    let fits = (pos + 1)
+        .checked_mul(RECORD_LEN)
+        .is_some_and(|end| end <= ctx.data_size as usize);
+    if ctx.data.is_null() || ctx.pos >= ctx.handle.itemcount || !fits {
+        return ptr::null_mut();
+    }
+    ctx.pos += 1;
+    // Safety: the record lies inside the buffer (checked above); malloc's alignment and
+    // RECORD_LEN (40) keep it 8-byte aligned.
+    unsafe { ctx.data.cast::<u8>().add(pos * RECORD_LEN).cast() }
+}
+
+/// How many kernel read handles are in use.
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_get_handle_usage(ctx: *mut Context) -> c_int {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return -1 };
+    let mut usage = Handle { handle_nr: NO_HANDLE, ..Handle::default() };
+    let mut len = HANDLE_LEN;
+    if !get(ctx.sockfd, sys::IPT_SO_GET_ACCOUNT_GET_HANDLE_USAGE, ptr::from_mut(&mut usage).cast(), &mut len) {
+        return fail(ctx, E_USAGE);
+    }
+    c_int::try_from(usage.itemcount).unwrap_or(c_int::MAX)
+}
+
+/// Frees every kernel read handle.
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_free_all_handles(ctx: *mut Context) -> c_int {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return -1 };
+    if !set(ctx, sys::IPT_SO_SET_ACCOUNT_HANDLE_FREE_ALL, ptr::null(), 0) {
+        return fail(ctx, E_FREE_ALL);
+    }
+    // Ours is gone too; its number may soon be another reader's.
+    ctx.handle.handle_nr = NO_HANDLE;
+    0
+}
+
+/// Reads the table names into the buffer; iterate with [`ipt_ACCOUNT_get_next_name`].
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names(ctx: *mut Context) -> c_int {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return -1 };
+    // The buffer now holds names, not records.
+    release_handle(ctx);
+    ctx.handle.itemcount = 0;
+    ctx.pos = 0;
+    loop {
+        if ctx.data.is_null() {
+            return fail(ctx, E_NAMES);
+        }
+        // A kernel that writes nothing leaves an empty list, not stale bytes.
+        // Safety: data holds data_size bytes.
+        unsafe { ptr::write_bytes(ctx.data.cast::<u8>(), 0, ctx.data_size as usize) };
+        let mut len = ctx.data_size;
+        if get(ctx.sockfd, sys::IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES, ctx.data, &mut len) {
+            break;
+        }
+        if errno() != sys::ENOMEM as c_int || ctx.data_size >= MAX_NAMES_BUFSIZE {
+            return fail(ctx, E_NAMES);
+        }
+        let bigger = ctx.data_size * 2;
+        if !replace_buffer(ctx, bigger) {
+            return fail(ctx, E_NOMEM);
+        }
+    }
+    // The list ends inside the buffer even if the kernel filled it to the last byte.
+    // Safety: data_size >= MIN_BUFSIZE > 0.
+    unsafe { *ctx.data.cast::<u8>().add(ctx.data_size as usize - 1) = 0 };
+    0
+}
+
+/// The next table name, NULL after the last.
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`], after [`ipt_ACCOUNT_get_table_names`] succeeded. The name
+/// lives until the next call that reads.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_get_next_name(ctx: *mut Context) -> *const c_char {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return ptr::null() };
+    if ctx.data.is_null() || ctx.pos >= ctx.data_size {
+        return ptr::null();
+    }
+    // Safety: pos < data_size and the buffer's last byte is NUL (get_table_names), so the
+    // string ends inside the buffer.
+    let name = unsafe { ctx.data.cast::<c_char>().add(ctx.pos as usize) };
+    // Safety: as above.
+    let len = unsafe { CStr::from_ptr(name) }.to_bytes().len();
+    if len == 0 {
+        return ptr::null();
+    }
+    ctx.pos += len as c_uint + 1;
+    name
+}
