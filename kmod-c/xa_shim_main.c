@@ -19,6 +19,10 @@
 EXPORT_SYMBOL_GPL(xa_hash_from_name);
 EXPORT_SYMBOL_GPL(xa_hash_digest_len);
 EXPORT_SYMBOL_GPL(xa_sysrq_verify);
+EXPORT_SYMBOL_GPL(xa_account_check);
+EXPORT_SYMBOL_GPL(xa_account_classify);
+EXPORT_SYMBOL_GPL(xa_account_count);
+EXPORT_SYMBOL_GPL(xa_account_slot_addr);
 
 /*
  * Known answers, computed outside the kernel:

@@ -71,6 +71,8 @@ int xa_sysrq_verify(int hash, const uint8_t *payload, size_t payload_len,
 		    const uint8_t *password, size_t password_len,
 		    struct xa_sysrq_request *out);
 
+#include "xa_shim_account.h"
+
 #include "xa_shim_pknock.h"
 
 #endif /* XA_SHIM_H */

@@ -21,6 +21,7 @@ mod sys {
 use sys::*;
 
 mod pknock;
+mod account;
 
 // The shim mirrors these limits; the header is the source of truth.
 const _: () = {

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xt_ACCOUNT's part of the shim interface (included by xa_shim.h).
+ *
+ * Addresses are passed as they are in the packet and in struct ipt_acc_info
+ * (network byte order, __be32 in C); slots are host-order offsets of an
+ * address in the table's network, below 1 << slot_bits.
+ */
+#ifndef XA_SHIM_ACCOUNT_H
+#define XA_SHIM_ACCOUNT_H
+
+/* Largest table: a /8 has 1 << XA_ACCOUNT_MAX_SLOT_BITS addresses. */
+#define XA_ACCOUNT_MAX_SLOT_BITS 24
+
+/* Result of xa_account_check(). */
+enum xa_account_status {
+	XA_ACCOUNT_OK = 0,
+	XA_ACCOUNT_E_NAME_EMPTY = 1, /* table name is empty */
+	XA_ACCOUNT_E_NAME_LONG = 2,  /* no NUL within the name buffer */
+	XA_ACCOUNT_E_MASK = 3,       /* netmask not contiguous */
+	XA_ACCOUNT_E_TOO_BIG = 4,    /* prefix 1..7: larger than a /8 */
+	XA_ACCOUNT_E_HOST_BITS = 5,  /* address has bits outside the mask */
+	XA_ACCOUNT_E_ARGUMENT = 6,   /* null pointer */
+};
+
+/*
+ * Validate a rule's network and table name (the whole name buffer).
+ * On XA_ACCOUNT_OK, *slot_bits is log2 of the number of slots (0 for /0 and
+ * /32, else 32 - prefix, at most XA_ACCOUNT_MAX_SLOT_BITS).
+ */
+int xa_account_check(uint32_t net_ip, uint32_t net_mask, const char *name,
+		     size_t name_size, uint32_t *slot_bits);
+
+/* Bits of xa_account_classify()'s result. */
+#define XA_ACCOUNT_HIT_SRC 1u
+#define XA_ACCOUNT_HIT_DST 2u
+
+/*
+ * Which counters of a validated table a packet updates: XA_ACCOUNT_HIT_SRC
+ * with *src_slot, XA_ACCOUNT_HIT_DST with *dst_slot (outputs written only for
+ * the bits returned). A /0 table counts every packet as source of slot 0.
+ * Returns 0 for a packet outside the network or a null output pointer.
+ */
+unsigned int xa_account_classify(uint32_t net_ip, uint32_t net_mask,
+				 uint32_t saddr, uint32_t daddr,
+				 uint32_t *src_slot, uint32_t *dst_slot);
+
+/* One address's counters; upstream's layout of them, without the address. */
+struct xa_account_counters {
+	uint64_t src_packets, src_bytes, dst_packets, dst_bytes;
+};
+
+/*
+ * Count one packet of tot_len bytes (the IP total length) as source (hit =
+ * XA_ACCOUNT_HIT_SRC) or destination (XA_ACCOUNT_HIT_DST) traffic; counters
+ * wrap at 2^64 as upstream's. Returns 1 when the address was unseen before
+ * (both packet counters zero), which is when the table's item count grows;
+ * 0 otherwise or for a null pointer or another hit value.
+ */
+int xa_account_count(struct xa_account_counters *counters, unsigned int hit,
+		     uint16_t tot_len);
+
+/*
+ * The address (network byte order) a slot of a validated table stands for in
+ * the records userspace reads. Returns 0 and leaves *addr for a slot outside
+ * the table, else 1.
+ */
+int xa_account_slot_addr(uint32_t net_ip, uint32_t net_mask, uint32_t slot,
+			 uint32_t *addr);
+
+#endif /* XA_SHIM_ACCOUNT_H */

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! xt_ACCOUNT's exports (kmod-c/include/xa_shim_account.h).
+
+use crate::sys::{self, *};
+use crate::{same_type, to_c_int};
+use core::ffi::{c_char, c_int, c_uint};
+use shim::account::{self, Counters, Net};
+
+// The shim mirrors this limit; the header is the source of truth.
+const _: () = assert!(account::MAX_HOST_BITS == XA_ACCOUNT_MAX_SLOT_BITS);
+
+// Each export has exactly the type of the header's prototype.
+const _: () = {
+    same_type(
+        sys::xa_account_check as unsafe extern "C" fn(_, _, _, _, _) -> _,
+        xa_account_check,
+    );
+    same_type(
+        sys::xa_account_classify as unsafe extern "C" fn(_, _, _, _, _, _) -> _,
+        xa_account_classify,
+    );
+    same_type(
+        sys::xa_account_count as unsafe extern "C" fn(_, _, _) -> _,
+        xa_account_count,
+    );
+    same_type(
+        sys::xa_account_slot_addr as unsafe extern "C" fn(_, _, _, _) -> _,
+        xa_account_slot_addr,
+    );
+};
+
+fn status(error: account::Error) -> xa_account_status {
+    match error {
+        account::Error::NameEmpty => XA_ACCOUNT_E_NAME_EMPTY,
+        account::Error::NameLong => XA_ACCOUNT_E_NAME_LONG,
+        account::Error::Mask => XA_ACCOUNT_E_MASK,
+        account::Error::TooBig => XA_ACCOUNT_E_TOO_BIG,
+        account::Error::HostBits => XA_ACCOUNT_E_HOST_BITS,
+    }
+}
+
+/// The network of a table the C side validated with xa_account_check(); the
+/// arguments arrive in network byte order.
+fn net(net_ip: u32, net_mask: u32) -> Option<Net> {
+    Net::new(u32::from_be(net_ip), u32::from_be(net_mask)).ok()
+}
+
+/// `int xa_account_check(net_ip, net_mask, name, name_size, slot_bits)`
+///
+/// # Safety
+/// `name` must be null or point to `name_size` readable bytes; `slot_bits`
+/// must be null or point to a writable `uint32_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account_check(
+    net_ip: u32,
+    net_mask: u32,
+    name: *const c_char,
+    name_size: usize,
+    slot_bits: *mut u32,
+) -> c_int {
+    // Safety: forwarded from this function's contract.
+    let Some(name) = (unsafe { crate::bytes(name.cast(), name_size) }) else {
+        return to_c_int(XA_ACCOUNT_E_ARGUMENT);
+    };
+    if slot_bits.is_null() || !slot_bits.is_aligned() {
+        return to_c_int(XA_ACCOUNT_E_ARGUMENT);
+    }
+    match account::check_rule(u32::from_be(net_ip), u32::from_be(net_mask), name) {
+        Ok(net) => {
+            // Safety: non-null and aligned (checked above), writable by contract.
+            unsafe { slot_bits.write(net.slot_bits()) };
+            to_c_int(XA_ACCOUNT_OK)
+        }
+        Err(error) => to_c_int(status(error)),
+    }
+}
+
+/// `unsigned int xa_account_classify(net_ip, net_mask, saddr, daddr, src_slot, dst_slot)`
+///
+/// # Safety
+/// `src_slot` and `dst_slot` must each be null or point to a writable `uint32_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account_classify(
+    net_ip: u32,
+    net_mask: u32,
+    saddr: u32,
+    daddr: u32,
+    src_slot: *mut u32,
+    dst_slot: *mut u32,
+) -> c_uint {
+    let usable = |p: *mut u32| !p.is_null() && p.is_aligned();
+    let Some(net) = net(net_ip, net_mask) else { return 0 };
+    if !usable(src_slot) || !usable(dst_slot) {
+        return 0;
+    }
+    let hits = net.classify(u32::from_be(saddr), u32::from_be(daddr));
+    let mut result = 0;
+    if let Some(slot) = hits.src {
+        // Safety: non-null and aligned (checked above), writable by contract.
+        unsafe { src_slot.write(slot) };
+        result |= XA_ACCOUNT_HIT_SRC;
+    }
+    if let Some(slot) = hits.dst {
+        // Safety: as above.
+        unsafe { dst_slot.write(slot) };
+        result |= XA_ACCOUNT_HIT_DST;
+    }
+    result
+}
+
+/// `int xa_account_count(counters, hit, tot_len)`
+///
+/// # Safety
+/// `counters` must be null or point to a `struct xa_account_counters` that
+/// nothing else accesses during the call (the caller holds its lock).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account_count(
+    counters: *mut xa_account_counters,
+    hit: c_uint,
+    tot_len: u16,
+) -> c_int {
+    if counters.is_null() || !counters.is_aligned() {
+        return 0;
+    }
+    // Safety: non-null, aligned, exclusively ours for the call (contract).
+    let raw = unsafe { counters.read() };
+    let mut c = Counters {
+        src_packets: raw.src_packets,
+        src_bytes: raw.src_bytes,
+        dst_packets: raw.dst_packets,
+        dst_bytes: raw.dst_bytes,
+    };
+    let was_seen = c.seen();
+    match hit {
+        XA_ACCOUNT_HIT_SRC => c.add_src(tot_len),
+        XA_ACCOUNT_HIT_DST => c.add_dst(tot_len),
+        _ => return 0,
+    }
+    // Safety: as above.
+    unsafe {
+        counters.write(xa_account_counters {
+            src_packets: c.src_packets,
+            src_bytes: c.src_bytes,
+            dst_packets: c.dst_packets,
+            dst_bytes: c.dst_bytes,
+        })
+    };
+    c_int::from(!was_seen)
+}
+
+/// `int xa_account_slot_addr(net_ip, net_mask, slot, addr)`
+///
+/// # Safety
+/// `addr` must be null or point to a writable `uint32_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account_slot_addr(
+    net_ip: u32,
+    net_mask: u32,
+    slot: u32,
+    addr: *mut u32,
+) -> c_int {
+    if addr.is_null() || !addr.is_aligned() {
+        return 0;
+    }
+    match net(net_ip, net_mask).and_then(|net| net.slot_addr(slot)) {
+        Some(value) => {
+            // Safety: non-null and aligned (checked above), writable by contract.
+            unsafe { addr.write(value.to_be()) };
+            1
+        }
+        None => 0,
+    }
+}
