@@ -75,7 +75,7 @@ module_closure() {
 	done | grep "^$moddir/kernel/" | sort -u
 }
 
-# Names of in-tree modules the modules under test depend on (so the guest can modprobe them).
+# Names of the modules the given modules depend on (in-tree ones go into the base image).
 module_depends() {
 	local ko
 	for ko in "$@"; do modinfo -F depends "$ko"; done | tr ',' '\n' | grep -v '^$' | sort -u
@@ -93,7 +93,7 @@ copy_elf() { # SRC ROOT [DEST]: an executable and the libraries neither ROOT nor
 	done
 }
 
-# Ungzipped modules keep the guest's modprobe simple and the image compresses once.
+# Decompressed modules keep the guest's kmod simple, and the image is compressed as a whole.
 copy_module() { # SRC DEST
 	mkdir -p "$(dirname "$2")"
 	case $1 in
@@ -120,8 +120,9 @@ pack() { # ROOT OUTPUT
 stock_plugins=$(package_plugins iptables)
 upstream_plugins=$(package_plugins xtables-addons-common)
 mapfile -t upstream_kos < <(upstream_modules)
-mapfile -t upstream_deps < <(module_depends "${upstream_kos[@]}")
-mapfile -t intree_kos < <(module_closure "${seed_modules[@]}" "${upstream_deps[@]}")
+mapfile -t ours_kos < <(find "$kmod_dir" -maxdepth 1 -name '*.ko' | sort)
+mapfile -t tested_deps < <(module_depends "${upstream_kos[@]}" "${ours_kos[@]}")
+mapfile -t intree_kos < <(module_closure "${seed_modules[@]}" "${tested_deps[@]}")
 [ ${#upstream_kos[@]} -gt 0 ] || echo "mkinitramfs: warning: no upstream xtables-addons modules for $kver" \
 	"(dkms builds them only for kernels with headers: install linux-headers-$kver, run" \
 	"'dkms autoinstall -k $kver'); the interoperability tests will fail" >&2
@@ -199,9 +200,7 @@ build_overlay() { # OUTPUT
 		install -m 0755 "$f" "$root/vm/jobs/$(basename "$f")"
 	done
 	install -m 0755 "$out/rawudp" "$root/usr/bin/rawudp"
-	for f in "$kmod_dir"/*.ko; do
-		[ -e "$f" ] && install -m 0644 "$f" "$root/opt/ours/mod/"
-	done
+	for f in "${ours_kos[@]}"; do install -m 0644 "$f" "$root/opt/ours/mod/"; done
 	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do
 		[ -e "$f" ] && copy_elf "$f" "$root" "/opt/ours/xtables/$(basename "$f")"
 	done
