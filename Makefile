@@ -33,7 +33,7 @@ RELEASE_DIR := target/release
 PLUGINS = $(wildcard extensions/*/Cargo.toml)
 TOOLS := send_sysrq fw-safetynet knockd knock
 
-.PHONY: all rust kmod install check vmtest test demo clean
+.PHONY: all rust kmod install check vmtest test demo clean print-kdir
 
 all: rust kmod
 
@@ -68,6 +68,10 @@ test: check vmtest
 
 demo: all
 	tests/vm/demo.sh
+
+# The kernel build dir make uses, for scripts that must agree with it.
+print-kdir:
+	@echo $(KDIR)
 
 clean:
 	$(CARGO) clean

@@ -8,6 +8,12 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Newer kernel headers (tests/host/kmod-newer-kernel.sh) come from bookworm-backports; they are
+# unpacked privately, never installed, and backports' low priority keeps everything else stable.
+if ! grep -rqs '^[^#]*bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	echo 'deb http://deb.debian.org/debian bookworm-backports main' \
+		> /etc/apt/sources.list.d/xtables-addons-rs-backports.list
+fi
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs
