@@ -268,9 +268,9 @@ pub fn compile(doors: &[Door], addresses: &[IpAddr], ipv6: bool) -> Result<Vec<I
     a.finish()
 }
 
-/// Runs a filter the way the kernel does (for the instructions `compile` emits).
-/// `protocol` is the link-layer ethertype, `pkttype` the packet type.
-#[cfg(test)]
+/// Runs a filter the way the kernel does (for the instructions `compile` emits), as the model in
+/// tests and fuzzing. `protocol` is the link-layer ethertype, `pkttype` the packet type.
+#[cfg(any(test, fuzzing))]
 pub fn run(prog: &[Insn], pkt: &[u8], protocol: u16, pkttype: u8) -> u32 {
     let (mut acc, mut x, mut mem, mut pc) = (0u32, 0u32, [0u32; 16], 0usize);
     let load = |off: u32, size: usize| -> Option<u32> {
