@@ -349,7 +349,7 @@ static u32 acc_records_fill(const struct acc_table *t, const struct acc_data *da
 				const struct xa_account_counters *c = &group->ip[i];
 				u32 slot = (b << ACC_BLOCK_BITS) |
 					   (g << ACC_GROUP_BITS) | i;
-				__be32 addr;
+				u32 addr;
 
 				if (!c->src_packets && !c->dst_packets)
 					continue;

@@ -61,9 +61,9 @@ int xa_account_count(struct xa_account_counters *counters, unsigned int hit,
 		     uint16_t tot_len);
 
 /*
- * The address (network byte order) a slot of a validated table stands for in
- * the records userspace reads. Returns 0 and leaves *addr for a slot outside
- * the table, else 1.
+ * The address a slot of a validated table stands for, in HOST byte order as
+ * struct ipt_acc_handle_ip carries it. Returns 0 and leaves *addr for a slot
+ * outside the table, else 1.
  */
 int xa_account_slot_addr(uint32_t net_ip, uint32_t net_mask, uint32_t slot,
 			 uint32_t *addr);

@@ -71,9 +71,13 @@ struct ipt_acc_handle_sockopt {
 	uint32_t itemcount; /* PREPARE_READ(_FLUSH), GET_HANDLE_USAGE */
 };
 
-/* One accounted IP as GET_DATA returns it (40 bytes). */
+/*
+ * One accounted IP as GET_DATA returns it (40 bytes). Unlike every other
+ * address here, ip is in HOST byte order: upstream's kernel writes it so and
+ * upstream's libxt_ACCOUNT_cl/iptaccount convert it with htonl().
+ */
 struct ipt_acc_handle_ip {
-	__be32 ip, __dummy;
+	uint32_t ip, __dummy;
 	uint64_t src_packets, src_bytes, dst_packets, dst_bytes;
 };
 

@@ -165,7 +165,7 @@ pub unsafe extern "C" fn xa_account_slot_addr(
     match net(net_ip, net_mask).and_then(|net| net.slot_addr(slot)) {
         Some(value) => {
             // Safety: non-null and aligned (checked above), writable by contract.
-            unsafe { addr.write(value.to_be()) };
+            unsafe { addr.write(value) };
             1
         }
         None => 0,
