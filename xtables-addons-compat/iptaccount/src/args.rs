@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! Command line: upstream's getopt flags (`-u -h -a -l NAME -f -c -s`, clustered like
+//! `-fsl NAME` or `-lNAME`) and the long options of the machine-readable outputs.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::net::SocketAddr;
+use std::os::unix::ffi::OsStringExt;
+
+/// A machine-readable output instead of upstream's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON document.
+    Json,
+    /// Prometheus text exposition format.
+    Prometheus,
+}
+
+/// A valid command line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Args {
+    /// -u: show the kernel's read-handle usage.
+    pub handle_usage: bool,
+    /// -h: free all kernel read handles.
+    pub free_handles: bool,
+    /// -a: list the table names.
+    pub list_tables: bool,
+    /// -l NAME: the table to show.
+    pub table: Option<Vec<u8>>,
+    /// -f: zero the counters while reading them.
+    pub flush: bool,
+    /// -c: read every second until interrupted.
+    pub repeat: bool,
+    /// -s: CSV lines.
+    pub csv: bool,
+    /// --json / --prometheus (upstream's text when None).
+    pub format: Option<Format>,
+    /// --listen ADDR:PORT: serve Prometheus metrics over HTTP.
+    pub listen: Option<SocketAddr>,
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    /// No arguments: upstream prints its usage.
+    Usage,
+    /// --help: usage and the long options.
+    Help,
+    Run(Args),
+}
+
+/// A command line error (exit status 2, usage follows).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ArgError(pub String);
+
+impl fmt::Display for ArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn err(msg: impl Into<String>) -> ArgError {
+    ArgError(msg.into())
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgError> {
+    let mut args = args.into_iter().map(OsString::into_vec).peekable();
+    if args.peek().is_none() {
+        return Ok(Command::Usage);
+    }
+    let mut a = Args::default();
+    while let Some(arg) = args.next() {
+        if let Some(long) = arg.strip_prefix(b"--") {
+            let (name, inline) = match long.iter().position(|&b| b == b'=') {
+                Some(eq) => (&long[..eq], Some(long[eq + 1..].to_vec())),
+                None => (long, None),
+            };
+            let name = String::from_utf8_lossy(name).into_owned();
+            if name != "listen" && inline.is_some() {
+                return Err(err(format!("option '--{name}' doesn't allow an argument")));
+            }
+            match name.as_str() {
+                "help" => return Ok(Command::Help),
+                "json" => set_format(&mut a, Format::Json)?,
+                "prometheus" => set_format(&mut a, Format::Prometheus)?,
+                "listen" => {
+                    let value = inline
+                        .or_else(|| args.next())
+                        .ok_or_else(|| err("option '--listen' requires an argument"))?;
+                    let text = String::from_utf8_lossy(&value).into_owned();
+                    let addr = text.parse().map_err(|_| {
+                        err(format!("--listen {text}: expected ADDRESS:PORT, e.g. 127.0.0.1:9469 or [::1]:9469"))
+                    })?;
+                    a.listen = Some(addr);
+                }
+                "" => return Err(err("unexpected argument '--'")),
+                _ => return Err(err(format!("unrecognized option '--{name}'"))),
+            }
+            continue;
+        }
+        let Some(flags) = arg.strip_prefix(b"-").filter(|f| !f.is_empty()) else {
+            return Err(err(format!(
+                "unexpected argument '{}'",
+                String::from_utf8_lossy(&arg)
+            )));
+        };
+        for (i, &flag) in flags.iter().enumerate() {
+            match flag {
+                b'u' => a.handle_usage = true,
+                b'h' => a.free_handles = true,
+                b'a' => a.list_tables = true,
+                b'f' => a.flush = true,
+                b'c' => a.repeat = true,
+                b's' => a.csv = true,
+                b'l' => {
+                    // getopt: the rest of this argument, else the next one.
+                    let rest = &flags[i + 1..];
+                    let name = if rest.is_empty() {
+                        args.next().ok_or_else(|| err("option requires an argument -- 'l'"))?
+                    } else {
+                        rest.to_vec()
+                    };
+                    a.table = Some(name);
+                    break;
+                }
+                _ => {
+                    return Err(err(format!(
+                        "invalid option -- '{}'",
+                        String::from_utf8_lossy(&[flag])
+                    )));
+                }
+            }
+        }
+    }
+    check(&a)?;
+    Ok(Command::Run(a))
+}
+
+fn set_format(a: &mut Args, f: Format) -> Result<(), ArgError> {
+    if a.format.is_some_and(|old| old != f) {
+        return Err(err("--json and --prometheus exclude each other"));
+    }
+    a.format = Some(f);
+    Ok(())
+}
+
+/// Combinations that have no sensible meaning.
+fn check(a: &Args) -> Result<(), ArgError> {
+    let machine = a.format.is_some() || a.listen.is_some();
+    if machine && (a.handle_usage || a.free_handles || a.list_tables || a.repeat || a.csv) {
+        return Err(err(
+            "--json, --prometheus and --listen show counters only: not with -u, -h, -a, -c or -s",
+        ));
+    }
+    if a.listen.is_some() {
+        if a.format == Some(Format::Json) {
+            return Err(err("--listen serves Prometheus metrics: not with --json"));
+        }
+        // A scrape must never change the counters (read-only endpoint).
+        if a.flush {
+            return Err(err("--listen is read-only: not with -f"));
+        }
+    }
+    if let Some(name) = &a.table {
+        if name.is_empty() {
+            return Err(err("-l: empty table name"));
+        }
+        if name.len() > xt_ACCOUNT_cl::TABLE_NAME_MAX {
+            return Err(err(format!(
+                "-l: table name longer than {} bytes",
+                xt_ACCOUNT_cl::TABLE_NAME_MAX
+            )));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Result<Command, ArgError> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    fn run(args: &[&str]) -> Args {
+        match p(args) {
+            Ok(Command::Run(a)) => a,
+            other => panic!("{args:?}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn upstream_flags() {
+        assert_eq!(p(&[]), Ok(Command::Usage));
+        let a = run(&["-l", "lo", "-f", "-s"]);
+        assert_eq!((a.table.as_deref(), a.flush, a.csv), (Some(&b"lo"[..]), true, true));
+        let a = run(&["-fsllo"]);
+        assert_eq!((a.table.as_deref(), a.flush, a.csv), (Some(&b"lo"[..]), true, true));
+        let a = run(&["-uha"]);
+        assert!(a.handle_usage && a.free_handles && a.list_tables && a.table.is_none());
+        assert!(run(&["-c", "-l", "x"]).repeat);
+    }
+
+    #[test]
+    fn long_options() {
+        assert_eq!(p(&["--help"]), Ok(Command::Help));
+        assert_eq!(run(&["--json"]).format, Some(Format::Json));
+        assert_eq!(run(&["--prometheus", "-l", "t"]).format, Some(Format::Prometheus));
+        assert_eq!(
+            run(&["--listen=[::1]:9469"]).listen,
+            Some("[::1]:9469".parse().unwrap())
+        );
+        assert_eq!(run(&["--listen", "127.0.0.1:1"]).listen, Some("127.0.0.1:1".parse().unwrap()));
+    }
+
+    #[test]
+    fn errors() {
+        for bad in [
+            &["-x"][..],
+            &["-l"],
+            &["stray"],
+            &["--"],
+            &["--nope"],
+            &["--json=1"],
+            &["--listen"],
+            &["--listen", "localhost"],
+            &["--listen", "1.2.3.4"],
+            &["--json", "--prometheus"],
+            &["--json", "-u"],
+            &["--prometheus", "-c"],
+            &["--listen", "127.0.0.1:1", "-f"],
+            &["--listen", "127.0.0.1:1", "--json"],
+            &["-l", ""],
+            &["-l", "0123456789abcdef0123456789abcdef"],
+        ] {
+            assert!(p(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(p(&["-x"]), Err(ArgError("invalid option -- 'x'".into())));
+        assert!(p(&["-l", "0123456789abcdef0123456789abcde"]).is_ok());
+    }
+}

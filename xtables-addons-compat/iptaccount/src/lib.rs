@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! iptaccount: shows the per-IP counters of the ACCOUNT target's kernel tables through
+//! libxt_ACCOUNT_cl. Upstream's flags and output byte for byte, plus JSON, Prometheus text
+//! format and a read-only HTTP endpoint for scrapers. The binary (main.rs) is the driver.
+
+pub mod args;
+pub mod http;
+pub mod render;
+
+use render::Table;
+use xt_ACCOUNT_cl::Session;
+
+/// Reads `table`, or every table when None, flushing when asked. A table that vanishes
+/// between listing and reading (its last rule deleted) is left out; a named one that does
+/// not exist is an error ("table NAME: message").
+pub fn read_tables(session: &mut Session, table: Option<&[u8]>, flush: bool) -> Result<Vec<Table>, String> {
+    if let Some(name) = table {
+        let records = session
+            .read(name, flush)
+            .map_err(|e| format!("table {}: {e}", String::from_utf8_lossy(name)))?;
+        return Ok(vec![Table { name: name.to_vec(), records }]);
+    }
+    let names = session.table_names().map_err(|e| e.to_string())?;
+    Ok(names
+        .into_iter()
+        .filter_map(|name| {
+            let records = session.read(&name, flush).ok()?;
+            Some(Table { name, records })
+        })
+        .collect())
+}

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0-only
+//! The outputs: upstream's text and CSV, JSON, Prometheus text exposition format.
+//! Table names are bytes from the kernel: written raw in upstream's formats (as upstream
+//! does), as (lossy) UTF-8 with escaping in JSON and Prometheus labels.
+
+use std::io::{self, Write};
+
+use xt_ACCOUNT_cl::Record;
+
+/// One table's counters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub name: Vec<u8>,
+    pub records: Vec<Record>,
+}
+
+/// Upstream's banner, printed first by every classic run.
+pub fn banner(out: &mut impl Write) -> io::Result<()> {
+    write!(out, "\nlibxt_ACCOUNT_cl userspace accounting tool v{}\n\n", xt_ACCOUNT_cl::VERSION)
+}
+
+/// Upstream's usage text (after the banner).
+pub fn usage(out: &mut impl Write) -> io::Result<()> {
+    out.write_all(
+        b"Unknown command line option. Try: [-u] [-h] [-a] [-f] [-c] [-s] [-l name]\n\
+        [-u] show kernel handle usage\n\
+        [-h] free all kernel handles (experts only!)\n\
+        \n\
+        [-a] list all table names\n\
+        [-l name] show data in table <name>\n\
+        [-f] flush data after showing\n\
+        [-c] loop every second (abort with CTRL+C)\n\
+        [-s] CSV output (for spreadsheet import)\n\
+        \n",
+    )
+}
+
+/// The options upstream does not have (for --help).
+pub fn long_help(out: &mut impl Write) -> io::Result<()> {
+    out.write_all(
+        b"[--json] the counters as JSON (all tables, or the -l table)\n\
+        [--prometheus] the counters in Prometheus text format (all tables, or the -l table)\n\
+        [--listen ADDR:PORT] serve them read-only at http://ADDR:PORT/metrics\n\
+        [--help] this text\n\
+        \n",
+    )
+}
+
+/// Upstream's "Run #N" block of one read (after "Showing table: NAME").
+pub fn classic_run(out: &mut impl Write, run: u32, records: &[Record], csv: bool) -> io::Result<()> {
+    let n = records.len();
+    writeln!(out, "Run #{run} - {n} {} found", if n == 1 { "item" } else { "items" })?;
+    if csv {
+        writeln!(out, "IP;SRC packets;SRC bytes;DST packets;DST bytes")?;
+    }
+    for r in records {
+        if csv {
+            writeln!(
+                out,
+                "{};{};{};{};{}",
+                r.ip, r.src_packets, r.src_bytes, r.dst_packets, r.dst_bytes
+            )?;
+        } else {
+            writeln!(
+                out,
+                "IP: {} SRC packets: {} bytes: {} DST packets: {} bytes: {}",
+                r.ip, r.src_packets, r.src_bytes, r.dst_packets, r.dst_bytes
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A JSON string literal.
+fn json_string(out: &mut String, bytes: &[u8]) {
+    out.push('"');
+    for c in String::from_utf8_lossy(bytes).chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `{"tables":[{"name":...,"records":[{"ip":...,"src_packets":...},...]},...]}` and a newline.
+pub fn json(tables: &[Table]) -> String {
+    let mut s = String::from("{\"tables\":[");
+    for (i, t) in tables.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str("{\"name\":");
+        json_string(&mut s, &t.name);
+        s.push_str(",\"records\":[");
+        for (j, r) in t.records.iter().enumerate() {
+            if j > 0 {
+                s.push(',');
+            }
+            s.push_str(&format!(
+                "{{\"ip\":\"{}\",\"src_packets\":{},\"src_bytes\":{},\"dst_packets\":{},\"dst_bytes\":{}}}",
+                r.ip, r.src_packets, r.src_bytes, r.dst_packets, r.dst_bytes
+            ));
+        }
+        s.push_str("]}");
+    }
+    s.push_str("]}\n");
+    s
+}
+
+/// A Prometheus label value: backslash, double quote and newline escaped.
+fn label_value(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    for c in String::from_utf8_lossy(bytes).chars() {
+        match c {
+            '\\' => s.push_str("\\\\"),
+            '"' => s.push_str("\\\""),
+            '\n' => s.push_str("\\n"),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+/// The metric families: name, help, and which counter of a record.
+const FAMILIES: [(&str, &str, fn(&Record) -> u64); 4] = [
+    ("src_packets", "Packets with the IP as source", |r| r.src_packets),
+    ("src_bytes", "Bytes (IP total length) with the IP as source", |r| r.src_bytes),
+    ("dst_packets", "Packets with the IP as destination", |r| r.dst_packets),
+    ("dst_bytes", "Bytes (IP total length) with the IP as destination", |r| r.dst_bytes),
+];
+
+/// Text exposition format 0.0.4: four counter families, one sample per table, IP and
+/// counter. Counters restart from 0 when a table is flushed (a counter reset).
+pub fn prometheus(tables: &[Table]) -> String {
+    let mut s = String::new();
+    for (name, help, value) in FAMILIES {
+        s.push_str(&format!(
+            "# HELP iptaccount_{name}_total {help}, since the table's last flush.\n\
+             # TYPE iptaccount_{name}_total counter\n"
+        ));
+        for t in tables {
+            let table = label_value(&t.name);
+            for r in &t.records {
+                s.push_str(&format!(
+                    "iptaccount_{name}_total{{table=\"{table}\",ip=\"{}\"}} {}\n",
+                    r.ip,
+                    value(r)
+                ));
+            }
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::Ipv4Addr;
+    use std::process::{Command, Stdio};
+
+    fn sample() -> Vec<Table> {
+        let r = |ip: [u8; 4], n: u64| Record {
+            ip: Ipv4Addr::from(ip),
+            src_packets: n,
+            src_bytes: n * 84,
+            dst_packets: n + 1,
+            dst_bytes: u64::MAX - n,
+        };
+        vec![
+            Table { name: b"lo".to_vec(), records: vec![r([127, 0, 0, 1], 3), r([127, 0, 0, 2], 0)] },
+            Table { name: b"odd \"name\"\\\n\xff".to_vec(), records: vec![r([10, 1, 2, 3], 1)] },
+            Table { name: b"empty".to_vec(), records: vec![] },
+        ]
+    }
+
+    #[test]
+    fn classic_is_upstreams_text() {
+        let t = sample();
+        let mut out = Vec::new();
+        classic_run(&mut out, 0, &t[0].records, false).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Run #0 - 2 items found\n\
+             IP: 127.0.0.1 SRC packets: 3 bytes: 252 DST packets: 4 bytes: 18446744073709551612\n\
+             IP: 127.0.0.2 SRC packets: 0 bytes: 0 DST packets: 1 bytes: 18446744073709551615\n"
+        );
+        let mut out = Vec::new();
+        classic_run(&mut out, 7, &t[1].records, true).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Run #7 - 1 item found\nIP;SRC packets;SRC bytes;DST packets;DST bytes\n\
+             10.1.2.3;1;84;2;18446744073709551614\n"
+        );
+    }
+
+    /// Runs a Python snippet on `input` (stdin) and returns its stdout; python3 and
+    /// python3-prometheus-client are test dependencies (scripts/debian-packages.txt).
+    fn python(code: &str, input: &str) -> String {
+        let mut child = Command::new("python3")
+            .args(["-c", code])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 (scripts/debian-packages.txt) must be installed");
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "python3 rejected:\n{input}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[test]
+    fn json_parses_with_pythons_parser() {
+        let doc = json(&sample());
+        let summary = python(
+            "import json,sys\n\
+             d=json.load(sys.stdin)\n\
+             for t in d['tables']:\n  \
+               for r in t['records']: print(repr(t['name']), r['ip'], r['src_packets'], r['src_bytes'], r['dst_packets'], r['dst_bytes'])\n\
+             print(len(d['tables']))",
+            &doc,
+        );
+        assert_eq!(
+            summary,
+            "'lo' 127.0.0.1 3 252 4 18446744073709551612\n\
+             'lo' 127.0.0.2 0 0 1 18446744073709551615\n\
+             'odd \"name\"\\\\\\n\u{fffd}' 10.1.2.3 1 84 2 18446744073709551614\n3\n"
+        );
+    }
+
+    #[test]
+    fn prometheus_parses_with_prometheus_client() {
+        let text = prometheus(&sample());
+        let samples = python(
+            "import sys\n\
+             from prometheus_client.parser import text_string_to_metric_families as parse\n\
+             for f in parse(sys.stdin.read()):\n  \
+               assert f.type == 'counter', f.type\n  \
+               for s in f.samples: print(s.name, s.labels['table'].encode('unicode_escape').decode(), s.labels['ip'], int(s.value))",
+            &text,
+        );
+        let lines: Vec<&str> = samples.lines().collect();
+        // 4 counters x 3 IPs, no sample for the empty table.
+        assert_eq!(lines.len(), 12, "{samples}");
+        assert_eq!(lines[0], "iptaccount_src_packets_total lo 127.0.0.1 3");
+        assert_eq!(
+            lines[2],
+            "iptaccount_src_packets_total odd \"name\"\\\\\\n\\ufffd 10.1.2.3 1"
+        );
+        assert!(lines.contains(&"iptaccount_dst_packets_total lo 127.0.0.2 1"));
+    }
+}
