@@ -171,6 +171,8 @@ build_base() {
 	done
 	for p in $stock_plugins; do copy_elf "$p" "$root"; done
 	for p in $upstream_plugins; do copy_elf "$p" "$root" "/opt/upstream/xtables/$(basename "$p")"; done
+	# Upstream's iptaccount (with its libxt_ACCOUNT_cl.so.1), the ACCOUNT oracle.
+	[ ! -x /usr/sbin/iptaccount ] || copy_elf /usr/sbin/iptaccount "$root" /opt/upstream/iptaccount
 	dirname "$(echo "$stock_plugins" | head -n 1)" >"$root/etc/xtables-stock-libdir"
 
 	for ko in "${intree_kos[@]}"; do
@@ -199,21 +201,27 @@ build_overlay() { # OUTPUT
 	for f in "$here"/scenarios/*.sh "$here"/guest/demo.sh; do
 		install -m 0755 "$f" "$root/vm/jobs/$(basename "$f")"
 	done
-	install -m 0755 "$out/rawudp" "$root/usr/bin/rawudp"
+	for f in "$here"/tools/*.c; do
+		f=$(basename "$f" .c)
+		install -m 0755 "$out/$f" "$root/usr/bin/$f"
+	done
 	for f in "${ours_kos[@]}"; do install -m 0644 "$f" "$root/opt/ours/mod/"; done
 	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do
 		[ -e "$f" ] && copy_elf "$f" "$root" "/opt/ours/xtables/$(basename "$f")"
 	done
-	if [ -x "$repo/target/release/send_sysrq" ]; then
-		copy_elf "$repo/target/release/send_sysrq" "$root" /usr/sbin/send_sysrq
-	fi
+	for f in send_sysrq iptaccount; do
+		[ ! -x "$repo/target/release/$f" ] || copy_elf "$repo/target/release/$f" "$root" "/usr/sbin/$f"
+	done
 	pack "$root" "$1"
 }
 
-# The packet tool: static, rebuilt when its source changes.
-if [ ! -x "$out/rawudp" ] || [ "$here/tools/rawudp.c" -nt "$out/rawudp" ]; then
-	gcc -static -O2 -Wall -Wextra -Werror -o "$out/rawudp" "$here/tools/rawudp.c"
-fi
+# The packet tools: static, rebuilt when their source changes.
+for src in "$here"/tools/*.c; do
+	bin=$out/$(basename "$src" .c)
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		gcc -static -O2 -Wall -Wextra -Werror -o "$bin" "$src"
+	fi
+done
 if [ ! -e "$base" ]; then
 	rm -f "$out"/base-"$kver"-*.cpio.gz*
 	build_base

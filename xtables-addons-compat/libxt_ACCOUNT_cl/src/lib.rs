@@ -97,7 +97,8 @@ impl Session {
             // Safety: NULL or a record inside the context's buffer.
             let Some(entry) = (unsafe { entry.as_ref() }) else { break };
             records.push(Record {
-                ip: Ipv4Addr::from(u32::from_be(entry.ip)),
+                // The kernel writes the IP as a host-order number (upstream's ABI; __be32 in the header).
+                ip: Ipv4Addr::from(entry.ip),
                 src_packets: entry.src_packets,
                 src_bytes: entry.src_bytes,
                 dst_packets: entry.dst_packets,
