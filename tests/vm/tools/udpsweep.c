@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * udpsweep: send one IPv4 UDP datagram from each of many source addresses,
+ * from the QEMU lab guest: fills accounting tables of whole networks (a /16
+ * is 65536 sources) without a process per packet.
+ *
+ *   udpsweep -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES]
+ *
+ * Source i (0 <= i < COUNT) is FIRST + i * STRIDE (host-order arithmetic,
+ * wrapping). Every datagram has the same size: 28 + PAYLOAD_BYTES bytes of IP.
+ * Linked statically; the guest has no compiler.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define UDPSWEEP_MAX_PAYLOAD 1400
+
+static void udpsweep_usage(FILE *out)
+{
+	fputs("usage: udpsweep -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES]\n"
+	      "  sends one UDP datagram from each source FIRST + i * STRIDE, i < COUNT\n",
+	      out);
+}
+
+static unsigned long udpsweep_number(const char *s, unsigned long max, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || v > max) {
+		fprintf(stderr, "udpsweep: bad %s \"%s\" (0..%lu)\n", what, s, max);
+		exit(2);
+	}
+	return v;
+}
+
+static struct in_addr udpsweep_addr(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "udpsweep: bad IPv4 address \"%s\"\n", s);
+		exit(2);
+	}
+	return a;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned char packet[sizeof(struct iphdr) + sizeof(struct udphdr) + UDPSWEEP_MAX_PAYLOAD] = {0};
+	struct iphdr *ip = (struct iphdr *)packet;
+	struct udphdr *udp = (struct udphdr *)(ip + 1);
+	const char *first = NULL, *dst = NULL;
+	unsigned long count = 0, stride = 1, payload = 1, i;
+	uint16_t dport = 9;
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	uint32_t src;
+	size_t len;
+	int fd, opt;
+
+	while ((opt = getopt(argc, argv, "s:c:S:d:p:b:h")) != -1) {
+		switch (opt) {
+		case 's': first = optarg; break;
+		case 'c': count = udpsweep_number(optarg, 1UL << 24, "count"); break;
+		case 'S': stride = udpsweep_number(optarg, UINT32_MAX, "stride"); break;
+		case 'd': dst = optarg; break;
+		case 'p': dport = (uint16_t)udpsweep_number(optarg, 65535, "port"); break;
+		case 'b': payload = udpsweep_number(optarg, UDPSWEEP_MAX_PAYLOAD, "payload size"); break;
+		case 'h': udpsweep_usage(stdout); return 0;
+		default: udpsweep_usage(stderr); return 2;
+		}
+	}
+	if (!first || !dst || optind != argc) {
+		udpsweep_usage(stderr);
+		return 2;
+	}
+
+	len = sizeof(*ip) + sizeof(*udp) + payload;
+	to.sin_addr = udpsweep_addr(dst);
+	src = ntohl(udpsweep_addr(first).s_addr);
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0) {
+		perror("udpsweep: socket");
+		return 1;
+	}
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->daddr = to.sin_addr.s_addr;
+	/* The kernel fills in total length, id and header checksum; UDP checksum 0 is "none". */
+	udp->source = htons(40000);
+	udp->dest = htons(dport);
+	udp->len = htons((uint16_t)(sizeof(*udp) + payload));
+	memset(udp + 1, 'x', payload);
+
+	for (i = 0; i < count; i++, src += (uint32_t)stride) {
+		ip->saddr = htonl(src);
+		if (sendto(fd, packet, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len) {
+			perror("udpsweep: sendto");
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
