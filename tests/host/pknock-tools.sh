@@ -1,0 +1,218 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# pknock-knock and pknlusr on the host: SPA payloads against an independent Python HMAC,
+# datagrams and knocks really sent to loopback listeners (order, source address), usage
+# errors; pknlusr against upstream's /usr/sbin/pknlusr on connector messages sent by a
+# Python netlink sender (root may multicast on NETLINK_CONNECTOR), and its argument errors.
+. "$(dirname "$0")/../plugin/lib.sh"
+
+cd "$plib_repo" || plib_die "no repository"
+cargo build --release --quiet -p pknock-tools || plib_die "cargo build -p pknock-tools failed"
+KNOCK=$plib_repo/target/release/pknock-knock
+PKNLUSR=$plib_repo/target/release/pknlusr
+UPSTREAM_PKNLUSR=/usr/sbin/pknlusr
+[ -x "$UPSTREAM_PKNLUSR" ] || plib_die "upstream pknlusr missing (xtables-addons-common)"
+for tool in python3 stdbuf timeout; do
+	command -v $tool >/dev/null || plib_die "$tool not found"
+done
+
+# hmac_hex SECRET ADDR SECONDS: the 64 hex digits, computed independently of our code.
+hmac_hex() {
+	python3 -c '
+import hashlib, hmac, ipaddress, struct, sys
+secret, addr, now = sys.argv[1].encode(), ipaddress.ip_address(sys.argv[2]).packed, int(sys.argv[3])
+print(hmac.new(secret, addr + struct.pack("<I", now // 60), hashlib.sha256).hexdigest())' "$@"
+}
+
+# --- dry-run payloads: 64 hex digits of the HMAC and a newline, 65 bytes
+for secret in s3cret x "0123456789012345678901234567890" 'sp ace!"'; do
+	for at in 0 59 60 1700000000 4294967295; do
+		check "dry-run IPv4 '$secret' at $at = Python's HMAC" \
+			output_is "$(hmac_hex "$secret" 127.0.0.1 $at)" "$KNOCK" -n --secret "$secret" --at $at 127.0.0.1 4000
+	done
+	check "dry-run IPv6 '$secret' = Python's HMAC over 16 bytes" \
+		output_is "$(hmac_hex "$secret" ::1 1700000000)" "$KNOCK" -n --secret "$secret" --at 1700000000 ::1 4000
+	check "dry-run from -s 127.0.0.2: HMAC over that address" \
+		output_is "$(hmac_hex "$secret" 127.0.0.2 1700000000)" "$KNOCK" -n -s 127.0.0.2 --secret "$secret" --at 1700000000 localhost 1
+done
+payload_hex=$("$KNOCK" -n --secret a 127.0.0.1 1 | od -An -tx1 | tr -d ' \n')
+check "dry-run payload is 65 bytes ending in a newline" \
+	test "${#payload_hex}" = 130 -a "${payload_hex:128}" = 0a
+before=$(date +%s)
+got=$("$KNOCK" -n --secret now 127.0.0.1 1)
+after=$(date +%s)
+check "dry-run without --at uses the current minute" \
+	eval '[ "$got" = "$(hmac_hex now 127.0.0.1 "$before")" ] || [ "$got" = "$(hmac_hex now 127.0.0.1 "$after")" ]'
+check "IPv4-mapped HOST is IPv4 (4-byte HMAC)" \
+	output_is "$(hmac_hex m 127.0.0.1 120)" "$KNOCK" -n --secret m --at 120 ::ffff:127.0.0.1 1
+
+printf 'filesecret\nsecond line\n' >"$plib_tmp/secret"
+chmod 600 "$plib_tmp/secret"
+check "--secret-file: first line" output_is "$(hmac_hex filesecret 127.0.0.1 600)" \
+	"$KNOCK" -n -f "$plib_tmp/secret" --at 600 127.0.0.1 1
+check "--secret-file -: standard input" eval \
+	'[ "$(printf "stdin\n" | "$KNOCK" -n -f - --at 600 127.0.0.1 1)" = "$(hmac_hex stdin 127.0.0.1 600)" ]'
+chmod 644 "$plib_tmp/secret"
+check "--secret-file readable by others: warned" eval \
+	'"$KNOCK" -n -f "$plib_tmp/secret" 127.0.0.1 1 2>&1 >/dev/null | grep -q "accessible by other users"'
+
+# --- real sends to loopback listeners (Python records what arrives, from where, in order)
+# listen PROTO PORT... : prints "PORT SRC LEN HEXPAYLOAD" per arrival until 2 s of silence.
+cat >"$plib_tmp/listen.py" <<'EOF'
+import select, socket, sys
+proto, family, ports = sys.argv[1], sys.argv[2], [int(p) for p in sys.argv[3:]]
+af = socket.AF_INET6 if family == "6" else socket.AF_INET
+host = "::1" if family == "6" else "127.0.0.1"
+socks = {}
+for p in ports:
+    s = socket.socket(af, socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host if af == socket.AF_INET6 else "0.0.0.0", p))
+    if proto == "tcp":
+        s.listen(8)
+    socks[s] = p
+print("ready", flush=True)
+while True:
+    r, _, _ = select.select(list(socks), [], [], 2)
+    if not r:
+        break
+    for s in r:
+        if proto == "udp":
+            data, src = s.recvfrom(2048)
+        else:
+            c, src = s.accept()
+            data = b""
+            c.close()
+        print(socks[s], src[0], len(data), data.hex(), flush=True)
+EOF
+# run_listener OUT PROTO FAMILY PORT...: starts the listener, waits until it is ready.
+run_listener() {
+	local out=$1
+	shift
+	python3 "$plib_tmp/listen.py" "$@" >"$out" &
+	listener=$!
+	for _ in $(seq 50); do grep -q ready "$out" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
+}
+
+run_listener "$plib_tmp/spa4" udp 4 47001 || plib_die "listener did not start"
+"$KNOCK" -s 127.0.0.2 --secret opensesame --at 1700000000 127.0.0.1 47001
+rc=$?
+wait $listener
+check "SPA sent (exit $rc)" test $rc -eq 0
+check "SPA datagram: from 127.0.0.2, 65 bytes, HMAC over 127.0.0.2" \
+	grep -qx "47001 127.0.0.2 65 $(printf '%s\n' "$(hmac_hex opensesame 127.0.0.2 1700000000)" | od -An -tx1 | tr -d ' \n')" "$plib_tmp/spa4"
+
+run_listener "$plib_tmp/spa6" udp 6 47002 || plib_die "listener did not start"
+"$KNOCK" -6 --secret v6secret --at 1700000000 ::1 47002
+wait $listener
+check "SPA over IPv6: from ::1, HMAC over the 16-byte address" \
+	grep -qx "47002 ::1 65 $(printf '%s\n' "$(hmac_hex v6secret ::1 1700000000)" | od -An -tx1 | tr -d ' \n')" "$plib_tmp/spa6"
+
+run_listener "$plib_tmp/udp" udp 4 47013 47011 47012 || plib_die "listener did not start"
+"$KNOCK" -u -d 50 -s 127.0.0.3 127.0.0.1 47011,47012,47013
+wait $listener
+check "UDP knocks arrive in order, empty, from --source" \
+	test "$(cut -d' ' -f1-3 "$plib_tmp/udp" | grep -v ready | tr '\n' ' ')" = "47011 127.0.0.3 0 47012 127.0.0.3 0 47013 127.0.0.3 0 "
+
+run_listener "$plib_tmp/tcp" tcp 4 47023 47021 47022 || plib_die "listener did not start"
+"$KNOCK" -d 50 127.0.0.1 47022,47021,47023
+wait $listener
+check "TCP knocks (connection attempts) arrive in order" \
+	test "$(cut -d' ' -f1 "$plib_tmp/tcp" | grep -v ready | tr '\n' ' ')" = "47022 47021 47023 "
+
+start=$(date +%s%N)
+"$KNOCK" -d 0 -w 100 127.0.0.1 1,2,3
+rc=$?
+check "TCP knocks on closed ports: not an error (exit $rc)" test $rc -eq 0
+check "TCP knock waits at most --wait per port" test $((($(date +%s%N) - start) / 1000000)) -lt 2000
+
+# --- errors: exit 2 with a message, exit 1 when nothing can be sent
+while IFS='|' read -r args text; do
+	# shellcheck disable=SC2086 # ARGS are words
+	check "usage error: $args" fails_with 2 "$text" "$KNOCK" $args
+done <<'EOF'
+|expected exactly two arguments
+127.0.0.1|expected exactly two arguments
+127.0.0.1 0|is not a port number
+127.0.0.1 1,,2|is not a port number
+127.0.0.1 65536|is not a port number
+-4 -6 h 1|-4 and -6 exclude each other
+--secret a 127.0.0.1 1,2|SPA goes to one port
+--secret 01234567890123456789012345678901 127.0.0.1 1|must be 1 to 31 bytes
+--secret a -u 127.0.0.1 1|apply to knocks, not to SPA
+--at 5 127.0.0.1 1|--at only applies to SPA
+--secret a --at soon 127.0.0.1 1|--at: 'soon' is not a time
+-d 70000 127.0.0.1 1|--delay: '70000' is not 0 to 60000
+-s nowhere 127.0.0.1 1|--source: 'nowhere' is not an IP address
+--bogus 127.0.0.1 1|unknown option --bogus
+EOF
+check "unresolvable host: exit 1" fails_with 1 "cannot resolve" "$KNOCK" -n no.such.host.invalid 1
+check "--source of another family than HOST: exit 1" fails_with 1 "no address of the wanted family" \
+	"$KNOCK" -s ::1 127.0.0.1 1
+check "unusable --source: exit 1" fails_with 1 "cannot bind to 192.0.2.1" "$KNOCK" -u -s 192.0.2.1 127.0.0.1 1
+check "missing secret file: exit 1" fails_with 1 "cannot open secret file" "$KNOCK" -f /nonexistent 127.0.0.1 1
+check "--help" eval '"$KNOCK" --help | grep -q "^Usage: pknock-knock"'
+check "--version" eval '"$KNOCK" -V | grep -q "^pknock-knock (xtables-addons-rs)"'
+
+# --- pknlusr: argument handling identical to upstream's
+same_as_upstream_pknlusr() {
+	local a b
+	a=$(cd "$plib_tmp" && timeout 1 "$PKNLUSR" "$@" 2>&1; echo "exit $?")
+	b=$(cd "$plib_tmp" && timeout 1 "$UPSTREAM_PKNLUSR" "$@" 2>&1; echo "exit $?")
+	a=${a//$PKNLUSR/PROG}
+	[ "$a" = "${b//$UPSTREAM_PKNLUSR/PROG}" ] || {
+		echo "     ours:     $a"
+		echo "     upstream: $b"
+		return 1
+	}
+}
+for args in "1 2" "0" "33" "x" "1x" "" "-1" "4 5 6"; do
+	# shellcheck disable=SC2086 # ARGS are words
+	check "pknlusr $args: same output and status as upstream's" same_as_upstream_pknlusr $args
+done
+check "pknlusr usage names the program by its base name" \
+	fails_with 1 "pknlusr [ group-id ]" "$PKNLUSR" 1 2
+
+# --- pknlusr receives: connector messages multicast by root to a group, ours and upstream's
+cat >"$plib_tmp/nlsend.py" <<'EOF'
+import socket, struct, sys
+group = int(sys.argv[1])
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 11)  # NETLINK_CONNECTOR
+s.bind((0, 0))
+def send(data):
+    cn = struct.pack("=IIIIHH", 0, 0, 0, 0, len(data), 0) + data  # struct cn_msg
+    s.sendto(struct.pack("=IHHII", 16 + len(cn), 0, 0, 0, 0) + cn, (0, 1 << (group - 1)))
+send(b"SSH".ljust(32, b"\0") + socket.inet_aton("127.0.0.2"))
+send(b"x" * 32 + socket.inet_aton("10.1.2.3"))          # name without NUL
+send(b"short")                                           # not a pknock message
+send(b"V6".ljust(32, b"\0") + bytes(4) + socket.inet_pton(socket.AF_INET6, "fd00::2"))
+send(b"LAST".ljust(32, b"\0") + socket.inet_aton("192.0.2.9"))
+EOF
+for group in 1 7 32; do
+	timeout 3 stdbuf -oL "$UPSTREAM_PKNLUSR" $([ $group = 1 ] || echo $group) >"$plib_tmp/up.out" 2>&1 &
+	up=$!
+	timeout 3 "$PKNLUSR" $([ $group = 1 ] || echo $group) >"$plib_tmp/ours.out" 2>&1 &
+	us=$!
+	sleep 0.5
+	python3 "$plib_tmp/nlsend.py" $group
+	wait $up $us
+	# (upstream also prints the malformed ones, reading past the name and the message)
+	check "pknlusr group $group: the well-formed IPv4 lines as upstream's prints them" \
+		test "$(grep -e "^rule_name: SSH " -e "^rule_name: LAST " "$plib_tmp/ours.out")" = \
+		"$(grep -e "^rule_name: SSH " -e "^rule_name: LAST " "$plib_tmp/up.out")"
+	check "pknlusr group $group: upstream's format" \
+		grep -qx "rule_name: SSH - ip 127.0.0.2" "$plib_tmp/ours.out"
+	check "pknlusr group $group: IPv6 peer (upstream prints 0.0.0.0)" \
+		grep -qx "rule_name: V6 - ip fd00::2" "$plib_tmp/ours.out"
+	check "pknlusr group $group: unterminated name cut at 32 bytes, garbage skipped" \
+		test "$(wc -l <"$plib_tmp/ours.out")" = 4 -a "$(grep -c "^rule_name: $(printf 'x%.0s' {1..32}) - ip 10.1.2.3$" "$plib_tmp/ours.out")" = 1
+done
+timeout 2 "$PKNLUSR" 3 >"$plib_tmp/other.out" 2>&1 &
+us=$!
+sleep 0.5
+python3 "$plib_tmp/nlsend.py" 4
+wait $us
+check "pknlusr on group 3 does not see group 4" test ! -s "$plib_tmp/other.out"
+
+plib_finish
