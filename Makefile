@@ -31,7 +31,7 @@ KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $
 
 RELEASE_DIR := target/release
 PLUGINS = $(wildcard extensions/*/Cargo.toml)
-TOOLS := send_sysrq fw-safetynet knockd knock
+TOOLS := send_sysrq fw-safetynet knockd knock pknock-knock pknlusr
 
 .PHONY: all rust kmod install check vmtest test demo clean print-kdir
 
