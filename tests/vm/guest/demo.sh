@@ -28,12 +28,17 @@ show iptables-save | rules_of
 say "A listener on UDP port 9 captures what send_sysrq puts on the wire (for the replay below)"
 /usr/bin/socat -u UDP4-RECV:9 OPEN:/tmp/request,creat &
 listener=$!
-usleep 300000
+tries=0
+while ! netstat -uln | grep -q ':9 ' && [ $tries -lt 50 ]; do
+	usleep 200000
+	tries=$((tries + 1))
+done
 
 say "send_sysrq sends a request for SysRq 'h' (help) to 127.0.0.1"
 log_mark
 echo "guest# SYSRQ_PASSWORD=... send_sysrq -v 127.0.0.1 h"
 SYSRQ_PASSWORD=$SYSRQ_PW send_sysrq -v --state-dir /tmp/send_sysrq 127.0.0.1 h
+wait_rule_packets iptables_default 1
 usleep 300000
 echo "guest# dmesg    (new lines)"
 new_kernel_lines
@@ -46,6 +51,7 @@ say "Replay the captured request, byte for byte"
 log_mark
 echo "guest# rawudp -s 127.0.0.2 -d 127.0.0.1 -f /tmp/request"
 rawudp -s 127.0.0.2 -d 127.0.0.1 -f /tmp/request
+wait_rule_packets iptables_default 2
 usleep 300000
 echo "guest# dmesg    (new lines)"
 new_kernel_lines

@@ -119,7 +119,7 @@ unload() {
 	done
 }
 
-# lab_reset: no rules in either backend, no extension module loaded, no extra addresses.
+# lab_reset: no rules in either backend, no module of either variant loaded.
 lab_reset() {
 	local be t
 	for be in $BACKENDS; do
@@ -128,8 +128,19 @@ lab_reset() {
 			/usr/sbin/$t-$be -w -X 2>/dev/null
 		done
 	done
-	unload xt_SYSRQ xa_shim compat_xtables
+	# shellcheck disable=SC2046 # one module name per word
+	unload $(loaded_extensions) xa_shim compat_xtables
 	unset XTABLES_LIBDIR
+}
+
+# loaded_extensions: loaded modules of either variant, but the cores the others depend on.
+loaded_extensions() {
+	local ko name
+	for ko in /opt/ours/mod/*.ko /opt/upstream/mod/*.ko; do
+		name=$(basename "$ko" .ko)
+		case $name in xa_shim | compat_xtables) continue ;; esac
+		loaded "$name" && echo "$name"
+	done | sort -u
 }
 
 # ---- kernel log ----
@@ -184,9 +195,14 @@ client() {
 }
 
 # expect_handled WHAT N: exactly N SysRq 'h' handled since the last log_mark: the module's
-# "xt_SYSRQ: SysRq h" line and the kernel's "sysrq: HELP" line N times each.
+# "xt_SYSRQ: SysRq h" line and the kernel's "sysrq: HELP" line N times each. Waits (up to
+# 20 s) for N to show up: on a loaded host the guest may defer packets to ksoftirqd.
 expect_handled() {
-	local mod help
+	local mod help tries=0
+	while [ $tries -lt 100 ] && [ "$(count_since 'sysrq: HELP')" -lt "$2" ]; do
+		usleep 200000
+		tries=$((tries + 1))
+	done
 	usleep 200000
 	mod=$(count_since 'xt_SYSRQ: SysRq h$')
 	help=$(count_since 'sysrq: HELP')
@@ -201,3 +217,14 @@ expect_handled() {
 # rule_packets IPT-FUNCTION: packet counter of the chain INPUT's first rule with target SYSRQ
 # (proves a test packet reached the target, so "nothing handled" is not vacuous).
 rule_packets() { "$1" -L INPUT -v -x -n | awk '$3 == "SYSRQ" { print $1; exit }'; }
+
+# wait_rule_packets IPT-FUNCTION N: wait (up to 20 s) until that counter reaches N, so a
+# "nothing handled" check that follows looks after the target has seen the packet.
+wait_rule_packets() {
+	local tries=0
+	while [ "$(rule_packets "$1")" -lt "$2" ]; do
+		[ $tries -lt 100 ] || return 1
+		usleep 200000
+		tries=$((tries + 1))
+	done
+}

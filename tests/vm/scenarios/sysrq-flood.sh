@@ -69,7 +69,7 @@ for BE in $BACKENDS; do
 	read -r b0 b1 </tmp/sender1.times
 	check "$BE: the senders ran at the same time ($a0-$a1 s and $b0-$b1 s after boot)" \
 		awk -v a0="$a0" -v a1="$a1" -v b0="$b0" -v b1="$b1" 'BEGIN { exit !(a0 < b1 && b0 < a1) }'
-	usleep 500000
+	wait_rule_packets ipt $((8 * N))
 	check_eq "$BE: no datagram dropped on a full backlog" 0 "$(backlog_drops)"
 	check_eq "$BE: the rule saw all $((8 * N)) datagrams" $((8 * N)) "$(rule_packets ipt)"
 	expect_handled "$BE: exactly the $N valid requests handled" $N

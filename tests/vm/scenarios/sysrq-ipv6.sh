@@ -18,8 +18,9 @@ v6_expect() {
 	before=$(rule_packets ip6t)
 	log_mark
 	send6 ::1 "$to" "$payload" "$@"
-	expect_handled "$BE: $what" "$n"
+	wait_rule_packets ip6t $((before + 1))
 	check_eq "$BE: $what: reached the rule" $((before + 1)) "$(rule_packets ip6t)"
+	expect_handled "$BE: $what" "$n"
 }
 
 for BE in $BACKENDS; do
