@@ -10,7 +10,7 @@
 #    busybox, iptables (legacy and nft, stock plugins), kmod, the in-tree modules the lab needs
 #    (modules.dep and softdeps followed), and upstream xtables-addons' modules and plugins in
 #    /opt/upstream/{mod,xtables} (the interoperability oracle);
-#  - an overlay rebuilt every time: the guest init and scenarios, the packet tool, send_sysrq,
+#  - an overlay rebuilt every time: the guest init and scenarios, the tools (tools/*.c, static), send_sysrq,
 #    and our modules and plugins in /opt/ours/{mod,xtables}.
 # Variants (ours vs upstream modules, ours vs upstream plugins) are all in the image; the guest
 # library picks one per test (insmod path, XTABLES_LIBDIR), so one image serves every scenario.
