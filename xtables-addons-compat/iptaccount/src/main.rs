@@ -92,9 +92,11 @@ fn classic(out: &mut impl Write, a: &Args) -> io::Result<u8> {
     }
     if let Some(table) = &a.table {
         for run in 0u32.. {
-            out.write_all(b"Showing table: ")?;
-            out.write_all(table)?;
-            out.write_all(b"\n")?;
+            if !a.csv {
+                out.write_all(b"Showing table: ")?;
+                out.write_all(table)?;
+                out.write_all(b"\n")?;
+            }
             match session.read(table, a.flush) {
                 Ok(records) => render::classic_run(out, run, &records, a.csv)?,
                 Err(e) => {

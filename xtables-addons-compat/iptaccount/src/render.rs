@@ -46,12 +46,14 @@ pub fn long_help(out: &mut impl Write) -> io::Result<()> {
     )
 }
 
-/// Upstream's "Run #N" block of one read (after "Showing table: NAME").
+/// Upstream's block of one read: "Run #N" and a line per IP (after "Showing table: NAME"),
+/// or with `csv` a header line and a CSV line per IP.
 pub fn classic_run(out: &mut impl Write, run: u32, records: &[Record], csv: bool) -> io::Result<()> {
     let n = records.len();
-    writeln!(out, "Run #{run} - {n} {} found", if n == 1 { "item" } else { "items" })?;
     if csv {
         writeln!(out, "IP;SRC packets;SRC bytes;DST packets;DST bytes")?;
+    } else {
+        writeln!(out, "Run #{run} - {n} {} found", if n == 1 { "item" } else { "items" })?;
     }
     for r in records {
         if csv {
@@ -191,7 +193,7 @@ mod tests {
         classic_run(&mut out, 7, &t[1].records, true).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "Run #7 - 1 item found\nIP;SRC packets;SRC bytes;DST packets;DST bytes\n\
+            "IP;SRC packets;SRC bytes;DST packets;DST bytes\n\
              10.1.2.3;1;84;2;18446744073709551614\n"
         );
     }
