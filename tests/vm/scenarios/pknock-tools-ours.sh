@@ -1,0 +1,91 @@
+#!/bin/sh
+# xavm: boot=pknock-tools smp=1 timeout=180
+# Our tools with our xt_pknock (nl_multicast_group=3), both backends, IPv4 and IPv6:
+# pknlusr 3 prints "rule_name: NAME - ip ADDR" when pknock-knock completes a TCP sequence;
+# SPA with pknock-knock: --opensecret opens port 21 (--checkip rule) for the sender only and
+# pknlusr reports it, a wrong secret and a stale minute (--at 3 minutes ago) do not open, the
+# close secret closes; the secret read from a file works the same.
+. /vm/lib.sh
+PK=/proc/net/xt_pknock
+GROUP=3
+
+ip -6 addr add fd00::1/128 dev lo
+for i in 2 3; do ip -6 addr add fd00::$i/128 dev lo; done
+for port in 21 22; do
+	socat TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
+	servers="$servers $!"
+done
+usleep 300000
+printf 'foo\n' >/tmp/open.secret
+chmod 600 /tmp/open.secret
+
+dst() { case $1 in *:*) echo fd00::1 ;; *) echo 127.0.0.1 ;; esac; }
+bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
+reach() { socat -T2 - TCP:"$(bracket "$(dst "$1")")":$2,bind="$(bracket "$1")",connect-timeout=2 </dev/null 2>/dev/null; }
+status() {
+	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
+}
+# noted LINE: pknlusr printed LINE (it flushes each line; give it a moment).
+noted() {
+	local i=0
+	while [ $i -lt 20 ]; do
+		grep -qxF "$1" /tmp/pknlusr.out && return 0
+		usleep 100000
+		i=$((i + 1))
+	done
+	echo "  pknlusr printed:"
+	sed 's/^/    /' /tmp/pknlusr.out
+	return 1
+}
+
+tools() {
+	local t=$1 a b fam what
+	case $t in
+	ipt) a=127.0.0.2 b=127.0.0.3 fam=-4 ;;
+	ip6t) a=fd00::2 b=fd00::3 fam=-6 ;;
+	esac
+	what="$BE $t"
+	check "$what: knock rule" $t -A INPUT -p tcp -m pknock --knockports 4002,4001,4004 --strict --name SSH --time 10 -m tcp --dport 22 -j ACCEPT
+	check "$what: SPA rule" $t -A INPUT -p udp -m pknock --knockports 4000 --name FTP --opensecret foo --closesecret bar --autoclose 240 -j DROP
+	check "$what: --checkip rule" $t -A INPUT -p tcp -m pknock --checkip --name FTP -m tcp --dport 21 -j ACCEPT
+	check "$what: DROP 21 and 22" sh -c "$t -A INPUT -p tcp --dport 21 -j DROP && $t -A INPUT -p tcp --dport 22 -j DROP"
+
+	check "$what: TCP knocks" pknock-knock $fam -d 50 -w 300 -s $a "$(dst $a)" 4002,4001,4004
+	check_eq "$what: knocks: ALLOWED" ALLOWED "$(status SSH $a)"
+	check_eq "$what: knocks: port 22 open for $a" hi "$(reach $a 22)"
+	check "$what: pknlusr reports the knock sequence" noted "rule_name: SSH - ip $a"
+
+	check "$what: SPA with a wrong secret" pknock-knock $fam -s $a --secret wrong "$(dst $a)" 4000
+	check "$what: SPA for 3 minutes ago" pknock-knock $fam -s $a --secret foo --at $(($(date +%s) - 180)) "$(dst $a)" 4000
+	check_eq "$what: neither opens port 21" "" "$(reach $a 21)"
+	check "$what: SPA open (secret from a file)" pknock-knock $fam -s $a -f /tmp/open.secret "$(dst $a)" 4000
+	check_eq "$what: SPA open: ALLOWED" ALLOWED "$(status FTP $a)"
+	check_eq "$what: port 21 open for $a" hi "$(reach $a 21)"
+	check_eq "$what: not for $b" "" "$(reach $b 21)"
+	check "$what: pknlusr reports the SPA open" noted "rule_name: FTP - ip $a"
+	check "$what: SPA close" pknock-knock $fam -s $a --secret bar "$(dst $a)" 4000
+	check_eq "$what: SPA close: port 21 closed" "" "$(reach $a 21)"
+	check_fails "$what: SPA close: no longer ALLOWED" grep -q "^src=$a .*status=ALLOWED" $PK/FTP
+	$t -F INPUT
+}
+
+for BE in $BACKENDS; do
+	lab_reset
+	if [ ! -e /opt/ours/xtables/libxt_pknock.so ] || ! command -v pknlusr >/dev/null; then
+		fail "$BE: our libxt_pknock.so or tools are not in the image (not built?)"
+		continue
+	fi
+	use_plugins ours || continue
+	load_module ours xt_pknock nl_multicast_group=$GROUP || { fail "$BE: load our xt_pknock"; continue; }
+	: >/tmp/pknlusr.out
+	pknlusr $GROUP >/tmp/pknlusr.out 2>&1 &
+	listener=$!
+	usleep 200000
+	tools ipt
+	tools ip6t
+	kill $listener
+done
+# shellcheck disable=SC2086 # PIDs
+kill $servers
+lab_reset
+finish
