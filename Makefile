@@ -23,6 +23,9 @@ endif
 DESTDIR ?=
 PREFIX ?= /usr
 XTLIBDIR ?= $(shell pkg-config --variable=xtlibdir xtables 2>/dev/null || echo $(PREFIX)/lib/xtables)
+# Shared libraries (libxt_ACCOUNT_cl) go beside libxtables, e.g. Debian's multiarch directory.
+LIBDIR ?= $(shell pkg-config --variable=libdir xtables 2>/dev/null || echo $(PREFIX)/lib)
+INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 SBINDIR ?= $(PREFIX)/sbin
 # The release the modules are built for (Debian's headers say 6.1.192 in kernel.release, but
@@ -31,7 +34,7 @@ KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $
 
 RELEASE_DIR := target/release
 PLUGINS = $(wildcard extensions/*/Cargo.toml)
-TOOLS := send_sysrq fw-safetynet knockd knock pknock-knock pknlusr
+TOOLS := send_sysrq fw-safetynet knockd knock pknock-knock pknlusr iptaccount
 
 .PHONY: all rust kmod install check vmtest test demo clean print-kdir
 
@@ -47,7 +50,14 @@ kmod:
 
 install: all
 	install -d $(DESTDIR)$(XTLIBDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
-	for so in $(RELEASE_DIR)/libxt_*.so; do install -m 0644 $$so $(DESTDIR)$(XTLIBDIR)/; done
+	for so in $(filter-out %_cl.so,$(wildcard $(RELEASE_DIR)/libxt_*.so)); do install -m 0644 $$so $(DESTDIR)$(XTLIBDIR)/; done
+	# libxt_ACCOUNT_cl: upstream's file names, soname links and headers.
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)
+	install -m 0644 $(RELEASE_DIR)/libxt_ACCOUNT_cl.so $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so.1.0.0
+	ln -sf libxt_ACCOUNT_cl.so.1.0.0 $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so.1
+	ln -sf libxt_ACCOUNT_cl.so.1 $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so
+	install -m 0644 xtables-addons-compat/libxt_ACCOUNT_cl/include/libxt_ACCOUNT_cl.h kmod-c/include/xt_ACCOUNT.h $(DESTDIR)$(INCLUDEDIR)/
+	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 	for t in $(TOOLS); do install -m 0755 $(RELEASE_DIR)/$$t $(DESTDIR)$(SBINDIR)/; done
 	ln -sf knockd $(DESTDIR)$(SBINDIR)/tportknockd
 	install -m 0644 man8/*.8 $(DESTDIR)$(MANDIR)/man8/
