@@ -215,4 +215,11 @@ python3 "$plib_tmp/nlsend.py" 4
 wait $us
 check "pknlusr on group 3 does not see group 4" test ! -s "$plib_tmp/other.out"
 
+# --- man pages render without warnings
+for page in libxt_pknock pknock-knock pknlusr; do
+	check "man8/$page.8 renders cleanly" eval \
+		'[ -z "$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$plib_repo/man8/$page.8" 2>&1 >/dev/null)" ] &&
+		 LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$plib_repo/man8/$page.8" 2>/dev/null | grep -q "^NAME"'
+done
+
 plib_finish
