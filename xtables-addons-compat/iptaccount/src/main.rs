@@ -92,7 +92,10 @@ fn classic(out: &mut impl Write, a: &Args) -> io::Result<u8> {
     }
     if let Some(table) = &a.table {
         for run in 0u32.. {
-            if !a.csv {
+            // Before the read, as upstream: a failed read follows these lines.
+            if a.csv {
+                render::csv_header(out)?;
+            } else {
                 out.write_all(b"Showing table: ")?;
                 out.write_all(table)?;
                 out.write_all(b"\n")?;

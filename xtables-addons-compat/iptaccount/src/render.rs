@@ -46,13 +46,16 @@ pub fn long_help(out: &mut impl Write) -> io::Result<()> {
     )
 }
 
+/// Upstream's CSV header, printed before each read with `-s`.
+pub fn csv_header(out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "IP;SRC packets;SRC bytes;DST packets;DST bytes")
+}
+
 /// Upstream's block of one read: "Run #N" and a line per IP (after "Showing table: NAME"),
-/// or with `csv` a header line and a CSV line per IP.
+/// or with `csv` a CSV line per IP (after [`csv_header`]).
 pub fn classic_run(out: &mut impl Write, run: u32, records: &[Record], csv: bool) -> io::Result<()> {
     let n = records.len();
-    if csv {
-        writeln!(out, "IP;SRC packets;SRC bytes;DST packets;DST bytes")?;
-    } else {
+    if !csv {
         writeln!(out, "Run #{run} - {n} {} found", if n == 1 { "item" } else { "items" })?;
     }
     for r in records {
@@ -193,8 +196,7 @@ mod tests {
         classic_run(&mut out, 7, &t[1].records, true).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "IP;SRC packets;SRC bytes;DST packets;DST bytes\n\
-             10.1.2.3;1;84;2;18446744073709551614\n"
+            "10.1.2.3;1;84;2;18446744073709551614\n"
         );
     }
 
