@@ -222,9 +222,13 @@ fn store_text(text: &[u8], field: &mut [c_char]) -> u32 {
     text.len().min(room) as u32
 }
 
-/// Upstream's checks (its order and words), then what upstream leaves to its kernel module.
 fn final_check(info: &mut Info, used: Used) -> Result<(), Error> {
-    let has = |id| used.contains(id);
+    check_rule(info, |id| used.contains(id))
+}
+
+/// Upstream's checks (its order and words), then what upstream leaves to its kernel module;
+/// `has(id)`: whether the option was given.
+fn check_rule(info: &Info, has: impl Fn(u32) -> bool) -> Result<(), Error> {
     if !has(O_NAME) {
         return Err(Error::new("--name option is required."));
     }
@@ -417,6 +421,66 @@ mod tests {
         });
         assert!(check_secret(b"opensecret", b"s", not_udp).is_err());
         assert!(check_secret(b"opensecret", b"s", None).is_err());
+    }
+
+    /// The data a parse of `spa` secrets and `ports` would leave, and the options used.
+    fn spa_rule(open: &[u8], close: &[u8], ports: u8) -> (Info, u32) {
+        // Safety: the struct is integers and arrays of them; all-zero is a valid value.
+        let mut info: Info = unsafe { core::mem::zeroed() };
+        info.open_secret_len = store_text(open, &mut info.open_secret);
+        info.close_secret_len = store_text(close, &mut info.close_secret);
+        info.ports_count = ports;
+        let ids = [O_NAME, O_KNOCKPORTS, O_OPENSECRET, O_CLOSESECRET];
+        (info, mask(&ids))
+    }
+
+    fn mask(ids: &[u32]) -> u32 {
+        ids.iter().fold(0, |m, id| m | 1 << id)
+    }
+
+    fn check(info: &Info, used: u32) -> Result<(), Error> {
+        check_rule(info, |id| used & 1 << id != 0)
+    }
+
+    #[test]
+    fn final_check_adds_what_the_kernel_would_refuse() {
+        let (info, used) = spa_rule(b"open", b"close", 1);
+        assert!(check(&info, used).is_ok());
+        let (info, used) = spa_rule(b"same", b"same", 1);
+        let e = check(&info, used).unwrap_err();
+        assert_eq!(
+            e.message(),
+            b"--opensecret and --closesecret cannot be equal."
+        );
+        let (info, used) = spa_rule(b"a", b"b", 2);
+        assert!(
+            check(&info, used)
+                .unwrap_err()
+                .message()
+                .starts_with(b"SPA needs exactly one")
+        );
+        // A prefix is not equal.
+        let (info, used) = spa_rule(b"abc", b"ab", 1);
+        assert!(check(&info, used).is_ok());
+    }
+
+    #[test]
+    fn final_check_keeps_upstreams_order() {
+        let (info, _) = spa_rule(b"", b"", 0);
+        let msg = |info: &Info, ids: &[u32]| check(info, mask(ids)).unwrap_err();
+        assert_eq!(
+            msg(&info, &[O_CHECKIP, O_KNOCKPORTS]).message(),
+            b"--name option is required."
+        );
+        assert_eq!(
+            msg(&info, &[O_NAME, O_CHECKIP, O_KNOCKPORTS, O_TIME]).message(),
+            b"cannot specify --knockports with --checkip."
+        );
+        assert_eq!(
+            msg(&info, &[O_NAME, O_KNOCKPORTS]).message(),
+            b"you must specify --time."
+        );
+        assert!(check(&info, mask(&[O_NAME, O_CHECKIP, O_STRICT])).is_ok());
     }
 
     #[test]

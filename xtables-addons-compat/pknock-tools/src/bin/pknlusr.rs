@@ -224,6 +224,31 @@ mod tests {
     }
 
     #[test]
+    fn random_datagrams_never_panic() {
+        // A fixed xorshift sequence: reproducible, no test dependency.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let valid = message(&pknock(b"r", [1; 4], None));
+        for _ in 0..20_000 {
+            let mut d = valid.clone();
+            let len = (next() % 120) as usize;
+            d.resize(len, 0);
+            for _ in 0..(next() % 4) {
+                if !d.is_empty() {
+                    let at = (next() as usize) % d.len();
+                    d[at] = next() as u8;
+                }
+            }
+            let _ = notifications(&d);
+        }
+    }
+
+    #[test]
     fn groups() {
         assert_eq!(parse_group("1"), Some(1));
         assert_eq!(parse_group("32"), Some(32));
