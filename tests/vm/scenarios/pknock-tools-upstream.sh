@@ -6,7 +6,7 @@
 # -S/-L/save are identical under upstream's plugin; our client's knocks in the right order
 # make 127.0.0.2 ALLOWED in upstream's /proc/net/xt_pknock/SSH and open port 22 for it only;
 # the wrong order does not; UDP knocks (-u) open a -p udp knock rule; a --checkip rule
-# inserts and saves; rules delete by specification with our plugin.
+# inserts and saves; saved rules restore; rules delete by specification with our plugin.
 . /vm/lib.sh
 PK=/proc/net/xt_pknock
 SSH_RULE='-p tcp -m pknock --knockports 4002,4001,4004 --strict --name SSH --time 10 --autoclose 60 -m tcp --dport 22 -j ACCEPT'
@@ -55,6 +55,10 @@ for BE in $BACKENDS; do
 	check "$BE: -S identical with upstream's plugin" both_plugins ipt -S INPUT
 	check "$BE: -L identical with upstream's plugin" both_plugins ipt -L INPUT -n
 	check "$BE: iptables-save identical with upstream's plugin" both_plugins sh -c "/usr/sbin/iptables-$BE-save | grep '^-A'"
+	ipt_save >/tmp/pknock.saved
+	ipt -F INPUT
+	if ipt_restore </tmp/pknock.saved; then pass "$BE: iptables-restore of the saved rules"; else fail "$BE: iptables-restore of the saved rules"; fi
+	check_eq "$BE: restored rules save the same" "$(rules_of </tmp/pknock.saved)" "$(ipt_save | rules_of)"
 	check_eq "$BE: port 22 closed before knocking" "" "$(reach 127.0.0.2)"
 
 	check "$BE: pknock-knock TCP sequence from 127.0.0.2" pknock-knock -v -d 50 -w 300 -s 127.0.0.2 127.0.0.1 4002,4001,4004
