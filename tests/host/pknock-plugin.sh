@@ -67,6 +67,8 @@ done <<'EOF'
 6 --autoclose 4294967295 --time 3 --knockports 9 --name 0123456789012345678901234567890
 17 --opensecret 0123456789012345678901234567890 --closesecret x --knockports 9 --name n --time 2 --autoclose 5 --strict
 6 --name Web_1-2.x --time 2 --knockports 9
+6 --name octal --time 010 --autoclose 010 --knockports 9
+6 --name hex --time 16 --autoclose 0x10 --knockports 9
 EOF
 
 # --- errors upstream has: same words, exit 2
@@ -110,8 +112,10 @@ while IFS='|' read -r proto args text; do
 	check "refused: -p $proto $args" fails_with 2 "pknock: $text" \
 		env XTABLES_LIBDIR="$ours" "$DRIVER" -4 -p "$proto" match pknock parse $args
 done <<'EOF'
-6|--name x --knockports 1 --time -1|bad value for option "--time"
-6|--name x --knockports 1 --time 12abc|bad value for option "--time"
+6|--name x --knockports 1 --time -1|--time "-1" is not a number of seconds (1 to 4294967295).
+6|--name x --knockports 1 --time 12abc|--time "12abc" is not a number of seconds
+6|--name x --knockports 1 --time 0x10|--time "0x10" is not a number of seconds
+6|--name x --knockports 1 --time 4294967296|--time "4294967296" is not a number of seconds
 6|--name x --knockports 1 --time 1 --autoclose x|bad value for option "--autoclose"
 6|--name .hidden --knockports 1 --time 1|--name ".hidden" must not start with a dot
 6|--name a/b --knockports 1 --time 1|--name "a/b" must not contain "/"

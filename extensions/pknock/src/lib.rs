@@ -52,7 +52,8 @@ const O_AUTOCLOSE: u32 = abi::XT_PKNOCK_AUTOCLOSE.trailing_zeros();
 // reports it with upstream's wording. Upstream has no alias (`--chkip` is not in 3.23).
 static OPTIONS: OptionTable<8> = OptionTable::new([
     Opt::new(c"knockports", O_KNOCKPORTS, Kind::String).multiple(),
-    Opt::new(c"time", O_TIME, Kind::U32).multiple(),
+    // Decimal, as upstream's atoi() reads it (libxtables' U32 would read "010" as octal).
+    Opt::new(c"time", O_TIME, Kind::String).multiple(),
     Opt::new(c"autoclose", O_AUTOCLOSE, Kind::U32).multiple(),
     Opt::new(c"name", O_NAME, Kind::String).multiple(),
     Opt::new(c"opensecret", O_OPENSECRET, Kind::String).multiple(),
@@ -81,13 +82,7 @@ fn parse(call: &mut Parse<'_, Info>) -> Result<(), Error> {
             let info = call.data();
             info.ports_count = parse_ports(arg, proto, &mut info.port)?;
         }
-        O_TIME => {
-            let seconds = call.u32()?;
-            if seconds == 0 {
-                return Err(Error::new("--time number must be > 0."));
-            }
-            call.data().max_time = seconds;
-        }
+        O_TIME => call.data().max_time = parse_seconds(arg)?,
         O_AUTOCLOSE => call.data().autoclose_time = call.u32()?,
         O_NAME => {
             check_rule_name(arg)?;
@@ -109,6 +104,27 @@ fn parse(call: &mut Parse<'_, Info>) -> Result<(), Error> {
     }
     call.data().option |= bit(id);
     Ok(())
+}
+
+/// `--time`: decimal seconds, 1 to 4294967295. Upstream's atoi() also took "12abc" as 12,
+/// "-1" as 4294967295 and "0x10" as 0 (refused); only plain decimal numbers are taken here.
+fn parse_seconds(text: &[u8]) -> Result<u32, Error> {
+    let value = text
+        .iter()
+        .try_fold(0u32, |n, &b| {
+            let digit = char::from(b).to_digit(10)?;
+            n.checked_mul(10)?.checked_add(digit)
+        })
+        .filter(|_| !text.is_empty());
+    match value {
+        Some(0) => Err(Error::new("--time number must be > 0.")),
+        Some(seconds) => Ok(seconds),
+        None => Err(Error::fmt(format_args!(
+            "--time \"{}\" is not a number of seconds (1 to {}).",
+            Escaped(text),
+            u32::MAX
+        ))),
+    }
 }
 
 /// The protocol name `--knockports` resolves service names with; upstream's checks and words.
@@ -382,6 +398,25 @@ mod tests {
             [0, 1, 2, 3, 4, 5, 6]
         );
         assert_eq!(bit(O_AUTOCLOSE), 0x80);
+    }
+
+    #[test]
+    fn seconds_are_decimal() {
+        assert_eq!(parse_seconds(b"010").ok(), Some(10));
+        assert_eq!(parse_seconds(b"4294967295").ok(), Some(u32::MAX));
+        for bad in [
+            &b""[..],
+            b"0",
+            b"00",
+            b"4294967296",
+            b"0x10",
+            b"-1",
+            b"+1",
+            b" 1",
+            b"12abc",
+        ] {
+            assert!(parse_seconds(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
