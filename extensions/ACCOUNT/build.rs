@@ -10,9 +10,7 @@ fn main() {
     let header = "../../kmod-c/include/xt_ACCOUNT.h";
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed={header}");
-    let wrapper = format!(
-        "#include <stdlib.h>\n#include <xtables.h>\n#include \"{header}\"\n"
-    );
+    let wrapper = format!("#include <stdlib.h>\n#include <xtables.h>\n#include \"{header}\"\n");
     let bindings = bindgen::Builder::default()
         .header_contents("xt_account_wrapper.h", &wrapper)
         .use_core()

@@ -27,7 +27,9 @@ fn main() {
         .wrap_unsafe_ops(true)
         .derive_default(true)
         .allowlist_type("ipt_ACCOUNT_context|ipt_acc_handle_sockopt|ipt_acc_handle_ip")
-        .allowlist_var("IPT_SO_.*|ACCOUNT_TABLE_NAME_LEN|IPT_ACCOUNT_MIN_BUFSIZE|LIBXT_ACCOUNT_VERSION")
+        .allowlist_var(
+            "IPT_SO_.*|ACCOUNT_TABLE_NAME_LEN|IPT_ACCOUNT_MIN_BUFSIZE|LIBXT_ACCOUNT_VERSION",
+        )
         .allowlist_var("AF_INET|IPPROTO_RAW|IPPROTO_IP|ENOMEM")
         // glibc's SOCK_* are enum constants.
         .allowlist_type("__socket_type")
@@ -35,7 +37,9 @@ fn main() {
         .allowlist_function("ipt_ACCOUNT_.*")
         .allowlist_function("socket|getsockopt|setsockopt|close|malloc|free|__errno_location")
         .generate()
-        .unwrap_or_else(|e| panic!("bindgen on libxt_ACCOUNT_cl.h failed ({e}); install libclang-dev"));
+        .unwrap_or_else(|e| {
+            panic!("bindgen on libxt_ACCOUNT_cl.h failed ({e}); install libclang-dev")
+        });
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     bindings
         .write_to_file(out.join("account_cl_sys.rs"))

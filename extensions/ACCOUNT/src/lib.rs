@@ -16,8 +16,8 @@ use core::mem::offset_of;
 use core::ptr;
 
 use xtables::{
-    Data, Error, Escaped, Extension, Family, FinalCheckFn, Kind, Opt, OptionTable, Options,
-    Parse, ParseFn, PrintFn, SaveFn, Target, Used,
+    Data, Error, Escaped, Extension, Family, FinalCheckFn, Kind, Opt, OptionTable, Options, Parse,
+    ParseFn, PrintFn, SaveFn, Target, Used,
 };
 
 #[allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
@@ -149,12 +149,7 @@ fn save(info: &ipt_acc_info, out: &mut xtables::Out) {
 
 fn table_name(info: &ipt_acc_info) -> &[u8] {
     // Safety: c_char and u8 have the same size and alignment; the slice covers the field.
-    unsafe {
-        core::slice::from_raw_parts(
-            info.table_name.as_ptr().cast(),
-            info.table_name.len(),
-        )
-    }
+    unsafe { core::slice::from_raw_parts(info.table_name.as_ptr().cast(), info.table_name.len()) }
 }
 
 struct Account;

@@ -117,7 +117,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgErr
                     // getopt: the rest of this argument, else the next one.
                     let rest = &flags[i + 1..];
                     let name = if rest.is_empty() {
-                        args.next().ok_or_else(|| err("option requires an argument -- 'l'"))?
+                        args.next()
+                            .ok_or_else(|| err("option requires an argument -- 'l'"))?
                     } else {
                         rest.to_vec()
                     };
@@ -195,9 +196,15 @@ mod tests {
     fn upstream_flags() {
         assert_eq!(p(&[]), Ok(Command::Usage));
         let a = run(&["-l", "lo", "-f", "-s"]);
-        assert_eq!((a.table.as_deref(), a.flush, a.csv), (Some(&b"lo"[..]), true, true));
+        assert_eq!(
+            (a.table.as_deref(), a.flush, a.csv),
+            (Some(&b"lo"[..]), true, true)
+        );
         let a = run(&["-fsllo"]);
-        assert_eq!((a.table.as_deref(), a.flush, a.csv), (Some(&b"lo"[..]), true, true));
+        assert_eq!(
+            (a.table.as_deref(), a.flush, a.csv),
+            (Some(&b"lo"[..]), true, true)
+        );
         let a = run(&["-uha"]);
         assert!(a.handle_usage && a.free_handles && a.list_tables && a.table.is_none());
         assert!(run(&["-c", "-l", "x"]).repeat);
@@ -207,12 +214,18 @@ mod tests {
     fn long_options() {
         assert_eq!(p(&["--help"]), Ok(Command::Help));
         assert_eq!(run(&["--json"]).format, Some(Format::Json));
-        assert_eq!(run(&["--prometheus", "-l", "t"]).format, Some(Format::Prometheus));
+        assert_eq!(
+            run(&["--prometheus", "-l", "t"]).format,
+            Some(Format::Prometheus)
+        );
         assert_eq!(
             run(&["--listen=[::1]:9469"]).listen,
             Some("[::1]:9469".parse().unwrap())
         );
-        assert_eq!(run(&["--listen", "127.0.0.1:1"]).listen, Some("127.0.0.1:1".parse().unwrap()));
+        assert_eq!(
+            run(&["--listen", "127.0.0.1:1"]).listen,
+            Some("127.0.0.1:1".parse().unwrap())
+        );
     }
 
     #[test]

@@ -3,11 +3,12 @@
 //!
 //! Bounded by construction: one connection at a time (a scrape is one small request), a
 //! request head of at most 8 KiB, 5-second read and write timeouts, `Connection: close`
-//! after every response. Only `GET`/`HEAD /metrics` reads the counters, never flushing.
+//! after every response (then at most 1 s and 64 KiB of leftover input discarded). Only
+//! `GET`/`HEAD /metrics` reads the counters, never flushing.
 
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::time::Duration;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::time::{Duration, Instant};
 
 /// Largest request head read; anything longer is answered 431 and closed.
 pub const MAX_REQUEST: usize = 8 * 1024;
@@ -28,7 +29,12 @@ pub struct Response {
 }
 
 fn text(status: &'static str, body: &str) -> Response {
-    Response { status, content_type: TEXT_TYPE, body: format!("{body}\n"), head_only: false }
+    Response {
+        status,
+        content_type: TEXT_TYPE,
+        body: format!("{body}\n"),
+        head_only: false,
+    }
 }
 
 /// Answers one request head; `metrics` reads the counters (Err: the kernel's message).
@@ -51,11 +57,24 @@ pub fn respond(head: &[u8], metrics: &mut dyn FnMut() -> Result<String, String>)
     let head_only = match method {
         "GET" => false,
         "HEAD" => true,
-        _ => return text("405 Method Not Allowed", "GET or HEAD only (read-only endpoint)"),
+        _ => {
+            return text(
+                "405 Method Not Allowed",
+                "GET or HEAD only (read-only endpoint)",
+            );
+        }
     };
     match metrics() {
-        Ok(body) => Response { status: "200 OK", content_type: METRICS_TYPE, body, head_only },
-        Err(e) => Response { head_only, ..text("500 Internal Server Error", &e) },
+        Ok(body) => Response {
+            status: "200 OK",
+            content_type: METRICS_TYPE,
+            body,
+            head_only,
+        },
+        Err(e) => Response {
+            head_only,
+            ..text("500 Internal Server Error", &e)
+        },
     }
 }
 
@@ -67,7 +86,10 @@ fn read_head(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
     loop {
         let n = stream.read(&mut buf)?;
         if n == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "closed before the request ended"));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "closed before the request ended",
+            ));
         }
         head.extend_from_slice(&buf[..n]);
         if head.windows(4).any(|w| w == b"\r\n\r\n") || head.windows(2).any(|w| w == b"\n\n") {
@@ -79,7 +101,10 @@ fn read_head(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
-fn handle(mut stream: TcpStream, metrics: &mut dyn FnMut() -> Result<String, String>) -> io::Result<()> {
+fn handle(
+    mut stream: TcpStream,
+    metrics: &mut dyn FnMut() -> Result<String, String>,
+) -> io::Result<()> {
     stream.set_read_timeout(Some(TIMEOUT))?;
     stream.set_write_timeout(Some(TIMEOUT))?;
     let response = match read_head(&mut stream)? {
@@ -100,11 +125,38 @@ fn handle(mut stream: TcpStream, metrics: &mut dyn FnMut() -> Result<String, Str
         out.push_str(&response.body);
     }
     stream.write_all(out.as_bytes())?;
-    stream.flush()
+    stream.flush()?;
+    linger(&mut stream);
+    Ok(())
+}
+
+/// Closing with unread input makes the kernel send a reset, which can destroy the response
+/// before the client reads it (a refused oversized request). So: end our side, then discard
+/// what the client still sends, for at most LINGER bytes or LINGER_TIME.
+fn linger(stream: &mut TcpStream) {
+    const LINGER: usize = 64 * 1024;
+    const LINGER_TIME: Duration = Duration::from_secs(1);
+    if stream.shutdown(Shutdown::Write).is_err()
+        || stream.set_read_timeout(Some(LINGER_TIME)).is_err()
+    {
+        return;
+    }
+    let start = Instant::now();
+    let mut buf = [0u8; 4096];
+    let mut total = 0;
+    while total < LINGER && start.elapsed() < LINGER_TIME {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => total += n,
+        }
+    }
 }
 
 /// Serves until the listener fails; a failed connection is reported and the next one served.
-pub fn serve(listener: &TcpListener, metrics: &mut dyn FnMut() -> Result<String, String>) -> io::Result<()> {
+pub fn serve(
+    listener: &TcpListener,
+    metrics: &mut dyn FnMut() -> Result<String, String>,
+) -> io::Result<()> {
     loop {
         let (stream, peer) = match listener.accept() {
             Ok(conn) => conn,
@@ -129,14 +181,28 @@ mod tests {
     #[test]
     fn routes() {
         let ok = ask("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
-        assert_eq!((ok.status, ok.body.as_str(), ok.head_only), ("200 OK", "m 1\n", false));
+        assert_eq!(
+            (ok.status, ok.body.as_str(), ok.head_only),
+            ("200 OK", "m 1\n", false)
+        );
         assert!(ask("HEAD /metrics?x=1 HTTP/1.0\r\n\r\n").head_only);
         assert_eq!(ask("GET / HTTP/1.1\r\n\r\n").status, "404 Not Found");
-        assert_eq!(ask("POST /metrics HTTP/1.1\r\n\r\n").status, "405 Method Not Allowed");
+        assert_eq!(
+            ask("POST /metrics HTTP/1.1\r\n\r\n").status,
+            "405 Method Not Allowed"
+        );
         assert_eq!(ask("GET /metrics\r\n\r\n").status, "400 Bad Request");
-        assert_eq!(ask("GET /metrics SPDY/3\r\n\r\n").status, "505 HTTP Version Not Supported");
+        assert_eq!(
+            ask("GET /metrics SPDY/3\r\n\r\n").status,
+            "505 HTTP Version Not Supported"
+        );
         assert_eq!(ask("\u{0}\u{ff}").status, "400 Bad Request");
-        let failed = respond(b"GET /metrics HTTP/1.1\r\n\r\n", &mut || Err("no module".into()));
-        assert_eq!((failed.status, failed.body.as_str()), ("500 Internal Server Error", "no module\n"));
+        let failed = respond(b"GET /metrics HTTP/1.1\r\n\r\n", &mut || {
+            Err("no module".into())
+        });
+        assert_eq!(
+            (failed.status, failed.body.as_str()),
+            ("500 Internal Server Error", "no module\n")
+        );
     }
 }

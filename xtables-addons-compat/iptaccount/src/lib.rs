@@ -13,12 +13,19 @@ use xt_ACCOUNT_cl::Session;
 /// Reads `table`, or every table when None, flushing when asked. A table that vanishes
 /// between listing and reading (its last rule deleted) is left out; a named one that does
 /// not exist is an error ("table NAME: message").
-pub fn read_tables(session: &mut Session, table: Option<&[u8]>, flush: bool) -> Result<Vec<Table>, String> {
+pub fn read_tables(
+    session: &mut Session,
+    table: Option<&[u8]>,
+    flush: bool,
+) -> Result<Vec<Table>, String> {
     if let Some(name) = table {
         let records = session
             .read(name, flush)
             .map_err(|e| format!("table {}: {e}", String::from_utf8_lossy(name)))?;
-        return Ok(vec![Table { name: name.to_vec(), records }]);
+        return Ok(vec![Table {
+            name: name.to_vec(),
+            records,
+        }]);
     }
     let names = session.table_names().map_err(|e| e.to_string())?;
     Ok(names

@@ -148,7 +148,8 @@ fn listen(a: &Args) -> io::Result<u8> {
             return Ok(255);
         }
     };
-    let listener = TcpListener::bind(addr).map_err(|e| io::Error::new(e.kind(), format!("--listen {addr}: {e}")))?;
+    let listener = TcpListener::bind(addr)
+        .map_err(|e| io::Error::new(e.kind(), format!("--listen {addr}: {e}")))?;
     eprintln!("iptaccount: serving http://{addr}/metrics");
     let table = a.table.as_deref();
     http::serve(&listener, &mut || {

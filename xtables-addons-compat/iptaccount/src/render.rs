@@ -16,7 +16,11 @@ pub struct Table {
 
 /// Upstream's banner, printed first by every classic run.
 pub fn banner(out: &mut impl Write) -> io::Result<()> {
-    write!(out, "\nlibxt_ACCOUNT_cl userspace accounting tool v{}\n\n", xt_ACCOUNT_cl::VERSION)
+    write!(
+        out,
+        "\nlibxt_ACCOUNT_cl userspace accounting tool v{}\n\n",
+        xt_ACCOUNT_cl::VERSION
+    )
 }
 
 /// Upstream's usage text (after the banner).
@@ -53,10 +57,19 @@ pub fn csv_header(out: &mut impl Write) -> io::Result<()> {
 
 /// Upstream's block of one read: "Run #N" and a line per IP (after "Showing table: NAME"),
 /// or with `csv` a CSV line per IP (after [`csv_header`]).
-pub fn classic_run(out: &mut impl Write, run: u32, records: &[Record], csv: bool) -> io::Result<()> {
+pub fn classic_run(
+    out: &mut impl Write,
+    run: u32,
+    records: &[Record],
+    csv: bool,
+) -> io::Result<()> {
     let n = records.len();
     if !csv {
-        writeln!(out, "Run #{run} - {n} {} found", if n == 1 { "item" } else { "items" })?;
+        writeln!(
+            out,
+            "Run #{run} - {n} {} found",
+            if n == 1 { "item" } else { "items" }
+        )?;
     }
     for r in records {
         if csv {
@@ -129,12 +142,27 @@ fn label_value(bytes: &[u8]) -> String {
     s
 }
 
-/// The metric families: name, help, and which counter of a record.
-const FAMILIES: [(&str, &str, fn(&Record) -> u64); 4] = [
-    ("src_packets", "Packets with the IP as source", |r| r.src_packets),
-    ("src_bytes", "Bytes (IP total length) with the IP as source", |r| r.src_bytes),
-    ("dst_packets", "Packets with the IP as destination", |r| r.dst_packets),
-    ("dst_bytes", "Bytes (IP total length) with the IP as destination", |r| r.dst_bytes),
+/// Which counter of a record a metric family shows.
+type Counter = fn(&Record) -> u64;
+
+/// The metric families: name, help, counter.
+const FAMILIES: [(&str, &str, Counter); 4] = [
+    ("src_packets", "Packets with the IP as source", |r| {
+        r.src_packets
+    }),
+    (
+        "src_bytes",
+        "Bytes (IP total length) with the IP as source",
+        |r| r.src_bytes,
+    ),
+    ("dst_packets", "Packets with the IP as destination", |r| {
+        r.dst_packets
+    }),
+    (
+        "dst_bytes",
+        "Bytes (IP total length) with the IP as destination",
+        |r| r.dst_bytes,
+    ),
 ];
 
 /// Text exposition format 0.0.4: four counter families, one sample per table, IP and
@@ -175,9 +203,18 @@ mod tests {
             dst_bytes: u64::MAX - n,
         };
         vec![
-            Table { name: b"lo".to_vec(), records: vec![r([127, 0, 0, 1], 3), r([127, 0, 0, 2], 0)] },
-            Table { name: b"odd \"name\"\\\n\xff".to_vec(), records: vec![r([10, 1, 2, 3], 1)] },
-            Table { name: b"empty".to_vec(), records: vec![] },
+            Table {
+                name: b"lo".to_vec(),
+                records: vec![r([127, 0, 0, 1], 3), r([127, 0, 0, 2], 0)],
+            },
+            Table {
+                name: b"odd \"name\"\\\n\xff".to_vec(),
+                records: vec![r([10, 1, 2, 3], 1)],
+            },
+            Table {
+                name: b"empty".to_vec(),
+                records: vec![],
+            },
         ]
     }
 
@@ -209,7 +246,12 @@ mod tests {
             .stdout(Stdio::piped())
             .spawn()
             .expect("python3 (scripts/debian-packages.txt) must be installed");
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "python3 rejected:\n{input}");
         String::from_utf8(out.stdout).unwrap()

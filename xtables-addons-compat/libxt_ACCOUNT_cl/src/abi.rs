@@ -9,8 +9,8 @@ use core::ffi::{CStr, c_char, c_int, c_uint, c_void};
 use core::mem::size_of;
 use core::ptr;
 
-use crate::sys::{self, ipt_ACCOUNT_context as Context, ipt_acc_handle_ip as Record};
 use crate::sys::ipt_acc_handle_sockopt as Handle;
+use crate::sys::{self, ipt_ACCOUNT_context as Context, ipt_acc_handle_ip as Record};
 
 /// `handle.handle_nr` when no kernel handle is held.
 const NO_HANDLE: u32 = u32::MAX;
@@ -30,15 +30,20 @@ const E_TABLE: &CStr = c"Can't get table information from kernel. Does it exist?
 const E_DATA: &CStr = c"Can't get data from kernel. Check /var/log/messages for details.";
 const E_USAGE: &CStr = c"Can't get handle usage information from kernel";
 const E_FREE_ALL: &CStr = c"Can't free all kernel handles";
-const E_NAMES: &CStr =
-    c"Can't get table names from kernel. Out of memory, MINBUFISZE too small?";
+const E_NAMES: &CStr = c"Can't get table names from kernel. Out of memory, MINBUFISZE too small?";
 
 // Each exported function has exactly the type of the header's prototype (bindgen's
 // declaration of the same symbol): any mismatch fails to compile.
 const fn same_type<T: Copy>(_: T, _: T) {}
 const _: () = {
-    same_type(sys::ipt_ACCOUNT_init as unsafe extern "C" fn(_) -> _, ipt_ACCOUNT_init);
-    same_type(sys::ipt_ACCOUNT_deinit as unsafe extern "C" fn(_), ipt_ACCOUNT_deinit);
+    same_type(
+        sys::ipt_ACCOUNT_init as unsafe extern "C" fn(_) -> _,
+        ipt_ACCOUNT_init,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_deinit as unsafe extern "C" fn(_),
+        ipt_ACCOUNT_deinit,
+    );
     same_type(
         sys::ipt_ACCOUNT_free_entries as unsafe extern "C" fn(_),
         ipt_ACCOUNT_free_entries,
@@ -95,7 +100,12 @@ fn set(ctx: &Context, opt: u32, buf: *const c_void, len: c_uint) -> bool {
 fn release_handle(ctx: &mut Context) {
     if ctx.handle.handle_nr != NO_HANDLE {
         // Nothing to do on failure: the handle is then already gone (freed by -h).
-        set(ctx, sys::IPT_SO_SET_ACCOUNT_HANDLE_FREE, ptr::from_ref(&ctx.handle).cast(), HANDLE_LEN);
+        set(
+            ctx,
+            sys::IPT_SO_SET_ACCOUNT_HANDLE_FREE,
+            ptr::from_ref(&ctx.handle).cast(),
+            HANDLE_LEN,
+        );
         ctx.handle.handle_nr = NO_HANDLE;
     }
 }
@@ -132,7 +142,11 @@ pub unsafe extern "C" fn ipt_ACCOUNT_init(ctx: *mut Context) -> c_int {
     ctx.handle.handle_nr = NO_HANDLE;
     // Safety: plain system call.
     ctx.sockfd = unsafe {
-        sys::socket(sys::AF_INET as c_int, sys::SOCK_RAW as c_int, sys::IPPROTO_RAW as c_int)
+        sys::socket(
+            sys::AF_INET as c_int,
+            sys::SOCK_RAW as c_int,
+            sys::IPPROTO_RAW as c_int,
+        )
     };
     if ctx.sockfd < 0 {
         ctx.sockfd = -1;
@@ -154,7 +168,9 @@ pub unsafe extern "C" fn ipt_ACCOUNT_init(ctx: *mut Context) -> c_int {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ipt_ACCOUNT_deinit(ctx: *mut Context) {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return };
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return;
+    };
     // Safety: our malloc'ed buffer or NULL.
     unsafe { sys::free(ctx.data) };
     ctx.data = ptr::null_mut();
@@ -175,7 +191,9 @@ pub unsafe extern "C" fn ipt_ACCOUNT_deinit(ctx: *mut Context) {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ipt_ACCOUNT_free_entries(ctx: *mut Context) {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return };
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return;
+    };
     release_handle(ctx);
     ctx.handle.itemcount = 0;
     ctx.pos = 0;
@@ -192,7 +210,9 @@ pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
     dont_flush: c_char,
 ) -> c_int {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return -1 };
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return -1;
+    };
     if table.is_null() || ctx.data.is_null() {
         return fail(ctx, E_TABLE);
     }
@@ -213,7 +233,12 @@ pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
         sys::IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH
     };
     let mut len = HANDLE_LEN;
-    if !get(ctx.sockfd, op, ptr::from_mut(&mut ctx.handle).cast(), &mut len) {
+    if !get(
+        ctx.sockfd,
+        op,
+        ptr::from_mut(&mut ctx.handle).cast(),
+        &mut len,
+    ) {
         ctx.handle.handle_nr = NO_HANDLE;
         ctx.handle.itemcount = 0;
         return fail(ctx, E_TABLE);
@@ -231,12 +256,11 @@ pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
     let needed = needed.max(MIN_BUFSIZE);
     // Reallocate when too small or more than twice too big: no churn for tables that
     // change size a little between reads.
-    if ctx.data_size < needed || u64::from(ctx.data_size) > 2 * u64::from(needed) {
-        if !replace_buffer(ctx, needed) {
-            // Safety: ctx is a valid context.
-            unsafe { ipt_ACCOUNT_free_entries(ctx) };
-            return fail(ctx, E_NOMEM);
-        }
+    let resize = ctx.data_size < needed || u64::from(ctx.data_size) > 2 * u64::from(needed);
+    if resize && !replace_buffer(ctx, needed) {
+        // Safety: ctx is a valid context.
+        unsafe { ipt_ACCOUNT_free_entries(ctx) };
+        return fail(ctx, E_NOMEM);
     }
     // GET_DATA takes the handle at the start of the buffer and overwrites it with records.
     // Safety: data holds at least MIN_BUFSIZE > HANDLE_LEN bytes; the handle is a local field.
@@ -248,7 +272,12 @@ pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
         );
     }
     let mut len = ctx.data_size;
-    if !get(ctx.sockfd, sys::IPT_SO_GET_ACCOUNT_GET_DATA, ctx.data, &mut len) {
+    if !get(
+        ctx.sockfd,
+        sys::IPT_SO_GET_ACCOUNT_GET_DATA,
+        ctx.data,
+        &mut len,
+    ) {
         // Safety: ctx is a valid context.
         unsafe { ipt_ACCOUNT_free_entries(ctx) };
         return fail(ctx, E_DATA);
@@ -265,7 +294,9 @@ pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ipt_ACCOUNT_get_next_entry(ctx: *mut Context) -> *mut Record {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return ptr::null_mut() };
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return ptr::null_mut();
+    };
     let pos = ctx.pos as usize;
     let fits = (pos + 1)
         .checked_mul(RECORD_LEN)
@@ -286,10 +317,20 @@ pub unsafe extern "C" fn ipt_ACCOUNT_get_next_entry(ctx: *mut Context) -> *mut R
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ipt_ACCOUNT_get_handle_usage(ctx: *mut Context) -> c_int {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return -1 };
-    let mut usage = Handle { handle_nr: NO_HANDLE, ..Handle::default() };
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return -1;
+    };
+    let mut usage = Handle {
+        handle_nr: NO_HANDLE,
+        ..Handle::default()
+    };
     let mut len = HANDLE_LEN;
-    if !get(ctx.sockfd, sys::IPT_SO_GET_ACCOUNT_GET_HANDLE_USAGE, ptr::from_mut(&mut usage).cast(), &mut len) {
+    if !get(
+        ctx.sockfd,
+        sys::IPT_SO_GET_ACCOUNT_GET_HANDLE_USAGE,
+        ptr::from_mut(&mut usage).cast(),
+        &mut len,
+    ) {
         return fail(ctx, E_USAGE);
     }
     c_int::try_from(usage.itemcount).unwrap_or(c_int::MAX)
@@ -302,7 +343,9 @@ pub unsafe extern "C" fn ipt_ACCOUNT_get_handle_usage(ctx: *mut Context) -> c_in
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ipt_ACCOUNT_free_all_handles(ctx: *mut Context) -> c_int {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return -1 };
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return -1;
+    };
     if !set(ctx, sys::IPT_SO_SET_ACCOUNT_HANDLE_FREE_ALL, ptr::null(), 0) {
         return fail(ctx, E_FREE_ALL);
     }
@@ -318,7 +361,9 @@ pub unsafe extern "C" fn ipt_ACCOUNT_free_all_handles(ctx: *mut Context) -> c_in
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names(ctx: *mut Context) -> c_int {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return -1 };
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return -1;
+    };
     // The buffer now holds names, not records.
     release_handle(ctx);
     ctx.handle.itemcount = 0;
@@ -331,7 +376,12 @@ pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names(ctx: *mut Context) -> c_int
         // Safety: data holds data_size bytes.
         unsafe { ptr::write_bytes(ctx.data.cast::<u8>(), 0, ctx.data_size as usize) };
         let mut len = ctx.data_size;
-        if get(ctx.sockfd, sys::IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES, ctx.data, &mut len) {
+        if get(
+            ctx.sockfd,
+            sys::IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES,
+            ctx.data,
+            &mut len,
+        ) {
             break;
         }
         if errno() != sys::ENOMEM as c_int || ctx.data_size >= MAX_NAMES_BUFSIZE {
@@ -356,7 +406,9 @@ pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names(ctx: *mut Context) -> c_int
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ipt_ACCOUNT_get_next_name(ctx: *mut Context) -> *const c_char {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else { return ptr::null() };
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return ptr::null();
+    };
     if ctx.data.is_null() || ctx.pos >= ctx.data_size {
         return ptr::null();
     }

@@ -76,7 +76,11 @@ impl Session {
             return Error("unknown error");
         }
         // Safety: error_str points to one of the library's static NUL-terminated messages.
-        Error(unsafe { CStr::from_ptr(self.ctx.error_str) }.to_str().unwrap_or("unknown error"))
+        Error(
+            unsafe { CStr::from_ptr(self.ctx.error_str) }
+                .to_str()
+                .unwrap_or("unknown error"),
+        )
     }
 
     /// The counters of every active IP of `table`, ascending; zeroes them when `flush`.
@@ -87,7 +91,9 @@ impl Session {
         }
         let name = CString::new(table).map_err(|_| Error("table name contains a NUL byte"))?;
         // Safety: a live context and a NUL-terminated name.
-        if unsafe { abi::ipt_ACCOUNT_read_entries(&mut self.ctx, name.as_ptr(), (!flush).into()) } != 0 {
+        if unsafe { abi::ipt_ACCOUNT_read_entries(&mut self.ctx, name.as_ptr(), (!flush).into()) }
+            != 0
+        {
             return Err(self.error());
         }
         let mut records = Vec::with_capacity(self.ctx.handle.itemcount as usize);
@@ -95,7 +101,9 @@ impl Session {
             // Safety: a live context after a successful read.
             let entry = unsafe { abi::ipt_ACCOUNT_get_next_entry(&mut self.ctx) };
             // Safety: NULL or a record inside the context's buffer.
-            let Some(entry) = (unsafe { entry.as_ref() }) else { break };
+            let Some(entry) = (unsafe { entry.as_ref() }) else {
+                break;
+            };
             records.push(Record {
                 // The kernel writes the IP as a host-order number (upstream's ABI; __be32 in the header).
                 ip: Ipv4Addr::from(entry.ip),
@@ -183,7 +191,10 @@ mod tests {
         unsafe {
             assert!(abi::ipt_ACCOUNT_get_next_entry(&mut ctx).is_null());
             assert!(abi::ipt_ACCOUNT_get_next_name(&mut ctx).is_null());
-            assert_eq!(abi::ipt_ACCOUNT_read_entries(&mut ctx, c"x".as_ptr(), 1), -1);
+            assert_eq!(
+                abi::ipt_ACCOUNT_read_entries(&mut ctx, c"x".as_ptr(), 1),
+                -1
+            );
             assert_eq!(abi::ipt_ACCOUNT_init(std::ptr::null_mut()), -1);
         }
     }
@@ -192,7 +203,10 @@ mod tests {
     fn long_table_names_are_refused_not_cut() {
         // Opening needs root; the name check comes first either way.
         if let Ok(mut s) = Session::open() {
-            assert_eq!(s.read(&[b'a'; 32], false), Err(Error("table name longer than 31 bytes")));
+            assert_eq!(
+                s.read(&[b'a'; 32], false),
+                Err(Error("table name longer than 31 bytes"))
+            );
         }
     }
 }
