@@ -150,21 +150,23 @@ static void acc_data_free(struct acc_data *data)
 	kvfree(data);
 }
 
-/* Counts one address of a packet; called with t->lock held. */
-static void acc_count(struct acc_table *t, u32 slot, unsigned int hit, u16 len)
+/*
+ * The counters of a slot, allocated on first use; NULL when out of memory
+ * (the packet then goes uncounted for that address). Called with t->lock held.
+ */
+static inline struct xa_account_counters *acc_counters(struct acc_table *t, u32 slot)
 {
 	struct acc_data *data = t->data;
-	u32 b = slot >> ACC_BLOCK_BITS;
+	u32 b = slot >> ACC_BLOCK_BITS, g;
 	struct acc_block *block;
 	struct acc_group *group;
-	u32 g;
 
 	lockdep_assert_held(&t->lock);
 	/* The shim keeps slots inside the table; never trust that with memory. */
 	if (WARN_ON_ONCE(b >= data->nblocks))
-		return;
+		return NULL;
 	block = data->block[b];
-	if (!block) {
+	if (unlikely(!block)) {
 		block = kzalloc(sizeof(*block), GFP_ATOMIC);
 		if (!block)
 			goto nomem;
@@ -172,19 +174,18 @@ static void acc_count(struct acc_table *t, u32 slot, unsigned int hit, u16 len)
 	}
 	g = (slot >> ACC_GROUP_BITS) % ACC_BLOCK_GROUPS;
 	group = block->group[g];
-	if (!group) {
+	if (unlikely(!group)) {
 		group = kzalloc(sizeof(*group), GFP_ATOMIC);
 		if (!group)
 			goto nomem;
 		block->group[g] = group;
 	}
-	if (xa_account_count(&group->ip[slot % ACC_GROUP_SIZE], hit, len))
-		data->itemcount++;
-	return;
+	return &group->ip[slot % ACC_GROUP_SIZE];
 
 nomem:
 	net_warn_ratelimited(KBUILD_MODNAME ": out of memory, packet not counted in table %s\n",
 			     t->name);
+	return NULL;
 }
 
 static unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par)
@@ -192,10 +193,10 @@ static unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *pa
 	const struct ipt_acc_info *info = par->targinfo;
 	struct acc_net *an = acc_net(xt_net(par));
 	const struct iphdr *iph = ip_hdr(skb);
+	struct xa_account_counters *src = NULL, *dst = NULL;
 	struct acc_table *t;
 	u32 src_slot, dst_slot;
 	unsigned int hits;
-	u16 len;
 
 	/* table_nr is the kernel's own copy, set by acc_tg_check(). */
 	if (WARN_ON_ONCE(info->table_nr < 0 || info->table_nr >= max_tables_limit))
@@ -208,14 +209,14 @@ static unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *pa
 				   iph->daddr, &src_slot, &dst_slot);
 	if (!hits)
 		return XT_CONTINUE;
-	len = ntohs(iph->tot_len);
 
 	/* nf_tables may run the target with bottom halves enabled. */
 	spin_lock_bh(&t->lock);
 	if (hits & XA_ACCOUNT_HIT_SRC)
-		acc_count(t, src_slot, XA_ACCOUNT_HIT_SRC, len);
+		src = acc_counters(t, src_slot);
 	if (hits & XA_ACCOUNT_HIT_DST)
-		acc_count(t, dst_slot, XA_ACCOUNT_HIT_DST, len);
+		dst = acc_counters(t, dst_slot);
+	t->data->itemcount += xa_account_count(src, dst, ntohs(iph->tot_len));
 	spin_unlock_bh(&t->lock);
 	return XT_CONTINUE;
 }

@@ -51,14 +51,14 @@ struct xa_account_counters {
 };
 
 /*
- * Count one packet of tot_len bytes (the IP total length) as source (hit =
- * XA_ACCOUNT_HIT_SRC) or destination (XA_ACCOUNT_HIT_DST) traffic; counters
- * wrap at 2^64 as upstream's. Returns 1 when the address was unseen before
- * (both packet counters zero), which is when the table's item count grows;
- * 0 otherwise or for a null pointer or another hit value.
+ * Count one packet of tot_len bytes (the IP total length) as source traffic
+ * of *src and destination traffic of *dst; either may be null (not counted)
+ * and both may be the same address. Counters wrap at 2^64 as upstream's.
+ * Returns how many of the addresses were unseen before (both packet counters
+ * zero): what the table's item count grows by, 0 to 2.
  */
-int xa_account_count(struct xa_account_counters *counters, unsigned int hit,
-		     uint16_t tot_len);
+unsigned int xa_account_count(struct xa_account_counters *src,
+			      struct xa_account_counters *dst, uint16_t tot_len);
 
 /*
  * The address a slot of a validated table stands for, in HOST byte order as

@@ -108,19 +108,16 @@ pub unsafe extern "C" fn xa_account_classify(
     result
 }
 
-/// `int xa_account_count(counters, hit, tot_len)`
+/// Adds one packet to the counters at `counters` (if not null), as source
+/// traffic or else destination traffic; returns whether the address was
+/// unseen before. (A bool, not a function pointer: no indirect calls.)
 ///
 /// # Safety
 /// `counters` must be null or point to a `struct xa_account_counters` that
-/// nothing else accesses during the call (the caller holds its lock).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn xa_account_count(
-    counters: *mut xa_account_counters,
-    hit: c_uint,
-    tot_len: u16,
-) -> c_int {
+/// nothing else accesses during the call.
+unsafe fn count_one(counters: *mut xa_account_counters, as_src: bool, tot_len: u16) -> bool {
     if counters.is_null() || !counters.is_aligned() {
-        return 0;
+        return false;
     }
     // Safety: non-null, aligned, exclusively ours for the call (contract).
     let raw = unsafe { counters.read() };
@@ -130,11 +127,11 @@ pub unsafe extern "C" fn xa_account_count(
         dst_packets: raw.dst_packets,
         dst_bytes: raw.dst_bytes,
     };
-    let was_seen = c.seen();
-    match hit {
-        XA_ACCOUNT_HIT_SRC => c.add_src(tot_len),
-        XA_ACCOUNT_HIT_DST => c.add_dst(tot_len),
-        _ => return 0,
+    let unseen = !c.seen();
+    if as_src {
+        c.add_src(tot_len);
+    } else {
+        c.add_dst(tot_len);
     }
     // Safety: as above.
     unsafe {
@@ -145,7 +142,29 @@ pub unsafe extern "C" fn xa_account_count(
             dst_bytes: c.dst_bytes,
         })
     };
-    c_int::from(!was_seen)
+    unseen
+}
+
+/// `unsigned int xa_account_count(src, dst, tot_len)`
+///
+/// # Safety
+/// `src` and `dst` must each be null or point to a `struct xa_account_counters`
+/// that nothing else accesses during the call (the caller holds the table's
+/// lock); they may be equal.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account_count(
+    src: *mut xa_account_counters,
+    dst: *mut xa_account_counters,
+    tot_len: u16,
+) -> c_uint {
+    // Safety: forwarded from this function's contract. The two updates are
+    // sequential read-modify-writes through raw pointers, so equal pointers
+    // see each other's update (and the address counts as new once).
+    let (src_new, dst_new) = unsafe {
+        let src_new = count_one(src, true, tot_len);
+        (src_new, count_one(dst, false, tot_len))
+    };
+    c_uint::from(src_new) + c_uint::from(dst_new)
 }
 
 /// `int xa_account_slot_addr(net_ip, net_mask, slot, addr)`

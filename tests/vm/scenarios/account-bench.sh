@@ -1,0 +1,105 @@
+#!/bin/sh
+# xavm: boot=account-bench smp=1 timeout=400
+# Benchmark (numbers for bench/account.md; no timed assertions), our xt_ACCOUNT and upstream's in
+# the same boot, legacy backend, one vCPU: the time to push M datagrams through INPUT with no
+# ACCOUNT rule and with 32 (one /24 table each), the modules alternating over 3 rounds, giving
+# the cost per packet and rule; the time of iptaccount -l -f on a full /16 (65536 addresses);
+# the memory a full and a sparse /16 table take (MemFree before and after the traffic). Checks
+# only that the counts are exact, so the numbers measure what they claim.
+. /vm/lib.sh
+# acc_reset: lab_reset, with xt_ACCOUNT (of either variant) unloaded before the cores.
+acc_reset() {
+	local be
+	for be in $BACKENDS; do /usr/sbin/iptables-"$be" -w -F; done
+	unload xt_ACCOUNT
+	lab_reset
+}
+M=${ACCOUNT_BENCH_M:-30000}
+ACC=/opt/upstream/iptaccount
+BE=legacy
+echo 100000 >/proc/sys/net/core/netdev_max_backlog
+
+memfree() { awk '$1 == "MemFree:" { print $2 }' /proc/meminfo; }
+now() { cut -d' ' -f1 /proc/uptime; }
+# elapsed START: seconds since START (centisecond resolution).
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# counted: packets the last rule of INPUT (a plain counting rule) has seen.
+counted() { ipt -L INPUT -v -x -n | awk 'NF { last = $1 } END { print last }'; }
+
+# push: M datagrams of 38 bytes, 127.0.0.2 -> 127.0.0.1; prints the seconds until the last
+# rule of INPUT has seen them all (loopback delivers from the backlog, after rawudp returns).
+push() {
+	local t0 want tries=0
+	want=$(($(counted) + M))
+	t0=$(now)
+	rawudp -s 127.0.0.2 -d 127.0.0.1 -m 0123456789 -n "$M" || return 1
+	while [ "$(counted)" -lt "$want" ]; do
+		tries=$((tries + 1))
+		[ $tries -lt 500 ] || { echo "lost"; return 1; }
+		usleep 10000
+	done
+	elapsed "$t0"
+}
+
+# setup MOD RULES: MOD's module loaded, RULES ACCOUNT rules (one /24 table each), then a plain
+# counting rule.
+setup() {
+	local r=0
+	acc_reset
+	use_plugins upstream || return 1
+	load_module "$1" xt_ACCOUNT || return 1
+	while [ $r -lt "$2" ]; do
+		ipt -A INPUT -p udp -j ACCOUNT --addr 127.0.0.0/24 --tname t$r || return 1
+		r=$((r + 1))
+	done
+	ipt -A INPUT -p udp
+}
+
+# Throughput, the two modules alternating so that load on the host hits both alike.
+for round in 1 2 3; do
+	for MOD in ours upstream; do
+		for rules in 0 32; do
+			setup $MOD $rules || { fail "$MOD: set up $rules rules"; continue; }
+			echo "BENCH account $MOD rules=$rules round=$round packets=$M seconds=$(push)"
+			[ "$rules" -eq 0 ] && continue
+			check_eq "$MOD: round $round: table t31 counted every datagram" \
+				"IP: 127.0.0.2 SRC packets: $M bytes: $((38 * M)) DST packets: 0 bytes: 0" \
+				"$($ACC -l t31 | grep '^IP: 127.0.0.2 ')"
+		done
+	done
+done
+
+for MOD in ours upstream; do
+	setup $MOD 0 || { fail "$MOD: set up"; continue; }
+	check "$MOD: insert a /16 rule" ipt -A INPUT -p udp -j ACCOUNT --addr 10.1.0.0/16 --tname t16
+	for run in 1 2 3; do
+		t0=$(now)
+		check "$MOD: 65536 sources sent" udpsweep -s 10.1.0.0 -c 65536 -d 127.0.0.1 -b 1
+		usleep 100000
+		echo "BENCH account $MOD fill16 run=$run seconds=$(elapsed "$t0")"
+		t0=$(now)
+		$ACC -l t16 -f >/tmp/acc16.out
+		echo "BENCH account $MOD readflush16 run=$run seconds=$(elapsed "$t0")"
+		check_eq "$MOD: /16 read $run: 65536 items" "Run #0 - 65536 items found" "$(grep '^Run' /tmp/acc16.out)"
+	done
+	t0=$(now)
+	$ACC -l t16 -f >/tmp/acc16.out
+	echo "BENCH account $MOD readflush16-empty seconds=$(elapsed "$t0")"
+
+	# Memory: a full /16, and a sparse one (one address in each of its 256 /24s).
+	ipt -A INPUT -p udp -j ACCOUNT --addr 10.2.0.0/16 --tname sparse
+	for what in full sparse; do
+		free0=$(memfree)
+		if [ $what = full ]; then
+			udpsweep -s 10.1.0.0 -c 65536 -d 127.0.0.1 -b 1
+		else
+			udpsweep -s 10.2.0.7 -S 256 -c 256 -d 127.0.0.1 -b 1
+		fi
+		usleep 300000
+		echo "BENCH account $MOD memory16-$what kB=$((free0 - $(memfree)))"
+	done
+	check_eq "$MOD: sparse /16: 256 items" "Run #0 - 256 items found" "$($ACC -l sparse | grep '^Run')"
+done
+acc_reset
+finish
