@@ -1,12 +1,13 @@
 #!/bin/sh
-# xavm: boot=account smp=2 timeout=150
+# xavm: boot=account smp=2 timeout=240
 # Our ACCOUNT userspace with our module and with upstream's: our plugin and upstream's insert,
 # list and delete each other's rules (identical -S on both backends); for the same kernel
 # state our iptaccount prints exactly what upstream's prints (-a, -u, -l, -s, no arguments,
 # unknown table, exit status) and so does upstream's iptaccount running on our
 # libxt_ACCOUNT_cl.so.1 instead of its own; -f flushes alike with all three; --json and
 # --prometheus give the exact counters; --listen serves the same metrics over HTTP, refuses
-# other methods and paths, and never flushes; no read handle is left behind.
+# other methods and paths, and never flushes; -c repeats every second; no read handle is left
+# behind.
 . /vm/lib.sh
 UP=/opt/upstream/iptaccount
 OURS=/usr/sbin/iptaccount
@@ -142,6 +143,14 @@ rc=0" "$(grep -e '^Run' -e '^IP' -e '^rc' /tmp/acct/l)"
 	tool ours l2 -l lo
 	check_eq "$T: scrapes never flushed" "$LO_TEXT
 rc=0" "$(grep -e '^Run' -e '^IP' -e '^rc' /tmp/acct/l2)"
+
+	# -c: a run per second, each written out at once (upstream's stdout is block-buffered
+	# into a pipe, so only ours is checked here).
+	timeout -s INT 3 $OURS -c -l lo >/tmp/acct/c
+	check "$T: -c: at least two runs in 3 s, each complete" \
+		grep -q '^IP: 127.0.0.3 SRC packets: 2 bytes: 96 DST packets: 0 bytes: 0$' /tmp/acct/c
+	check "$T: -c: Run #1 follows Run #0" sh -c \
+		"grep '^Run' /tmp/acct/c | head -n 2 | tr '\n' ' ' | grep -qx 'Run #0 - 3 items found Run #1 - 3 items found '"
 
 	# -f: each flushes what the previous traffic counted, identically.
 	tool up f.up -f -l lo
