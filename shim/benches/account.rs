@@ -1,0 +1,43 @@
+//! Cost of the xt_ACCOUNT arithmetic the kernel does per packet and rule: validating the
+//! table's network, classifying the packet's two addresses, updating their counters.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use shim::account::{Counters, Net};
+use std::hint::black_box;
+use std::time::Duration;
+
+const NET16: (u32, u32) = (0x0a01_0000, 0xffff_0000); // 10.1.0.0/16
+
+fn per_packet(c: &mut Criterion) {
+    let mut group = c.benchmark_group("account");
+    group.bench_function("classify_inside", |b| {
+        b.iter(|| {
+            let net = Net::new(black_box(NET16.0), black_box(NET16.1)).ok();
+            net.map(|net| net.classify(black_box(0x0a01_0203), black_box(0x0a01_ff01)))
+        })
+    });
+    group.bench_function("classify_outside", |b| {
+        b.iter(|| {
+            let net = Net::new(black_box(NET16.0), black_box(NET16.1)).ok();
+            net.map(|net| net.classify(black_box(0x0808_0808), black_box(0x0909_0909)))
+        })
+    });
+    group.bench_function("count_src_and_dst", |b| {
+        let mut src = Counters::default();
+        let mut dst = Counters::default();
+        b.iter(|| {
+            let new = !src.seen() as u32 + !dst.seen() as u32;
+            black_box(&mut src).add_src(black_box(84));
+            black_box(&mut dst).add_dst(black_box(84));
+            new
+        })
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(2)).warm_up_time(Duration::from_millis(500));
+    targets = per_packet
+}
+criterion_main!(benches);
