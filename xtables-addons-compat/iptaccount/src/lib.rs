@@ -11,28 +11,34 @@ use render::Table;
 use xt_ACCOUNT_cl::Session;
 
 /// Reads `table`, or every table when None, flushing when asked. A table that vanishes
-/// between listing and reading (its last rule deleted) is left out; a named one that does
-/// not exist is an error ("table NAME: message").
+/// between listing and reading (its last rule deleted) is left out; any other failed read
+/// (a named table that does not exist, no free kernel handle) is an error
+/// ("table NAME: message").
 pub fn read_tables(
     session: &mut Session,
     table: Option<&[u8]>,
     flush: bool,
 ) -> Result<Vec<Table>, String> {
+    let failed = |name: &[u8], e| format!("table {}: {e}", String::from_utf8_lossy(name));
     if let Some(name) = table {
-        let records = session
-            .read(name, flush)
-            .map_err(|e| format!("table {}: {e}", String::from_utf8_lossy(name)))?;
+        let records = session.read(name, flush).map_err(|e| failed(name, e))?;
         return Ok(vec![Table {
             name: name.to_vec(),
             records,
         }]);
     }
     let names = session.table_names().map_err(|e| e.to_string())?;
-    Ok(names
-        .into_iter()
-        .filter_map(|name| {
-            let records = session.read(&name, flush).ok()?;
-            Some(Table { name, records })
-        })
-        .collect())
+    let mut tables = Vec::with_capacity(names.len());
+    for name in names {
+        match session.read(&name, flush) {
+            Ok(records) => tables.push(Table { name, records }),
+            Err(e) => {
+                let still_there = session.table_names().map_err(|e| e.to_string())?;
+                if still_there.contains(&name) {
+                    return Err(failed(&name, e));
+                }
+            }
+        }
+    }
+    Ok(tables)
 }
