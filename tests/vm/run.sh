@@ -12,7 +12,8 @@ Usage: tests/vm/run.sh [--only SCENARIO]... [--list] [--help]
 Run the QEMU lab scenarios (tests/vm/scenarios/*.sh); expects 'make' to have run.
   --only SCENARIO   run only this scenario (repeatable; name without .sh)
   --list            list the scenarios and their boots, then exit
-Environment: LAB_KVER=VERSION boots /boot/vmlinuz-VERSION (default: the newest installed).
+Environment: LAB_KVER=VERSION boots /boot/vmlinuz-VERSION (default: linux-image-amd64's kernel);
+  LAB_JOBS=N runs N guests at a time (default 2).
 Logs: tests/vm/out/<boot>.console.log (kernel console), <boot>.results.log (guest report).
 EOF
 }
@@ -76,16 +77,28 @@ lab_prepare
 echo "vm lab: kernel $lab_kver, initramfs $(du -h "$lab_initrd" | cut -f1), ${#boots[@]} boot(s)"
 report=$lab_out/report.txt
 : >"$report"
-for boot in "${boots[@]}"; do
-	t0=$SECONDS
-	status=0
+
+# run_boot BOOT: boot one guest; its report goes to out/BOOT.report.
+run_boot() {
+	local boot=$1 t0=$SECONDS status=0 job
 	lab_boot "$boot" "${boot_smp[$boot]}" "${boot_timeout[$boot]}" "${boot_jobs[$boot]}" || status=$?
 	{
 		for job in ${boot_jobs[$boot]//,/ }; do lab_job_report "$boot" "$job"; done
 		lab_boot_report "$boot" "$status"
-	} | tee -a "$report"
-	echo "vm lab: boot $boot: $((SECONDS - t0))s"
+	} >"$lab_out/$boot.report"
+	echo "vm lab: boot $boot: $((SECONDS - t0))s ($(sed -n 's/^=== END \([^ ]*\) rc=[0-9]* seconds=\(.*\)/\1 \2s/p' \
+		"$lab_out/$boot.results.log" | paste -sd, - | sed 's/,/, /g'))"
+}
+
+# LAB_JOBS guests at a time (TCG runs a vCPU per host thread); reports print in boot order.
+jobs_max=${LAB_JOBS:-2}
+[[ $jobs_max =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_JOBS must be a positive number, not '$jobs_max'"
+for boot in "${boots[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+	run_boot "$boot" &
 done
+wait
+for boot in "${boots[@]}"; do cat "$lab_out/$boot.report"; done | tee "$report"
 passed=$(grep -c '^PASS ' "$report" || true)
 failed=$(grep -c '^FAIL ' "$report" || true)
 echo "vm lab: total $((SECONDS - start))s"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=main smp=1 timeout=240
+# xavm: boot=reject smp=1 timeout=240
 # Malformed, replayed or forged requests trigger nothing, on both backends: each is shown to
 # reach the SYSRQ rule (its packet counter), and a valid request afterwards still works (so
 # refusals do not touch the stored seqno and the module is alive).
