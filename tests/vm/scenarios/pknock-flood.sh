@@ -1,0 +1,66 @@
+#!/bin/sh
+# xavm: boot=flood smp=2 timeout=200
+# A flood of first knocks from 4000 spoofed sources (two senders, one per vCPU) against our
+# xt_pknock loaded with peer_limit=256, both backends (our plugin, upstream's until ours is built):
+# the rule's peer count never exceeds the limit (/proc/net/xt_pknock_stats: peers, evicted),
+# a client that knocked twice before the flood and once after it gets in (peers past their
+# first knock are never evicted), a client knocking during the flood gets in within a few
+# attempts, and nothing oopses.
+. /vm/lib.sh
+PK=/proc/net/xt_pknock
+LIMIT=256
+check_eq "two CPUs online" 2 "$(nproc)"
+echo 100000 >/proc/sys/net/core/netdev_max_backlog
+
+status() {
+	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
+}
+knock() {
+	local src=$1 p
+	shift
+	for p in "$@"; do rawudp -s "$src" -d 127.0.0.1 -p "$p" -m k; done
+}
+stat_field() { sed -n "s/^name=FLOOD .*$1=\([0-9]*\).*/\1/p" /proc/net/xt_pknock_stats; }
+
+flood_run() {
+	local what="$BE $1 plugin" tries peers a b rc
+	check "$what: knock rule" ipt -A INPUT -p udp -m pknock --knockports 5001,5002,5003 --strict --name FLOOD --time 60
+	knock 127.0.0.2 5001 5002
+	taskset -c 0 pkflood 10.1.0.1 2000 127.0.0.1 5001 &
+	a=$!
+	taskset -c 1 pkflood 10.2.0.1 2000 127.0.0.1 5001 &
+	b=$!
+	# A client knocking while the flood runs; it retries a sequence that got evicted.
+	tries=0
+	while [ $tries -lt 10 ] && [ "$(status FLOOD 127.0.0.3)" != ALLOWED ]; do
+		tries=$((tries + 1))
+		knock 127.0.0.3 5001 5002 5003
+	done
+	rc=0
+	wait $a || rc=1
+	wait $b || rc=1
+	check_eq "$what: both flood senders succeeded" 0 $rc
+	echo "client during the flood: $tries attempt(s)"
+	check_eq "$what: client knocking during the flood got in" ALLOWED "$(status FLOOD 127.0.0.3)"
+	knock 127.0.0.2 5003
+	check_eq "$what: client half-way through before the flood got in after it" ALLOWED "$(status FLOOD 127.0.0.2)"
+	cat /proc/net/xt_pknock_stats
+	peers=$(stat_field peers)
+	check "$what: peers ($peers) at most peer_limit ($LIMIT)" [ "${peers:-999999}" -le $LIMIT ]
+	check_eq "$what: /proc lists as many peers as counted" "$peers" "$(wc -l <$PK/FLOOD)"
+	check "$what: at least 3500 first-knock peers evicted ($(stat_field evicted))" [ "$(stat_field evicted)" -ge 3500 ]
+	check_eq "$what: no peer refused" 0 "$(stat_field refused)"
+	grep -E 'kmalloc-(96|128) ' /proc/slabinfo 2>/dev/null
+	ipt -F INPUT
+}
+
+v=upstream
+[ -e /opt/ours/xtables/libxt_pknock.so ] && v=ours
+for BE in $BACKENDS; do
+	lab_reset
+	use_plugins $v || continue
+	load_module ours xt_pknock peer_limit=$LIMIT || { fail "$BE: load our xt_pknock"; continue; }
+	flood_run $v
+done
+lab_reset
+finish

@@ -1,0 +1,116 @@
+#!/bin/sh
+# xavm: boot=pknock smp=1 timeout=240
+# SPA with our xt_pknock (upstream's rule pair: --knockports 4000 --name FTP --opensecret foo
+# --closesecret bar --autoclose 240 -j DROP, then --checkip --name FTP --dport 21), IPv4 and
+# IPv6, both backends, our plugin (upstream's, IPv4 only, until ours is built). The payloads were computed on the HOST by
+# Python's hmac module, independently of our code, for minute M = 29930880
+# (2026-11-28 08:00 UTC); the guest's wall clock is set into that minute:
+#   python3 -c 'import hmac,hashlib,struct,socket,sys; f=socket.AF_INET6 if ":" in sys.argv[2]
+#     else socket.AF_INET; print(hmac.new(sys.argv[1].encode(), socket.inet_pton(f, sys.argv[2])
+#     + struct.pack("<I", int(sys.argv[3])), hashlib.sha256).hexdigest())' SECRET SRC MINUTE
+# Wrong secret, wrong source, a stale minute (M-2), truncated (64), oversized (66), garbage
+# and empty payloads are refused; the open packet admits port 21, the close packet closes it,
+# the open packet replayed does nothing; a packet for the previous minute (M-1) is accepted.
+# Upstream's module is never sent an SPA packet (3.23 panics on the first one).
+. /vm/lib.sh
+PK=/proc/net/xt_pknock
+M=29930880
+O2=fb00f8f19b7fd114061683b3c4e3ef833a425836783395587f00b2a13aae2501 # foo 127.0.0.2 M
+C2=f85262f149a5147de7c4ab299c403a335d0aac8de35af8219eccae46a70d365f # bar 127.0.0.2 M
+W2=549b5890c151d3153afd5d6717c397d0931bb1a01fa41792b7b0cd16c70d8834 # wrong 127.0.0.2 M
+S2=a1d84a166f3671350ddaa9d80cd042816534f655190e28c2848b15bc91224444 # foo 127.0.0.2 M-2
+P4=02a3d9196c7187a4680c1b15b2c2cdf3ca92b564dcd943198504268e05b13237 # foo 127.0.0.4 M-1
+O6=efcb5f251cbb66e01aadf2b8d71ce8d8de153ad72828b175fd3a7640eeb2308f # foo fd00::2 M
+C6=57da931671bf95e794e230bad1e3174b11e7365e8bfd83914c1d93026f5785f2 # bar fd00::2 M
+
+ip -6 addr add fd00::1/128 dev lo
+for i in 2 3; do ip -6 addr add fd00::$i/128 dev lo; done
+socat TCP6-LISTEN:21,ipv6only=0,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
+usleep 300000
+
+dst() { case $1 in *:*) echo fd00::1 ;; *) echo 127.0.0.1 ;; esac; }
+bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
+reach() {
+	local to
+	to=$(bracket "$(dst "$1")")
+	socat -T1 - TCP:"$to":21,bind="$(bracket "$1")",connect-timeout=1 </dev/null 2>/dev/null
+}
+status() {
+	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
+}
+
+# spa T SRC PAYLOAD [rawudp options]: one datagram to port 4000 from SRC.
+spa() {
+	local t=$1 src=$2 payload=$3
+	shift 3
+	if [ "$t" = ipt ]; then
+		rawudp -s "$src" -d "$(dst "$src")" -p 4000 -m "$payload" "$@"
+	else
+		rawudp -6 -s "$src" -d "$(dst "$src")" -p 4000 -m "$payload" "$@"
+	fi
+}
+
+# counted T: packets that reached the counting rule for port 4000 (rule 1).
+counted() { "$1" -L INPUT 1 -v -x -n | awk '{ print $1 }'; }
+
+spa_mode() {
+	local t=$1 v=$2 a b open close what before
+	case $t in
+	ipt) a=127.0.0.2 b=127.0.0.3 open=$O2 close=$C2 ;;
+	ip6t) a=fd00::2 b=fd00::3 open=$O6 close=$C6 ;;
+	esac
+	what="$BE $t $v plugin"
+	date -s "@$((M * 60 + 5))" >/dev/null
+	check "$what: count datagrams to 4000" $t -A INPUT -p udp --dport 4000
+	check "$what: SPA rule" $t -A INPUT -p udp -m pknock --knockports 4000 --name FTP --opensecret foo --closesecret bar --autoclose 240 -j DROP
+	check "$what: --checkip rule" $t -A INPUT -p tcp -m pknock --checkip --name FTP -m tcp --dport 21 -j ACCEPT
+	check "$what: DROP port 21" $t -A INPUT -p tcp --dport 21 -j DROP
+	check_eq "$what: port 21 closed at first" "" "$(reach $a)"
+
+	before=$(counted $t)
+	if [ $t = ipt ]; then
+		spa $t $a "${W2}x"
+		spa $t $a "${S2}x"
+	fi
+	spa $t $b "${open}x"                     # right packet, wrong source
+	spa $t $a "$(echo $open | cut -c1-64)"   # no trailing byte: 64
+	spa $t $a "${open}xy"                    # 66
+	spa $t $a "$(head -c 65 /dev/zero | tr '\0' z)"  # garbage
+	spa $t $a "${close}x"                    # close while not open
+	spa $t $a ""                             # empty
+	local sent=6
+	[ $t = ipt ] && sent=8
+	check_eq "$what: $sent refused datagrams reached the rule" $((before + sent)) "$(counted $t)"
+	check_eq "$what: ... none of them opened" none "$(status FTP $a)"
+	check_eq "$what: ... nor for $b" none "$(status FTP $b)"
+
+	spa $t $a "${open}x"
+	check_eq "$what: open packet: ALLOWED" ALLOWED "$(status FTP $a)"
+	check "$what: /proc line: UDP, 1 knock, 240 min autoclose" \
+		sh -c "grep -qxE 'src=$a proto=UDP status=ALLOWED accepted_knock_count=1 autoclose_time=14[34][0-9][0-9] \[secs\] ' $PK/FTP"
+	check_eq "$what: port 21 open for $a" hi "$(reach $a)"
+	check_eq "$what: port 21 still closed for $b" "" "$(reach $b)"
+	spa $t $a "${close}x"
+	check_eq "$what: close packet: INIT" INIT "$(status FTP $a)"
+	check_eq "$what: port 21 closed again" "" "$(reach $a)"
+	spa $t $a "${open}x"
+	check_eq "$what: replayed open packet refused" INIT "$(status FTP $a)"
+	if [ $t = ipt ]; then
+		spa $t 127.0.0.4 "${P4}x"
+		check_eq "$what: packet for the previous minute accepted" ALLOWED "$(status FTP 127.0.0.4)"
+	fi
+	$t -F INPUT
+}
+
+# Our plugin when it is in the image (it also drives ip6tables), else upstream's (IPv4 only).
+v=upstream
+[ -e /opt/ours/xtables/libxt_pknock.so ] && v=ours
+for BE in $BACKENDS; do
+	lab_reset
+	use_plugins $v || continue
+	load_module ours xt_pknock || { fail "$BE: load our xt_pknock"; continue; }
+	spa_mode ipt $v
+	if [ $v = ours ]; then spa_mode ip6t $v; else fail "$BE: IPv6 not tested: our plugin is not in the image"; fi
+done
+lab_reset
+finish

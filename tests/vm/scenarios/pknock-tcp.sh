@@ -1,0 +1,156 @@
+#!/bin/sh
+# xavm: boot=pknock smp=1 timeout=300
+# Our xt_pknock in TCP mode, driven by our plugin (upstream's until ours is built), on both
+# backends. Upstream's example rule (--knockports 4002,4001,4004 --strict --name SSH --time 10
+# --autoclose 60 --dport 22 -j ACCEPT, then a DROP for port 22): iptables-save prints
+# upstream's text; the right order from 127.0.0.2 shows ALLOWED in /proc/net/xt_pknock/SSH in
+# upstream's format and a TCP connection to port 22 from it succeeds, from 127.0.0.3 it does
+# not; wrong order, a stray port (strict), a knock after more than --time seconds: not
+# allowed; 20 clients knocking at once all get in; a --checkip rule admits only allowed
+# peers; --autoclose 1 closes after a minute (the guest's wall clock is moved forward: the
+# module measures knock and autoclose times on the wall clock); IPv6 (ip6tables) the same.
+. /vm/lib.sh
+PK=/proc/net/xt_pknock
+SSH_RULE='-p tcp -m pknock --knockports 4002,4001,4004 --strict --name SSH --time 10 --autoclose 60 -m tcp --dport 22 -j ACCEPT'
+SSH_SAVE='-A INPUT -p tcp -m pknock --knockports 4002,4001,4004  --time 10  --autoclose 60  --name SSH  --strict  -m tcp --dport 22 -j ACCEPT'
+
+ip -6 addr add fd00::1/128 dev lo
+for i in 2 3 4 5; do ip -6 addr add fd00::$i/128 dev lo; done
+# One dual-stack server per protected port, answering "hi".
+for port in 22 2222; do
+	socat TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
+done
+usleep 300000
+
+# dst SRC: the address a client at SRC connects to (same family).
+dst() { case $1 in *:*) echo '[fd00::1]' ;; *) echo 127.0.0.1 ;; esac; }
+bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
+
+# knock SRC PORT...: one TCP SYN to each closed PORT (answered by a reset at once).
+knock() {
+	local src=$1 p
+	shift
+	for p in "$@"; do
+		socat -T1 /dev/null TCP:"$(dst "$src")":$p,bind="$(bracket "$src")",connect-timeout=1 2>/dev/null
+	done
+}
+
+# reach SRC PORT: prints "hi" when a TCP connection from SRC to PORT gets through.
+reach() {
+	socat -T1 - TCP:"$(dst "$1")":$2,bind="$(bracket "$1")",connect-timeout=1 </dev/null 2>/dev/null
+}
+
+# status NAME SRC: the peer's status in /proc/net/xt_pknock/NAME, or "none".
+status() {
+	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
+}
+
+# check_line WHAT NAME SRC REGEX: the peer's whole /proc line (trailing space included) matches.
+check_line() {
+	local l
+	l=$(grep "^src=$3 " $PK/"$2")
+	if printf '%s\n' "$l" | grep -qxE "$4"; then pass "$1"; else fail "$1"; echo "  line: '$l'"; fi
+}
+
+later() { date -s "@$(($(date +%s) + $1))" >/dev/null; }
+
+# tcp_mode IPT PLUGINS: the whole TCP-mode series with one family's tool.
+tcp_mode() {
+	local t=$1 v=$2 a b c d e what
+	case $t in
+	ipt) a=127.0.0.2 b=127.0.0.3 c=127.0.0.4 d=127.0.0.5 e=127.0.0.6 ;;
+	ip6t) a=fd00::2 b=fd00::3 c=fd00::4 d=fd00::5 e=fd00::1 ;;
+	esac
+	what="$BE $t $v plugin"
+	# shellcheck disable=SC2086
+	check "$what: insert upstream's example rule" $t -A INPUT $SSH_RULE
+	check "$what: DROP port 22 after it" $t -A INPUT -p tcp --dport 22 -j DROP
+	check_eq "$what: /proc/net/xt_pknock/SSH exists, empty" "" "$(cat $PK/SSH)"
+	[ $t = ipt ] && check_eq "$what: iptables-save prints upstream's text" "$SSH_SAVE" \
+		"$(ipt_save | rules_of | head -n 1)"
+	check_eq "$what: -L lists the rule" 1 "$($t -L INPUT -n | grep -c pknock)"
+	check_eq "$what: port 22 closed before knocking" "" "$(reach $a 22)"
+
+	knock $a 4002
+	if [ $t = ipt ]; then
+		check_line "$what: first knock: MATCHING line in upstream's format" SSH $a \
+			"src=$a proto=TCP status=MATCHING accepted_knock_count=1 expir_time=(9|10) \[secs\] "
+	fi
+	knock $a 4001 4004
+	check_eq "$what: right order: ALLOWED" ALLOWED "$(status SSH $a)"
+	check_line "$what: ALLOWED line in upstream's format" SSH $a \
+		"src=$a proto=TCP status=ALLOWED accepted_knock_count=3 autoclose_time=3[56][0-9][0-9] \[secs\] "
+	check_eq "$what: TCP to 22 from $a succeeds" hi "$(reach $a 22)"
+	check_eq "$what: TCP to 22 from $b does not" "" "$(reach $b 22)"
+
+	knock $b 4001 4002 4004
+	check_eq "$what: wrong order: not allowed" none "$(status SSH $b)"
+	knock $c 4002 4001 4003 4004
+	check_eq "$what: stray port in strict mode: not allowed" none "$(status SSH $c)"
+	knock $d 4002 4001
+	later 11
+	knock $d 4004
+	check_eq "$what: last knock after 11 s (--time 10): not allowed" none "$(status SSH $d)"
+	check_eq "$what: ... and port 22 stays closed" "" "$(reach $d 22)"
+	knock $d 4002 4001 4004
+	check_eq "$what: the same client, in time: ALLOWED" ALLOWED "$(status SSH $d)"
+
+	# --checkip: only allowed peers of SSH reach port 2222.
+	check "$what: --checkip rule" $t -I INPUT 1 -p tcp -m pknock --checkip --name SSH -m tcp --dport 2222 -j ACCEPT
+	check "$what: DROP port 2222" $t -A INPUT -p tcp --dport 2222 -j DROP
+	check_eq "$what: --checkip admits $a" hi "$(reach $a 2222)"
+	check_eq "$what: --checkip refuses $b" "" "$(reach $b 2222)"
+	check_eq "$what: knocking on 2222 does not make $e a peer" none "$(knock $e 2222; status SSH $e)"
+	$t -F INPUT
+	check_eq "$what: rules deleted: /proc file gone" no "$([ -e $PK/SSH ] && echo yes || echo no)"
+}
+
+# many: 20 clients knock at once (IPv4).
+many() {
+	local i n pids=
+	# shellcheck disable=SC2086
+	ipt -A INPUT $SSH_RULE
+	i=10
+	while [ $i -lt 30 ]; do
+		knock 127.0.0.$i 4002 4001 4004 &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	# Not a bare wait: the servers run in the background too.
+	# shellcheck disable=SC2086
+	wait $pids
+	n=$(grep -c 'status=ALLOWED' $PK/SSH)
+	check_eq "$BE $1 plugin: 20 clients knocking at once: 20 ALLOWED" 20 "$n"
+	ipt -F INPUT
+}
+
+# autoclose: --autoclose 1 closes after 60 s of wall clock.
+autoclose() {
+	local what="$BE $1 plugin: --autoclose 1"
+	ipt -A INPUT -p tcp -m pknock --knockports 4002,4001,4004 --name AC --time 10 --autoclose 1 -m tcp --dport 22 -j ACCEPT
+	ipt -A INPUT -p tcp --dport 22 -j DROP
+	knock 127.0.0.7 4002 4001 4004
+	check_eq "$what: ALLOWED" ALLOWED "$(status AC 127.0.0.7)"
+	later 50
+	check_eq "$what: still open after 50 s" hi "$(reach 127.0.0.7 22)"
+	later 12
+	check "$what: /proc shows 0 s left after 62 s" sh -c "grep -q 'autoclose_time=0 \[secs\]' $PK/AC"
+	check_eq "$what: port 22 closed after 62 s" "" "$(reach 127.0.0.7 22)"
+	check_eq "$what: peer forgotten" none "$(status AC 127.0.0.7)"
+	ipt -F INPUT
+}
+
+# Our plugin when it is in the image (it also drives ip6tables), else upstream's (IPv4 only).
+v=upstream
+[ -e /opt/ours/xtables/libxt_pknock.so ] && v=ours
+for BE in $BACKENDS; do
+	lab_reset
+	use_plugins $v || continue
+	load_module ours xt_pknock || { fail "$BE: load our xt_pknock"; continue; }
+	tcp_mode ipt $v
+	if [ $v = ours ]; then tcp_mode ip6t $v; else fail "$BE: IPv6 not tested: our plugin is not in the image"; fi
+	many $v
+	autoclose $v
+done
+lab_reset
+finish
