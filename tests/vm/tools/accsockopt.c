@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * accsockopt: issue single xt_ACCOUNT socket options with chosen arguments,
+ * including wrong ones, from the QEMU lab guest, and print the outcome:
+ * "ok ..." with what came back, or "error ENAME". Exit status 0 either way
+ * (1 only for a usage error or no socket): the scenario compares the lines.
+ *
+ *   accsockopt [-u] prepare NAME [flush]   handle and itemcount; the handle is NOT freed
+ *   accsockopt [-u] data HANDLE BUFLEN      GET_DATA into BUFLEN bytes; prints the records' count
+ *   accsockopt [-u] usage                   handles in use
+ *   accsockopt [-u] names BUFLEN            table names, comma-separated
+ *   accsockopt [-u] free HANDLE [LEN]       HANDLE_FREE with a LEN-byte argument
+ *   accsockopt [-u] freeall
+ *   accsockopt [-u] getlen OPT LEN          any get option with any length (a 64 KiB buffer)
+ *
+ * -u: drop to uid/gid 65534 (no capabilities) after opening the socket.
+ * Structures come from kmod-c/include/xt_ACCOUNT.h, the shared ABI header.
+ */
+#define _GNU_SOURCE /* strerrorname_np */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../../../kmod-c/include/xt_ACCOUNT.h"
+
+#define ACCSOCKOPT_BUF (64 * 1024)
+
+static unsigned char accsockopt_buf[ACCSOCKOPT_BUF];
+
+static int accsockopt_usage(void)
+{
+	fputs("usage: accsockopt [-u] prepare NAME [flush] | data HANDLE BUFLEN | usage |\n"
+	      "       names BUFLEN | free HANDLE [LEN] | freeall | getlen OPT LEN\n", stderr);
+	return 1;
+}
+
+static unsigned long accsockopt_number(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end) {
+		fprintf(stderr, "accsockopt: bad number \"%s\"\n", s);
+		exit(1);
+	}
+	return v;
+}
+
+static void accsockopt_error(void)
+{
+	const char *name = strerrorname_np(errno);
+
+	printf("error %s\n", name ? name : "?");
+}
+
+static int accsockopt_get(int fd, int opt, socklen_t len)
+{
+	if (len > ACCSOCKOPT_BUF) {
+		fputs("accsockopt: length above the 64 KiB buffer\n", stderr);
+		exit(1);
+	}
+	return getsockopt(fd, IPPROTO_IP, opt, accsockopt_buf, &len);
+}
+
+int main(int argc, char **argv)
+{
+	struct ipt_acc_handle_sockopt h = {0};
+	int fd, arg = 1;
+	const char *cmd;
+
+	/* The raw socket needs CAP_NET_RAW: opened before -u drops every capability. */
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0) {
+		perror("accsockopt: socket");
+		return 1;
+	}
+	if (arg < argc && strcmp(argv[arg], "-u") == 0) {
+		if (setgid(65534) || setuid(65534)) {
+			perror("accsockopt: dropping privileges");
+			return 1;
+		}
+		arg++;
+	}
+	if (arg >= argc)
+		return accsockopt_usage();
+	cmd = argv[arg++];
+
+	if (strcmp(cmd, "prepare") == 0 && (argc - arg == 1 || argc - arg == 2)) {
+		int opt = argc - arg == 2 ? IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH
+					  : IPT_SO_GET_ACCOUNT_PREPARE_READ;
+		/* Up to the full 32 bytes: an unterminated name on purpose. */
+		memcpy(h.name, argv[arg], strnlen(argv[arg], sizeof(h.name)));
+		memcpy(accsockopt_buf, &h, sizeof(h));
+		if (accsockopt_get(fd, opt, sizeof(h)))
+			accsockopt_error();
+		else {
+			memcpy(&h, accsockopt_buf, sizeof(h));
+			printf("ok handle %u items %u\n", h.handle_nr, h.itemcount);
+		}
+	} else if (strcmp(cmd, "data") == 0 && argc - arg == 2) {
+		unsigned long len = accsockopt_number(argv[arg + 1]);
+
+		h.handle_nr = (uint32_t)accsockopt_number(argv[arg]);
+		memcpy(accsockopt_buf, &h, sizeof(h));
+		if (accsockopt_get(fd, IPT_SO_GET_ACCOUNT_GET_DATA, (socklen_t)len))
+			accsockopt_error();
+		else
+			printf("ok\n");
+	} else if (strcmp(cmd, "usage") == 0 && argc == arg) {
+		if (accsockopt_get(fd, IPT_SO_GET_ACCOUNT_GET_HANDLE_USAGE, sizeof(h)))
+			accsockopt_error();
+		else {
+			memcpy(&h, accsockopt_buf, sizeof(h));
+			printf("ok usage %u\n", h.itemcount);
+		}
+	} else if (strcmp(cmd, "names") == 0 && argc - arg == 1) {
+		size_t pos = 0;
+
+		if (accsockopt_get(fd, IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES,
+				   (socklen_t)accsockopt_number(argv[arg]))) {
+			accsockopt_error();
+		} else {
+			printf("ok names");
+			while (pos < ACCSOCKOPT_BUF && accsockopt_buf[pos]) {
+				printf(" %s", (char *)accsockopt_buf + pos);
+				pos += strnlen((char *)accsockopt_buf + pos, ACCSOCKOPT_BUF - pos) + 1;
+			}
+			printf("\n");
+		}
+	} else if (strcmp(cmd, "free") == 0 && (argc - arg == 1 || argc - arg == 2)) {
+		socklen_t len = argc - arg == 2 ? (socklen_t)accsockopt_number(argv[arg + 1]) : sizeof(h);
+
+		h.handle_nr = (uint32_t)accsockopt_number(argv[arg]);
+		memcpy(accsockopt_buf, &h, sizeof(h));
+		if (len > ACCSOCKOPT_BUF)
+			return accsockopt_usage();
+		if (setsockopt(fd, IPPROTO_IP, IPT_SO_SET_ACCOUNT_HANDLE_FREE, accsockopt_buf, len))
+			accsockopt_error();
+		else
+			printf("ok\n");
+	} else if (strcmp(cmd, "freeall") == 0 && argc == arg) {
+		if (setsockopt(fd, IPPROTO_IP, IPT_SO_SET_ACCOUNT_HANDLE_FREE_ALL, NULL, 0))
+			accsockopt_error();
+		else
+			printf("ok\n");
+	} else if (strcmp(cmd, "getlen") == 0 && argc - arg == 2) {
+		socklen_t len = (socklen_t)accsockopt_number(argv[arg + 1]);
+
+		/* Passed straight through: the kernel must refuse what the buffer cannot hold. */
+		if (getsockopt(fd, IPPROTO_IP, (int)accsockopt_number(argv[arg]), accsockopt_buf, &len))
+			accsockopt_error();
+		else
+			printf("ok\n");
+	} else {
+		return accsockopt_usage();
+	}
+	close(fd);
+	return 0;
+}
