@@ -340,6 +340,7 @@ static void pknock_note_prepare(struct pknock_note *note,
 
 static void pknock_note_send(const struct pknock_note *note, u8 family)
 {
+#if IS_ENABLED(CONFIG_CONNECTOR)
 	size_t len = family == NFPROTO_IPV4 ? sizeof(note->msg.msg)
 					    : sizeof(note->msg);
 	struct cn_msg *m;
@@ -353,6 +354,7 @@ static void pknock_note_send(const struct pknock_note *note, u8 family)
 	memcpy(m + 1, &note->msg, len);
 	cn_netlink_send(m, 0, nl_multicast_group, GFP_ATOMIC);
 	kfree(m);
+#endif
 }
 
 /* The packet fields the shim needs; false if the packet has none (fragment, other protocol). */
@@ -706,6 +708,8 @@ static int __init pknock_params_check(void)
 		pr_err("peer_limit must be at least 1\n");
 		return -EINVAL;
 	}
+	if (!IS_ENABLED(CONFIG_CONNECTOR) && nl_multicast_group > 0)
+		pr_warn("kernel without CONFIG_CONNECTOR: nl_multicast_group ignored\n");
 	/* As upstream: GC must not run before a peer's minute has passed. */
 	if (gc_expir_time < PKNOCK_MIN_GC_MSECS)
 		gc_expir_time = PKNOCK_MIN_GC_MSECS;
