@@ -57,10 +57,12 @@ check "--secret-file readable by others: warned" eval \
 	'"$KNOCK" -n -f "$plib_tmp/secret" 127.0.0.1 1 2>&1 >/dev/null | grep -q "accessible by other users"'
 
 # --- real sends to loopback listeners (Python records what arrives, from where, in order)
-# listen PROTO PORT... : prints "PORT SRC LEN HEXPAYLOAD" per arrival until 2 s of silence.
+# listen.py PROTO FAMILY COUNT PORT...: prints "PORT SRC LEN HEXPAYLOAD" per arrival, until
+# COUNT arrivals or 10 s of silence (a loaded host may start the sender late).
 cat >"$plib_tmp/listen.py" <<'EOF'
 import select, socket, sys
-proto, family, ports = sys.argv[1], sys.argv[2], [int(p) for p in sys.argv[3:]]
+proto, family, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ports = [int(p) for p in sys.argv[4:]]
 af = socket.AF_INET6 if family == "6" else socket.AF_INET
 host = "::1" if family == "6" else "127.0.0.1"
 socks = {}
@@ -72,8 +74,8 @@ for p in ports:
         s.listen(8)
     socks[s] = p
 print("ready", flush=True)
-while True:
-    r, _, _ = select.select(list(socks), [], [], 2)
+while count > 0:
+    r, _, _ = select.select(list(socks), [], [], 10)
     if not r:
         break
     for s in r:
@@ -84,8 +86,9 @@ while True:
             data = b""
             c.close()
         print(socks[s], src[0], len(data), data.hex(), flush=True)
+        count -= 1
 EOF
-# run_listener OUT PROTO FAMILY PORT...: starts the listener, waits until it is ready.
+# run_listener OUT PROTO FAMILY COUNT PORT...: starts the listener, waits until it is ready.
 run_listener() {
 	local out=$1
 	shift
@@ -95,7 +98,7 @@ run_listener() {
 	return 1
 }
 
-run_listener "$plib_tmp/spa4" udp 4 47001 || plib_die "listener did not start"
+run_listener "$plib_tmp/spa4" udp 4 1 47001 || plib_die "listener did not start"
 "$KNOCK" -s 127.0.0.2 --secret opensesame --at 1700000000 127.0.0.1 47001
 rc=$?
 wait $listener
@@ -103,19 +106,19 @@ check "SPA sent (exit $rc)" test $rc -eq 0
 check "SPA datagram: from 127.0.0.2, 65 bytes, HMAC over 127.0.0.2" \
 	grep -qx "47001 127.0.0.2 65 $(printf '%s\n' "$(hmac_hex opensesame 127.0.0.2 1700000000)" | od -An -tx1 | tr -d ' \n')" "$plib_tmp/spa4"
 
-run_listener "$plib_tmp/spa6" udp 6 47002 || plib_die "listener did not start"
+run_listener "$plib_tmp/spa6" udp 6 1 47002 || plib_die "listener did not start"
 "$KNOCK" -6 --secret v6secret --at 1700000000 ::1 47002
 wait $listener
 check "SPA over IPv6: from ::1, HMAC over the 16-byte address" \
 	grep -qx "47002 ::1 65 $(printf '%s\n' "$(hmac_hex v6secret ::1 1700000000)" | od -An -tx1 | tr -d ' \n')" "$plib_tmp/spa6"
 
-run_listener "$plib_tmp/udp" udp 4 47013 47011 47012 || plib_die "listener did not start"
+run_listener "$plib_tmp/udp" udp 4 3 47013 47011 47012 || plib_die "listener did not start"
 "$KNOCK" -u -d 50 -s 127.0.0.3 127.0.0.1 47011,47012,47013
 wait $listener
 check "UDP knocks arrive in order, empty, from --source" \
 	test "$(cut -d' ' -f1-3 "$plib_tmp/udp" | grep -v ready | tr '\n' ' ')" = "47011 127.0.0.3 0 47012 127.0.0.3 0 47013 127.0.0.3 0 "
 
-run_listener "$plib_tmp/tcp" tcp 4 47023 47021 47022 || plib_die "listener did not start"
+run_listener "$plib_tmp/tcp" tcp 4 3 47023 47021 47022 || plib_die "listener did not start"
 "$KNOCK" -d 50 127.0.0.1 47022,47021,47023
 wait $listener
 check "TCP knocks (connection attempts) arrive in order" \
@@ -189,15 +192,33 @@ send(b"short")                                           # not a pknock message
 send(b"V6".ljust(32, b"\0") + bytes(4) + socket.inet_pton(socket.AF_INET6, "fd00::2"))
 send(b"LAST".ljust(32, b"\0") + socket.inet_aton("192.0.2.9"))
 EOF
+# bound MASK N: N connector sockets listen on group mask MASK (at most 10 s); a loaded host
+# may start the listeners late, and a multicast sent before they bind is lost.
+bound() {
+	local i
+	for i in $(seq 100); do
+		[ "$(awk -v m="$(printf %08x "$1")" '$2 == 11 && $4 == m' /proc/net/netlink | wc -l)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 for group in 1 7 32; do
-	timeout 3 stdbuf -oL "$UPSTREAM_PKNLUSR" $([ $group = 1 ] || echo $group) >"$plib_tmp/up.out" 2>&1 &
+	timeout 20 stdbuf -oL "$UPSTREAM_PKNLUSR" $([ $group = 1 ] || echo $group) >"$plib_tmp/up.out" 2>&1 &
 	up=$!
-	timeout 3 "$PKNLUSR" $([ $group = 1 ] || echo $group) >"$plib_tmp/ours.out" 2>&1 &
+	timeout 20 "$PKNLUSR" $([ $group = 1 ] || echo $group) >"$plib_tmp/ours.out" 2>&1 &
 	us=$!
-	sleep 0.5
+	bound $((1 << (group - 1))) 2 || not_ok "pknlusr group $group: listeners bound within 10 s"
 	python3 "$plib_tmp/nlsend.py" $group
+	# Both print LAST last; then they are stopped (timeout passes the signal on).
+	for _ in $(seq 50); do
+		grep -q "^rule_name: LAST " "$plib_tmp/up.out" && grep -q "^rule_name: LAST " "$plib_tmp/ours.out" && break
+		sleep 0.1
+	done
+	kill $up $us
 	wait $up $us
 	# (upstream also prints the malformed ones, reading past the name and the message)
+	check "pknlusr group $group: upstream's pknlusr received them (the oracle)" \
+		grep -q "^rule_name: LAST " "$plib_tmp/up.out"
 	check "pknlusr group $group: the well-formed IPv4 lines as upstream's prints them" \
 		test "$(grep -e "^rule_name: SSH " -e "^rule_name: LAST " "$plib_tmp/ours.out")" = \
 		"$(grep -e "^rule_name: SSH " -e "^rule_name: LAST " "$plib_tmp/up.out")"
@@ -210,7 +231,7 @@ for group in 1 7 32; do
 done
 timeout 2 "$PKNLUSR" 3 >"$plib_tmp/other.out" 2>&1 &
 us=$!
-sleep 0.5
+bound 4 1 || not_ok "pknlusr group 3: listener bound within 10 s"
 python3 "$plib_tmp/nlsend.py" 4
 wait $us
 check "pknlusr on group 3 does not see group 4" test ! -s "$plib_tmp/other.out"
