@@ -45,14 +45,19 @@ python3 -c 'import prometheus_client' 2>/dev/null ||
 (cd "$ROOT" && cargo build --release --quiet -p xt_ACCOUNT_cl -p iptaccount) || die "cargo build failed"
 
 # --- unit tests (argument parsing, output formats with real parsers, HTTP routing, ABI layout)
-check "cargo test -p xt_ACCOUNT_cl -p iptaccount" \
-	bash -c "cd '$ROOT' && cargo test --release --quiet -p xt_ACCOUNT_cl -p iptaccount >$TMP/cargo.log 2>&1" ||
+check "cargo test -p account-cl-abi -p iptaccount" \
+	bash -c "cd '$ROOT' && cargo test --release --quiet -p account-cl-abi -p iptaccount >$TMP/cargo.log 2>&1" ||
 	tail -n 30 "$TMP/cargo.log"
 
 # --- the library's shape
 lib=$REL/libxt_ACCOUNT_cl.so
 check "soname libxt_ACCOUNT_cl.so.1" \
 	bash -c "objdump -p '$lib' | grep -qE '^ *SONAME +libxt_ACCOUNT_cl\.so\.1$'"
+check "links only libc (no Rust std, no libgcc_s)" \
+	test "$(objdump -p "$lib" | awk '$1 == "NEEDED" { print $2 }')" = libc.so.6
+check "no panic path survives (nothing calls abort)" bash -c "! nm -D '$lib' | grep -qw abort"
+check "smaller than 32 KiB ($(stat -c %s "$lib") bytes; upstream's: $(stat -c %s "$(readlink -f $UPLIB)"))" \
+	test "$(stat -c %s "$lib")" -lt 32768
 exports() { objdump -T "$1" | awk '$2 == "g" && $4 == ".text" { print $NF }' | sort; }
 check "exports exactly upstream's functions" test "$(exports "$lib")" = "$(exports $UPLIB)"
 check "upstream exports 9 functions (the comparison is not vacuous)" \

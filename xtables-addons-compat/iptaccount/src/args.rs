@@ -167,10 +167,10 @@ fn check(a: &Args) -> Result<(), ArgError> {
         if name.is_empty() {
             return Err(err("-l: empty table name"));
         }
-        if name.len() > xt_ACCOUNT_cl::TABLE_NAME_MAX {
+        if name.len() > account_cl_abi::TABLE_NAME_MAX {
             return Err(err(format!(
                 "-l: table name longer than {} bytes",
-                xt_ACCOUNT_cl::TABLE_NAME_MAX
+                account_cl_abi::TABLE_NAME_MAX
             )));
         }
     }

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! iptaccount: shows the per-IP counters of the ACCOUNT target's kernel tables through
-//! libxt_ACCOUNT_cl. Upstream's flags and output byte for byte, plus JSON, Prometheus text
+//! libxt_ACCOUNT_cl's functions. Upstream's flags and output byte for byte, plus JSON, Prometheus text
 //! format and a read-only HTTP endpoint for scrapers. The binary (main.rs) is the driver.
 
 pub mod args;
 pub mod http;
 pub mod render;
+pub mod session;
 
 use render::Table;
-use xt_ACCOUNT_cl::Session;
+use session::Session;
 
 /// Reads `table`, or every table when None, flushing when asked. A table that vanishes
 /// between listing and reading (its last rule deleted) is left out; any other failed read

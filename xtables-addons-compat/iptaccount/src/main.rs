@@ -10,8 +10,8 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use iptaccount::args::{self, Args, Command, Format};
+use iptaccount::session::Session;
 use iptaccount::{http, read_tables, render};
-use xt_ACCOUNT_cl::Session;
 
 fn main() -> ExitCode {
     let stdout = io::stdout();

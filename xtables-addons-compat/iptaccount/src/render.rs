@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use xt_ACCOUNT_cl::Record;
+use crate::session::Record;
 
 /// One table's counters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub fn banner(out: &mut impl Write) -> io::Result<()> {
     write!(
         out,
         "\nlibxt_ACCOUNT_cl userspace accounting tool v{}\n\n",
-        xt_ACCOUNT_cl::VERSION
+        account_cl_abi::VERSION
     )
 }
 

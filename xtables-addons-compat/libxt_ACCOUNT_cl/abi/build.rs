@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! bindgen on the public header include/libxt_ACCOUNT_cl.h (the context struct and the
+//! bindgen on the public header ../include/libxt_ACCOUNT_cl.h (the context struct and the
 //! prototypes our exported functions are checked against), on kmod-c/include/xt_ACCOUNT.h
-//! (sockopt numbers, handle and record structs) and on the few libc calls used; and
-//! upstream's soname for the shared library.
+//! (sockopt numbers, handle and record structs) and on the few libc calls used.
 
 use std::env;
 use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=include/libxt_ACCOUNT_cl.h");
-    println!("cargo:rerun-if-changed=../../kmod-c/include/xt_ACCOUNT.h");
-    // Programs linked against upstream's library ask the loader for this name.
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libxt_ACCOUNT_cl.so.1");
+    println!("cargo:rerun-if-changed=../include/libxt_ACCOUNT_cl.h");
+    println!("cargo:rerun-if-changed=../../../kmod-c/include/xt_ACCOUNT.h");
 
     let wrapper = "#include <libxt_ACCOUNT_cl.h>\n\
                    #include <errno.h>\n\
@@ -22,7 +19,7 @@ fn main() {
                    #include <unistd.h>\n";
     let bindings = bindgen::Builder::default()
         .header_contents("account_cl_wrapper.h", wrapper)
-        .clang_args(["-Iinclude", "-I../../kmod-c/include"])
+        .clang_args(["-I../include", "-I../../../kmod-c/include"])
         .use_core()
         .wrap_unsafe_ops(true)
         .derive_default(true)
@@ -35,7 +32,7 @@ fn main() {
         .allowlist_type("__socket_type")
         .prepend_enum_name(false)
         .allowlist_function("ipt_ACCOUNT_.*")
-        .allowlist_function("socket|getsockopt|setsockopt|close|malloc|free|__errno_location")
+        .allowlist_function("socket|getsockopt|setsockopt|close|malloc|free|abort|__errno_location")
         .generate()
         .unwrap_or_else(|e| {
             panic!("bindgen on libxt_ACCOUNT_cl.h failed ({e}); install libclang-dev")

@@ -1,212 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! libxt_ACCOUNT_cl: reads the per-IP counters of the ACCOUNT target's kernel tables.
-//!
-//! Built twice from the same code: as `libxt_ACCOUNT_cl.so.1`, a drop-in for upstream's C
-//! library (functions in [`abi`], header include/libxt_ACCOUNT_cl.h), and as a Rust library
-//! whose [`Session`] wraps those very functions for iptaccount.
+//! libxt_ACCOUNT_cl.so.1: a drop-in for xtables-addons' C library that reads the ACCOUNT
+//! target's kernel tables (header include/libxt_ACCOUNT_cl.h). The functions are those of
+//! the `account_cl_abi` crate, which iptaccount links directly; this crate only makes the
+//! shared object of them (soname in build.rs), no_std like the iptables plugins: it needs
+//! nothing but libc.
+#![no_std]
 #![allow(non_snake_case)] // named after upstream's library, libxt_ACCOUNT_cl
 
-use std::ffi::{CStr, CString};
-use std::fmt;
-use std::net::Ipv4Addr;
+// The exported functions (#[no_mangle]) come with the crate.
+pub use account_cl_abi::*;
 
-pub mod abi;
-
-/// bindgen's view of include/libxt_ACCOUNT_cl.h, kmod-c/include/xt_ACCOUNT.h and libc.
-#[allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
-pub mod sys {
-    include!(concat!(env!("OUT_DIR"), "/account_cl_sys.rs"));
+// Nothing here can panic by design (no indexing without a check, no unwrap); should a bug
+// make it, abort rather than unwind into C.
+#[cfg(panic = "abort")]
+#[panic_handler]
+fn account_cl_panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // Safety: abort has no preconditions.
+    unsafe { account_cl_abi::sys::abort() }
 }
 
-/// The library version upstream's iptaccount prints ("1.3").
-pub const VERSION: &str = match sys::LIBXT_ACCOUNT_VERSION.split_last() {
-    // bindgen gives the C string with its NUL.
-    Some((0, text)) => match std::str::from_utf8(text) {
-        Ok(v) => v,
-        Err(_) => panic!("LIBXT_ACCOUNT_VERSION is not UTF-8"),
-    },
-    _ => panic!("LIBXT_ACCOUNT_VERSION is not a C string"),
-};
-
-/// Longest table name in bytes.
-pub const TABLE_NAME_MAX: usize = sys::ACCOUNT_TABLE_NAME_LEN as usize - 1;
-
-/// A failed call: the library's message (upstream's text).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error(pub &'static str);
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-/// The counters of one IP.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Record {
-    pub ip: Ipv4Addr,
-    pub src_packets: u64,
-    pub src_bytes: u64,
-    pub dst_packets: u64,
-    pub dst_bytes: u64,
-}
-
-/// An open connection to the kernel tables (a raw socket; needs CAP_NET_ADMIN).
-pub struct Session {
-    ctx: sys::ipt_ACCOUNT_context,
-}
-
-impl Session {
-    /// Opens the socket and the read buffer.
-    pub fn open() -> Result<Self, Error> {
-        let mut ctx = sys::ipt_ACCOUNT_context::default();
-        // Safety: ctx is a live context.
-        let rc = unsafe { abi::ipt_ACCOUNT_init(&mut ctx) };
-        let session = Session { ctx };
-        if rc != 0 {
-            return Err(session.error());
-        }
-        Ok(session)
-    }
-
-    fn error(&self) -> Error {
-        if self.ctx.error_str.is_null() {
-            return Error("unknown error");
-        }
-        // Safety: error_str points to one of the library's static NUL-terminated messages.
-        Error(
-            unsafe { CStr::from_ptr(self.ctx.error_str) }
-                .to_str()
-                .unwrap_or("unknown error"),
-        )
-    }
-
-    /// The counters of every active IP of `table`, ascending; zeroes them when `flush`.
-    pub fn read(&mut self, table: &[u8], flush: bool) -> Result<Vec<Record>, Error> {
-        // The C API would cut the name at 31 bytes and read another table.
-        if table.len() > TABLE_NAME_MAX {
-            return Err(Error("table name longer than 31 bytes"));
-        }
-        let name = CString::new(table).map_err(|_| Error("table name contains a NUL byte"))?;
-        // Safety: a live context and a NUL-terminated name.
-        if unsafe { abi::ipt_ACCOUNT_read_entries(&mut self.ctx, name.as_ptr(), (!flush).into()) }
-            != 0
-        {
-            return Err(self.error());
-        }
-        let mut records = Vec::with_capacity(self.ctx.handle.itemcount as usize);
-        loop {
-            // Safety: a live context after a successful read.
-            let entry = unsafe { abi::ipt_ACCOUNT_get_next_entry(&mut self.ctx) };
-            // Safety: NULL or a record inside the context's buffer.
-            let Some(entry) = (unsafe { entry.as_ref() }) else {
-                break;
-            };
-            records.push(Record {
-                // The kernel writes the IP as a host-order number (upstream's ABI; __be32 in the header).
-                ip: Ipv4Addr::from(entry.ip),
-                src_packets: entry.src_packets,
-                src_bytes: entry.src_bytes,
-                dst_packets: entry.dst_packets,
-                dst_bytes: entry.dst_bytes,
-            });
-        }
-        Ok(records)
-    }
-
-    /// How many kernel read handles are in use.
-    pub fn handle_usage(&mut self) -> Result<i32, Error> {
-        // Safety: a live context.
-        let usage = unsafe { abi::ipt_ACCOUNT_get_handle_usage(&mut self.ctx) };
-        if usage < 0 {
-            return Err(self.error());
-        }
-        Ok(usage)
-    }
-
-    /// Frees every kernel read handle (also other readers').
-    pub fn free_all_handles(&mut self) -> Result<(), Error> {
-        // Safety: a live context.
-        if unsafe { abi::ipt_ACCOUNT_free_all_handles(&mut self.ctx) } != 0 {
-            return Err(self.error());
-        }
-        Ok(())
-    }
-
-    /// The names of all tables, in the kernel's order.
-    pub fn table_names(&mut self) -> Result<Vec<Vec<u8>>, Error> {
-        // Safety: a live context.
-        if unsafe { abi::ipt_ACCOUNT_get_table_names(&mut self.ctx) } != 0 {
-            return Err(self.error());
-        }
-        let mut names = Vec::new();
-        loop {
-            // Safety: a live context after a successful get_table_names.
-            let name = unsafe { abi::ipt_ACCOUNT_get_next_name(&mut self.ctx) };
-            if name.is_null() {
-                break;
-            }
-            // Safety: a NUL-terminated name inside the context's buffer.
-            names.push(unsafe { CStr::from_ptr(name) }.to_bytes().to_vec());
-        }
-        Ok(names)
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        // Safety: a live context, deinitialised once.
-        unsafe { abi::ipt_ACCOUNT_deinit(&mut self.ctx) };
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::mem::{offset_of, size_of};
-
-    /// The offsets upstream's x86-64 library uses (read from its machine code): programs
-    /// built against it access these fields directly.
-    #[cfg(target_pointer_width = "64")]
-    #[test]
-    fn context_layout_is_upstreams() {
-        use sys::ipt_ACCOUNT_context as C;
-        assert_eq!(offset_of!(C, sockfd), 0);
-        assert_eq!(offset_of!(C, handle), 4);
-        assert_eq!(offset_of!(C, data_size), 0x2c);
-        assert_eq!(offset_of!(C, pos), 0x30);
-        assert_eq!(offset_of!(C, data), 0x38);
-        assert_eq!(offset_of!(C, error_str), 0x40);
-        assert_eq!(size_of::<C>(), 0x48);
-        assert_eq!(size_of::<sys::ipt_acc_handle_ip>(), 40);
-        assert_eq!(size_of::<sys::ipt_acc_handle_sockopt>(), 40);
-    }
-
-    #[test]
-    fn iterators_are_empty_before_any_read() {
-        let mut ctx = sys::ipt_ACCOUNT_context::default();
-        // Safety: a zeroed context without buffer: every call must refuse, not crash.
-        unsafe {
-            assert!(abi::ipt_ACCOUNT_get_next_entry(&mut ctx).is_null());
-            assert!(abi::ipt_ACCOUNT_get_next_name(&mut ctx).is_null());
-            assert_eq!(
-                abi::ipt_ACCOUNT_read_entries(&mut ctx, c"x".as_ptr(), 1),
-                -1
-            );
-            assert_eq!(abi::ipt_ACCOUNT_init(std::ptr::null_mut()), -1);
-        }
-    }
-
-    #[test]
-    fn long_table_names_are_refused_not_cut() {
-        // Opening needs root; the name check comes first either way.
-        if let Ok(mut s) = Session::open() {
-            assert_eq!(
-                s.read(&[b'a'; 32], false),
-                Err(Error("table name longer than 31 bytes"))
-            );
-        }
-    }
-}
+// core cannot unwind; debug and test builds (panic = "unwind") use std's runtime.
+#[cfg(not(panic = "abort"))]
+extern crate std;

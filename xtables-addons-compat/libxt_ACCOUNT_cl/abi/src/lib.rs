@@ -1,16 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! The C API of libxt_ACCOUNT_cl.so.1 (include/libxt_ACCOUNT_cl.h): upstream's functions,
-//! context layout and error strings. Differences that no correct caller can observe: every
-//! buffer access is bounded by what was allocated, whatever the kernel answers; the kernel
-//! may not shrink `data_size`; handle usage leaves the read iterator alone; the table-name
-//! buffer grows when the kernel has more names than fit.
+//! context layout and error strings, `#[no_mangle]` so that the shared library (crate
+//! xt_ACCOUNT_cl) exports them and iptaccount calls the very same code. Differences that no
+//! correct caller can observe: every buffer access is bounded by what was allocated,
+//! whatever the kernel answers; the kernel may not shrink `data_size`; handle usage leaves
+//! the read iterator alone; the table-name buffer grows when the kernel has more names than
+//! fit; NULL pointers are refused instead of dereferenced.
+#![cfg_attr(not(test), no_std)]
+
+/// bindgen's view of include/libxt_ACCOUNT_cl.h, kmod-c/include/xt_ACCOUNT.h and libc.
+#[allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
+pub mod sys {
+    include!(concat!(env!("OUT_DIR"), "/account_cl_sys.rs"));
+}
+
+/// The library version upstream's iptaccount prints ("1.3").
+pub const VERSION: &str = match sys::LIBXT_ACCOUNT_VERSION.split_last() {
+    // bindgen gives the C string with its NUL.
+    Some((0, text)) => match core::str::from_utf8(text) {
+        Ok(v) => v,
+        Err(_) => panic!("LIBXT_ACCOUNT_VERSION is not UTF-8"),
+    },
+    _ => panic!("LIBXT_ACCOUNT_VERSION is not a C string"),
+};
+
+/// Longest table name in bytes.
+pub const TABLE_NAME_MAX: usize = sys::ACCOUNT_TABLE_NAME_LEN as usize - 1;
 
 use core::ffi::{CStr, c_char, c_int, c_uint, c_void};
 use core::mem::size_of;
 use core::ptr;
 
 use crate::sys::ipt_acc_handle_sockopt as Handle;
-use crate::sys::{self, ipt_ACCOUNT_context as Context, ipt_acc_handle_ip as Record};
+use crate::sys::{ipt_ACCOUNT_context as Context, ipt_acc_handle_ip as Record};
 
 /// `handle.handle_nr` when no kernel handle is held.
 const NO_HANDLE: u32 = u32::MAX;
@@ -19,8 +41,6 @@ const RECORD_LEN: usize = size_of::<Record>();
 const MIN_BUFSIZE: c_uint = sys::IPT_ACCOUNT_MIN_BUFSIZE;
 /// Upstream's kernel sends at most a page of names; ours may send more.
 const MAX_NAMES_BUFSIZE: c_uint = 64 * 1024;
-/// Room for the name and its terminator in `handle.name`.
-const NAME_MAX: usize = sys::ACCOUNT_TABLE_NAME_LEN as usize - 1;
 
 // Upstream's messages, byte for byte: programs print them.
 const E_SOCKET: &CStr =
@@ -217,9 +237,9 @@ pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
         return fail(ctx, E_TABLE);
     }
     release_handle(ctx);
-    // strncpy semantics: at most NAME_MAX bytes, zero-padded, so always terminated.
-    ctx.handle.name = [0; NAME_MAX + 1];
-    for i in 0..NAME_MAX {
+    // strncpy semantics: at most TABLE_NAME_MAX bytes, zero-padded, so always terminated.
+    ctx.handle.name = [0; TABLE_NAME_MAX + 1];
+    for i in 0..TABLE_NAME_MAX {
         // Safety: table is NUL-terminated and we stop at the NUL.
         let byte = unsafe { *table.add(i) };
         if byte == 0 {
@@ -422,4 +442,40 @@ pub unsafe extern "C" fn ipt_ACCOUNT_get_next_name(ctx: *mut Context) -> *const 
     }
     ctx.pos += len as c_uint + 1;
     name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::offset_of;
+
+    /// The offsets upstream's x86-64 library uses (read from its machine code): programs
+    /// built against it access these fields directly.
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn context_layout_is_upstreams() {
+        assert_eq!(offset_of!(Context, sockfd), 0);
+        assert_eq!(offset_of!(Context, handle), 4);
+        assert_eq!(offset_of!(Context, data_size), 0x2c);
+        assert_eq!(offset_of!(Context, pos), 0x30);
+        assert_eq!(offset_of!(Context, data), 0x38);
+        assert_eq!(offset_of!(Context, error_str), 0x40);
+        assert_eq!(size_of::<Context>(), 0x48);
+        assert_eq!(RECORD_LEN, 40);
+        assert_eq!(HANDLE_LEN, 40);
+    }
+
+    #[test]
+    fn a_context_without_buffer_is_refused_not_dereferenced() {
+        let mut ctx = Context::default();
+        // Safety: a zeroed context without buffer, and NULL: every call must refuse.
+        unsafe {
+            assert!(ipt_ACCOUNT_get_next_entry(&mut ctx).is_null());
+            assert!(ipt_ACCOUNT_get_next_name(&mut ctx).is_null());
+            assert_eq!(ipt_ACCOUNT_read_entries(&mut ctx, c"x".as_ptr(), 1), -1);
+            assert_eq!(ipt_ACCOUNT_init(ptr::null_mut()), -1);
+            assert!(ipt_ACCOUNT_get_next_entry(ptr::null_mut()).is_null());
+            ipt_ACCOUNT_deinit(ptr::null_mut());
+        }
+    }
 }
