@@ -81,7 +81,12 @@ for BE in $BACKENDS; do
 	: >/tmp/pknlusr.out
 	pknlusr $GROUP >/tmp/pknlusr.out 2>&1 &
 	listener=$!
-	usleep 200000
+	# Bound once its connector socket shows in /proc/net/netlink with our group's bit.
+	i=0
+	while [ $i -lt 50 ] && ! awk -v m="$(printf %08x $((1 << (GROUP - 1))))" '$2 == 11 && $4 == m { f = 1 } END { exit !f }' /proc/net/netlink; do
+		usleep 100000
+		i=$((i + 1))
+	done
 	tools ipt
 	tools ip6t
 	kill $listener
