@@ -62,10 +62,12 @@ static OPTIONS: OptionTable<8> = OptionTable::new([
     Opt::new(c"checkip", O_CHECKIP, Kind::None).multiple(),
 ]);
 
+/// The bit of option `id` in `xt_pknock_mtinfo.option`.
 fn bit(id: u32) -> u8 {
     1u8.checked_shl(id).unwrap_or(0)
 }
 
+/// One option: upstream's repetition check (on the data's option bits), then its value.
 fn parse(call: &mut Parse<'_, Info>) -> Result<(), Error> {
     let id = call.id();
     let name = call.name().to_bytes();
