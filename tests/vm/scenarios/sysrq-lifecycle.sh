@@ -2,7 +2,7 @@
 # xavm: boot=main smp=1 timeout=150
 # Module life cycle on both backends: a rule pins xt_SYSRQ and xt_SYSRQ pins xa_shim; a new
 # password takes effect at once (the old one is refused); after unload and reload no password
-# survives; twenty load/use/unload cycles run clean, each handling its request.
+# survives; ten load/use/unload cycles run clean, each handling its request.
 . /vm/lib.sh
 rule='-p udp --dport 9 -j SYSRQ'
 
@@ -41,7 +41,7 @@ for BE in $BACKENDS; do
 	log_mark
 	cycles=0
 	i=0
-	while [ $i -lt 20 ]; do
+	while [ $i -lt 10 ]; do
 		i=$((i + 1))
 		unload xt_SYSRQ xa_shim &&
 			load_module ours xt_SYSRQ >/dev/null &&
@@ -51,8 +51,8 @@ for BE in $BACKENDS; do
 			ipt -F INPUT &&
 			cycles=$((cycles + 1))
 	done
-	check_eq "$BE: 20 load/use/unload cycles" 20 "$cycles"
-	expect_handled "$BE: one request handled per cycle" 20
+	check_eq "$BE: 10 load/use/unload cycles" 10 "$cycles"
+	expect_handled "$BE: one request handled per cycle" 10
 done
 lab_reset
 finish
