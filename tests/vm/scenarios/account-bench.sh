@@ -55,15 +55,20 @@ push() {
 }
 
 # setup MOD RULES: MOD's module loaded, RULES ACCOUNT rules (one /24 table each).
+# One iptables-restore, not RULES iptables runs: those cost seconds under TCG.
 setup() {
 	local r=0
 	acc_reset
 	use_plugins upstream || return 1
 	load_module "$1" xt_ACCOUNT || return 1
-	while [ $r -lt "$2" ]; do
-		ipt -A INPUT -p udp -j ACCOUNT --addr 127.0.0.0/24 --tname t$r || return 1
-		r=$((r + 1))
-	done
+	{
+		echo '*filter'
+		while [ $r -lt "$2" ]; do
+			echo "-A INPUT -p udp -j ACCOUNT --addr 127.0.0.0/24 --tname t$r"
+			r=$((r + 1))
+		done
+		echo COMMIT
+	} | ipt_restore
 }
 
 # Throughput, the two modules alternating so that load on the host hits both alike.
@@ -83,7 +88,7 @@ done
 for MOD in ours upstream; do
 	setup $MOD 0 || { fail "$MOD: set up"; continue; }
 	check "$MOD: insert a /16 rule" ipt -A INPUT -p udp -j ACCOUNT --addr 10.1.0.0/16 --tname t16
-	for run in 1 2 3; do
+	for run in 1 2; do
 		t0=$(now)
 		check "$MOD: 65536 sources sent" udpsweep -s 10.1.0.0 -c 65536 -d 127.0.0.1 -b 1
 		usleep 100000
