@@ -439,8 +439,9 @@ static int acc_prepare_read(struct acc_net *an, bool flush,
 	unsigned int i;
 	int nr, ret;
 
-	/* The name comes from userspace: make it a string. */
-	hs->name[ACCOUNT_TABLE_NAME_LEN - 1] = '\0';
+	/* From userspace: no table has a name without its NUL (upstream: not found). */
+	if (!memchr(hs->name, '\0', sizeof(hs->name)))
+		return -EINVAL;
 
 	mutex_lock(&an->lock);
 	nr = acc_table_find(an, hs->name);

@@ -51,7 +51,12 @@ for MOD in ours upstream; do
 	is "9 handles in use" "ok usage 9" usage
 	is "free all" "ok" freeall
 	is "no handle in use" "ok usage 0" usage
-	is "prepare: unterminated 32-byte name" "error EINVAL" prepare aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	check "$T: rule for a table with a 31-character name" \
+		ipt -A INPUT -p udp -j ACCOUNT --addr 10.0.0.0/8 --tname aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	is "prepare: 31-character name" "ok handle 0 items 0" prepare aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	accsockopt freeall >/dev/null
+	is "prepare: unterminated 32-byte name (not the 31-character table)" "error EINVAL" \
+		prepare aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 	is "prepare: unknown table" "error EINVAL" prepare nosuch
 	is "prepare and flush lo" "ok handle 0 items 2" prepare lo flush
 	is "lo is empty after the flush" "ok handle 1 items 0" prepare lo
