@@ -105,7 +105,11 @@ impl Net {
     /// log2 of the number of slots: 0 for /0 (one slot) and /32, else 32 - prefix.
     #[must_use]
     pub fn slot_bits(self) -> u32 {
-        if self.prefix == 0 { 0 } else { 32 - self.prefix }
+        if self.prefix == 0 {
+            0
+        } else {
+            32 - self.prefix
+        }
     }
 
     fn mask(self) -> u32 {
@@ -122,9 +126,15 @@ impl Net {
     #[must_use]
     pub fn classify(self, src: u32, dst: u32) -> Hits {
         if self.prefix == 0 {
-            return Hits { src: Some(0), dst: None };
+            return Hits {
+                src: Some(0),
+                dst: None,
+            };
         }
-        Hits { src: self.slot(src), dst: self.slot(dst) }
+        Hits {
+            src: self.slot(src),
+            dst: self.slot(dst),
+        }
     }
 
     /// The address a slot stands for in the records userspace reads, or

@@ -89,7 +89,9 @@ pub unsafe extern "C" fn xa_account_classify(
     dst_slot: *mut u32,
 ) -> c_uint {
     let usable = |p: *mut u32| !p.is_null() && p.is_aligned();
-    let Some(net) = net(net_ip, net_mask) else { return 0 };
+    let Some(net) = net(net_ip, net_mask) else {
+        return 0;
+    };
     if !usable(src_slot) || !usable(dst_slot) {
         return 0;
     }

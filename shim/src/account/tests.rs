@@ -51,7 +51,13 @@ fn names() {
 fn slash_zero_counts_everything_as_source_of_slot_zero() {
     let net = Net::new(0, 0).unwrap();
     let hits = net.classify(ip(1, 2, 3, 4), ip(5, 6, 7, 8));
-    assert_eq!(hits, Hits { src: Some(0), dst: None });
+    assert_eq!(
+        hits,
+        Hits {
+            src: Some(0),
+            dst: None
+        }
+    );
     assert_eq!(net.slot_addr(0), Some(0));
     assert_eq!(net.slot_addr(1), None);
 }
@@ -60,10 +66,25 @@ fn slash_zero_counts_everything_as_source_of_slot_zero() {
 fn inside_outside() {
     let net = Net::new(ip(127, 0, 0, 0), mask(24)).unwrap();
     let hits = net.classify(ip(127, 0, 0, 1), ip(127, 0, 0, 2));
-    assert_eq!(hits, Hits { src: Some(1), dst: Some(2) });
+    assert_eq!(
+        hits,
+        Hits {
+            src: Some(1),
+            dst: Some(2)
+        }
+    );
     let hits = net.classify(ip(127, 0, 1, 1), ip(127, 0, 0, 200));
-    assert_eq!(hits, Hits { src: None, dst: Some(200) });
-    assert_eq!(net.classify(ip(8, 8, 8, 8), ip(9, 9, 9, 9)), Hits::default());
+    assert_eq!(
+        hits,
+        Hits {
+            src: None,
+            dst: Some(200)
+        }
+    );
+    assert_eq!(
+        net.classify(ip(8, 8, 8, 8), ip(9, 9, 9, 9)),
+        Hits::default()
+    );
     assert_eq!(net.slot_addr(255), Some(ip(127, 0, 0, 255)));
     assert_eq!(net.slot_addr(256), None);
 }
@@ -72,7 +93,13 @@ fn inside_outside() {
 fn slash_eight_slots() {
     let net = Net::new(ip(10, 0, 0, 0), mask(8)).unwrap();
     let hits = net.classify(ip(10, 1, 2, 3), ip(10, 255, 255, 255));
-    assert_eq!(hits, Hits { src: Some(0x01_02_03), dst: Some(0xff_ff_ff) });
+    assert_eq!(
+        hits,
+        Hits {
+            src: Some(0x01_02_03),
+            dst: Some(0xff_ff_ff)
+        }
+    );
     assert_eq!(net.slot_addr(0xff_ff_ff), Some(ip(10, 255, 255, 255)));
     assert_eq!(net.slot_addr(1 << 24), None);
 }
