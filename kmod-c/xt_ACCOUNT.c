@@ -372,56 +372,67 @@ static u32 acc_records_fill(const struct acc_table *t, const struct acc_data *da
 	return n;
 }
 
-/* Records of a table's current counters, taken while packets keep counting. */
-static int acc_snapshot(struct acc_table *t, struct acc_handle *h)
+/*
+ * A records buffer for every address t has seen, returned with t->lock held
+ * (the count only grows, and only while the lock is free); NULL without it.
+ */
+static struct ipt_acc_handle_ip *acc_records_alloc_locked(struct acc_table *t, u32 *cap)
 {
 	struct ipt_acc_handle_ip *records;
-	u32 cap = READ_ONCE(t->data->itemcount);
+	u32 n = READ_ONCE(t->data->itemcount);
 
 	for (;;) {
 		/* Room for some addresses that appear before the lock is taken. */
-		cap += 64;
-		records = kvmalloc_array(cap, sizeof(*records), GFP_KERNEL);
+		n += 64;
+		records = kvmalloc_array(n, sizeof(*records), GFP_KERNEL);
 		if (!records)
-			return -ENOMEM;
+			return NULL;
 		spin_lock_bh(&t->lock);
-		if (t->data->itemcount <= cap)
-			break;
-		cap = t->data->itemcount;
+		if (t->data->itemcount <= n) {
+			*cap = n;
+			return records;
+		}
+		n = t->data->itemcount;
 		spin_unlock_bh(&t->lock);
 		kvfree(records);
 	}
-	h->count = acc_records_fill(t, t->data, records, cap);
+}
+
+/* Records of a table's current counters, taken while packets keep counting. */
+static int acc_snapshot(struct acc_table *t, struct acc_handle *h)
+{
+	u32 cap;
+
+	h->records = acc_records_alloc_locked(t, &cap);
+	if (!h->records)
+		return -ENOMEM;
+	h->count = acc_records_fill(t, t->data, h->records, cap);
 	spin_unlock_bh(&t->lock);
-	h->records = records;
 	return 0;
 }
 
-/* Records of a table's counters, which restart from zero in the same step. */
+/*
+ * Records of a table's counters, which restart from zero in the same step:
+ * everything is allocated first, so that no packet can be lost.
+ */
 static int acc_snapshot_flush(struct acc_table *t, struct acc_handle *h)
 {
 	struct acc_data *fresh = acc_data_alloc(t->slot_bits), *old;
-	struct ipt_acc_handle_ip *records;
+	u32 cap;
 
 	if (!fresh)
 		return -ENOMEM;
-	spin_lock_bh(&t->lock);
+	h->records = acc_records_alloc_locked(t, &cap);
+	if (!h->records) {
+		acc_data_free(fresh);
+		return -ENOMEM;
+	}
 	old = t->data;
 	t->data = fresh;
 	spin_unlock_bh(&t->lock);
 
 	/* old is ours alone now: packets only reach t->data under t->lock. */
-	records = kvmalloc_array(max(old->itemcount, 1u), sizeof(*records), GFP_KERNEL);
-	if (!records) {
-		/* Put the counters back rather than lose them. */
-		spin_lock_bh(&t->lock);
-		t->data = old;
-		spin_unlock_bh(&t->lock);
-		acc_data_free(fresh);
-		return -ENOMEM;
-	}
-	h->count = acc_records_fill(t, old, records, old->itemcount);
-	h->records = records;
+	h->count = acc_records_fill(t, old, h->records, cap);
 	acc_data_free(old);
 	return 0;
 }
