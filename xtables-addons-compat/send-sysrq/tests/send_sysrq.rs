@@ -293,12 +293,19 @@ fn spawn_on_pty(args: &[&str]) -> (std::fs::File, OwnedFd, std::process::Child) 
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // Safety: setsid and ioctl are async-signal-safe; slave_fd stays open in the child
-    // until exec (it is closed on exec, the terminal stays the controlling one).
+    // Safety: setsid, ioctl and signal are async-signal-safe; slave_fd stays open in the
+    // child until exec (it is closed on exec, the terminal stays the controlling one).
     unsafe {
         cmd.pre_exec(move || {
             if libc::setsid() < 0 || libc::ioctl(slave_fd, libc::TIOCSCTTY, 0) < 0 {
                 return Err(std::io::Error::last_os_error());
+            }
+            // An interactive session: a shell's background job (as CI may be) inherits
+            // SIGINT and SIGQUIT ignored, and send_sysrq rightly keeps ignored signals so.
+            for sig in [libc::SIGINT, libc::SIGQUIT] {
+                if libc::signal(sig, libc::SIG_DFL) == libc::SIG_ERR {
+                    return Err(std::io::Error::last_os_error());
+                }
             }
             Ok(())
         });
