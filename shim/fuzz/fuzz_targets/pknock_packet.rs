@@ -119,6 +119,17 @@ fuzz_target!(|input: Input| {
                         assert!(minute <= before.open_minute && event == Event::SpaReplay);
                     }
                 }
+                if event == Event::Opened {
+                    // Replay: close the peer (with this minute's close packet), then resend the
+                    // accepted open packet: it must not open again.
+                    let mut probe = peer;
+                    if let Some(close_packet) = spa::payload(close, from, spa::minute_of(now)) {
+                        let closing = Packet { payload: Some(&close_packet), ..packet };
+                        pknock::on_packet(&rule, &mut probe, &closing, now);
+                    }
+                    let again = pknock::on_packet(&rule, &mut probe, &packet, now);
+                    assert_ne!(again, Event::Opened, "replayed open packet accepted");
+                }
                 if event == Event::Closed {
                     let minute = reference_minute(close, from, payload, now).expect("closed by a valid packet");
                     assert!(minute > before.close_minute && before.status == Status::Allowed);
