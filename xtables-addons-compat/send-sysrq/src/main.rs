@@ -3,46 +3,25 @@
 //! xt_SYSRQ target. See send_sysrq(8).
 
 mod cli;
-mod error;
 mod net;
 mod password;
 mod request;
 mod state;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use cli::{Command, Options};
-use error::{Error, failure, say};
+use xa_cli::{Error, print, say};
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            say!("send_sysrq: {e}");
-            if let Error::Usage(_) = e {
-                say!(
-                    "{}\nTry 'send_sysrq --help' for more information.",
-                    cli::USAGE
-                );
-            }
-            ExitCode::from(e.exit_code())
-        }
-    }
+    xa_cli::main("send_sysrq", cli::USAGE, run)
 }
 
 fn run() -> Result<(), Error> {
     let options = match cli::parse(std::env::args_os().skip(1))? {
         Command::Help => return print(cli::HELP.as_bytes()),
-        Command::Version => {
-            return print(
-                format!(
-                    "send_sysrq (xtables-addons-rs) {}\n",
-                    env!("CARGO_PKG_VERSION")
-                )
-                .as_bytes(),
-            );
-        }
+        Command::Version => return xa_cli::print_version("send_sysrq"),
         Command::Send(options) => options,
     };
     send(options)
@@ -96,12 +75,4 @@ fn send(o: Options) -> Result<(), Error> {
             print(&payload)
         }
     }
-}
-
-fn print(bytes: &[u8]) -> Result<(), Error> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(bytes)
-        .and_then(|()| stdout.flush())
-        .map_err(|e| failure!("cannot write to standard output: {e}"))
 }

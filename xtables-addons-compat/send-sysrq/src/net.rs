@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 
 use crate::cli::Family;
-use crate::error::{Error, failure, usage};
+use xa_cli::{Error, failure, usage};
 
 /// Resolves `host` and picks the address the request goes to: the first one of the forced
 /// family, else of the source address's family, else the first one. IPv4-mapped IPv6

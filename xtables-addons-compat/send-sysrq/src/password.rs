@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use zeroize::Zeroizing;
 
 use crate::cli::PasswordOption;
-use crate::error::{Error, failure, say, usage};
+use xa_cli::{Error, failure, say, usage};
 
 pub const ENV_VAR: &str = "SYSRQ_PASSWORD";
 /// The module keeps the password in a 64-byte buffer with its NUL.

@@ -8,8 +8,8 @@ use std::net::IpAddr;
 use shim::hash::Hash;
 use shim::sysrq::{self, BuildError, DstText};
 
-use crate::error::{Error, failure, usage};
 use crate::password::Password;
+use xa_cli::{Error, failure, usage};
 
 /// Random bytes in the salt; sent as twice as many hex digits.
 const SALT_BYTES: usize = 8;

@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use shim::sysrq::MAX_SEQNO;
 
-use crate::error::{Error, failure};
+use xa_cli::{Error, failure};
 
 /// The default state directory: system-wide for root, per user otherwise (XDG base dirs).
 pub fn default_dir() -> Result<PathBuf, Error> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, usage};
+use xa_cli::{Error, Sink, usage};
 
 pub const USAGE: &str = "Usage: pknock-knock [OPTION]... HOST PORT[,PORT]...";
 
@@ -121,67 +121,16 @@ struct Builder {
 
 pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error> {
     let mut b = Builder::default();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let Some(text) = arg.to_str() else {
-            b.positional.push(arg);
-            continue;
-        };
-        if text == "--" {
-            b.positional.extend(args.by_ref());
-        } else if let Some(long) = text.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((name, value)) => (name, Some(OsString::from(value))),
-                None => (long, None),
-            };
-            if let Some(&(name, _)) = VALUE_OPTIONS.iter().find(|(n, _)| *n == name) {
-                let value = match inline {
-                    Some(v) => {
-                        // "--secret=..." holds the secret itself: wipe it once copied.
-                        drop(Zeroizing::new(arg.into_encoded_bytes()));
-                        v
-                    }
-                    None => args
-                        .next()
-                        .ok_or_else(|| usage!("option --{name} needs a value"))?,
-                };
-                b.set_value(name, value)?;
-            } else if let Some(&(name, _)) = FLAG_OPTIONS.iter().find(|(n, _)| *n == name) {
-                if inline.is_some() {
-                    return Err(usage!("option --{name} takes no value"));
-                }
-                b.set_flag(name)?;
-            } else {
-                return Err(usage!("unknown option --{name}"));
-            }
-        } else if text.len() > 1 && text.starts_with('-') {
-            // Clustered short flags, then at most one value option taking the rest.
-            for (i, c) in text[1..].char_indices() {
-                if let Some(&(name, _)) = VALUE_OPTIONS.iter().find(|(_, s)| *s == Some(c)) {
-                    let rest = &text[1 + i + c.len_utf8()..];
-                    let value = if rest.is_empty() {
-                        args.next()
-                            .ok_or_else(|| usage!("option -{c} needs a value"))?
-                    } else {
-                        OsString::from(rest)
-                    };
-                    b.set_value(name, value)?;
-                    break;
-                } else if let Some(&(name, _)) = FLAG_OPTIONS.iter().find(|(_, s)| *s == c) {
-                    b.set_flag(name)?;
-                } else {
-                    return Err(usage!("unknown option -{c}"));
-                }
-            }
-        } else {
-            b.positional.push(arg);
-        }
-    }
+    xa_cli::lex(args, VALUE_OPTIONS, FLAG_OPTIONS, &mut b)?;
     b.finish()
 }
 
-impl Builder {
-    fn set_flag(&mut self, name: &str) -> Result<(), Error> {
+impl Sink for Builder {
+    fn operand(&mut self, arg: OsString) {
+        self.positional.push(arg);
+    }
+
+    fn flag(&mut self, name: &'static str) -> Result<(), Error> {
         match name {
             "ipv4" | "ipv6" => {
                 let family = if name == "ipv4" {
@@ -203,7 +152,7 @@ impl Builder {
         Ok(())
     }
 
-    fn set_value(&mut self, name: &str, value: OsString) -> Result<(), Error> {
+    fn value(&mut self, name: &'static str, value: OsString) -> Result<(), Error> {
         if name == "secret" || name == "secret-file" {
             if self.secret.is_some() {
                 return Err(usage!("give the secret once (--secret or --secret-file)"));
@@ -244,7 +193,9 @@ impl Builder {
         }
         Ok(())
     }
+}
 
+impl Builder {
     fn finish(self) -> Result<Command, Error> {
         if self.help {
             return Ok(Command::Help);

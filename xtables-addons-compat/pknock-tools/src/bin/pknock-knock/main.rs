@@ -3,45 +3,25 @@
 //! SPA packet. See pknock-knock(8).
 
 mod cli;
-mod error;
 mod net;
 mod secret;
 
-use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cli::{Command, Options};
-use error::{Error, failure, say};
 use shim::pknock::spa;
+use xa_cli::{Error, failure, print, say};
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            say!("pknock-knock: {e}");
-            if let Error::Usage(_) = e {
-                say!(
-                    "{}\nTry 'pknock-knock --help' for more information.",
-                    cli::USAGE
-                );
-            }
-            ExitCode::from(e.exit_code())
-        }
-    }
+    xa_cli::main("pknock-knock", cli::USAGE, run)
 }
 
 fn run() -> Result<(), Error> {
     match cli::parse(std::env::args_os().skip(1))? {
         Command::Help => print(cli::HELP.as_bytes()),
-        Command::Version => print(
-            format!(
-                "pknock-knock (xtables-addons-rs) {}\n",
-                env!("CARGO_PKG_VERSION")
-            )
-            .as_bytes(),
-        ),
+        Command::Version => xa_cli::print_version("pknock-knock"),
         Command::Send(o) if o.secret.is_some() => spa_send(o),
         Command::Send(o) => knock(&o),
     }
@@ -108,12 +88,4 @@ fn spa_send(mut o: Options) -> Result<(), Error> {
         return print(&payload);
     }
     net::send(&socket, &payload)
-}
-
-fn print(bytes: &[u8]) -> Result<(), Error> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(bytes)
-        .and_then(|()| stdout.flush())
-        .map_err(|e| failure!("cannot write to standard output: {e}"))
 }

@@ -8,7 +8,7 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::Duration;
 
 use crate::cli::Family;
-use crate::error::{Error, failure, usage};
+use xa_cli::{Error, failure, usage};
 
 /// Resolves `host`: the first address of the forced family, else of the source's family,
 /// else the first one. IPv4-mapped IPv6 addresses become IPv4 (the packet is IPv4, and SPA

@@ -9,7 +9,7 @@ use std::path::Path;
 use zeroize::Zeroizing;
 
 use crate::cli::SecretOption;
-use crate::error::{Error, failure, say, usage};
+use xa_cli::{Error, failure, say, usage};
 
 /// The module keeps a secret in a 32-byte field with its NUL.
 const MAX_LEN: usize = pknock_tools::XT_PKNOCK_MAX_PASSWD_LEN as usize;
