@@ -5,7 +5,7 @@
 # the rule's peer count never exceeds the limit (/proc/net/xt_pknock_stats: peers, evicted),
 # a client that knocked twice before the flood and once after it gets in (peers past their
 # first knock are never evicted), a client knocking during the flood gets in within a few
-# attempts, and nothing oopses.
+# attempts; deleting and re-adding the rule while the flood runs is safe; nothing oopses.
 . /vm/lib.sh
 PK=/proc/net/xt_pknock
 LIMIT=256
@@ -52,6 +52,23 @@ flood_run() {
 	check_eq "$what: no peer refused" 0 "$(stat_field refused)"
 	grep -E 'kmalloc-(96|128) ' /proc/slabinfo 2>/dev/null
 	ipt -F INPUT
+
+	# Rules deleted and re-added while both CPUs deliver knocks: the name's table is torn
+	# down (RCU, GC timer) under traffic; the lab fails the boot on any oops or warning.
+	ipt -A INPUT -p udp -m pknock --knockports 5001,5002,5003 --strict --name FLOOD --time 60
+	taskset -c 0 pkflood 10.3.0.1 3000 127.0.0.1 5001 &
+	a=$!
+	taskset -c 1 pkflood 10.4.0.1 3000 127.0.0.1 5001 &
+	b=$!
+	for i in 1 2 3; do
+		ipt -F INPUT
+		ipt -A INPUT -p udp -m pknock --knockports 5001,5002,5003 --strict --name FLOOD --time 60
+	done
+	wait $a
+	wait $b
+	check "$what: rules replaced 3 times during a flood, table still there" [ -e $PK/FLOOD ]
+	ipt -F INPUT
+	check_fails "$what: ... and gone with its rule" [ -e $PK/FLOOD ]
 }
 
 v=upstream
