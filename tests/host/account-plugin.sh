@@ -7,12 +7,7 @@
 # module: tests/vm/scenarios/account-*.sh do that.
 . "$(dirname "$0")/../plugin/lib.sh"
 
-cd "$plib_repo" || plib_die "no repository"
-cargo build --release --quiet -p xt_ACCOUNT || plib_die "cargo build -p xt_ACCOUNT failed"
-so=$plib_repo/target/release/libxt_ACCOUNT.so
-[ -r "$UPSTREAM_XTLIBDIR/libxt_ACCOUNT.so" ] || plib_die "upstream plugin missing (xtables-addons-common)"
-ours=$(plugin_dir ours "$so")
-upstream=$(plugin_dir upstream "$UPSTREAM_XTLIBDIR/libxt_ACCOUNT.so")
+plugin_under_test xt_ACCOUNT ACCOUNT
 
 # --- the shared object
 check "links only libxtables and libc" needs_only "$so" libxtables.so.12 libc.so.6
@@ -89,8 +84,8 @@ for args in "--foo" "!" "--addr" "--addr $long --tname x" "--addr 1.2.3.4 --tnam
 	check "driver: odd argument '${args:0:20}' handled cleanly" \
 		survives env XTABLES_LIBDIR="$ours" "$DRIVER" -4 target ACCOUNT parse $args
 done
-command -v valgrind >/dev/null || plib_die "valgrind not found (scripts/setup.sh installs it)"
+command -v valgrind >/dev/null || setup_failed "valgrind not found (scripts/setup.sh installs it)"
 check "memcheck: load, parse, print, save" exits 0 env XTABLES_LIBDIR="$ours" \
 	valgrind -q --error-exitcode=99 "$DRIVER" -4 target ACCOUNT parse --addr 10.1.0.0/16 --tname x
 
-plib_finish
+finish

@@ -5,14 +5,9 @@
 # upstream's words; our extra checks; odd input never crashes. Rules in a kernel: tests/vm.
 . "$(dirname "$0")/../plugin/lib.sh"
 
-cd "$plib_repo" || plib_die "no repository"
-cargo build --release --quiet -p xt_pknock || plib_die "cargo build -p xt_pknock failed"
-so=$plib_repo/target/release/libxt_pknock.so
-[ -r "$UPSTREAM_XTLIBDIR/libxt_pknock.so" ] || plib_die "upstream plugin missing (xtables-addons-common)"
-command -v python3 >/dev/null || plib_die "python3 not found"
+plugin_under_test xt_pknock pknock
+command -v python3 >/dev/null || setup_failed "python3 not found"
 
-ours=$(plugin_dir ours "$so")
-upstream=$(plugin_dir upstream "$UPSTREAM_XTLIBDIR/libxt_pknock.so")
 ours_path=$ours:$UPSTREAM_XTLIBDIR
 
 # --- the shared object
@@ -146,7 +141,7 @@ check "ip6tables: --knockports without -p is refused" fails_with 2 "pknock: need
 
 # --- kernel records: random well-formed ones identical to upstream; malformed ones (counts
 # past the array, names without NUL) never crash ours (upstream reads past its buffers there)
-python3 - "$plib_tmp/records" <<'EOF'
+python3 - "$WORK/records" <<'EOF'
 import random, struct, sys
 random.seed(3)
 def name(n): return bytes(random.choice(b"abcXYZ019_-.") for _ in range(n))
@@ -167,7 +162,7 @@ EOF
 same=0
 while read -r hex; do
 	ours_vs_upstream -4 match pknock data "$hex" >/dev/null && same=$((same + 1))
-done <"$plib_tmp/records"
+done <"$WORK/records"
 check "300 random kernel records: print/save identical to upstream ($same same)" test "$same" -eq 300
 
 bad_name=$(printf 'x%.0s' {1..32} | od -An -tx1 | tr -d ' \n')
@@ -189,10 +184,10 @@ for args in "--foo" "!" "x" "--knockports" "--name" "--time" $'\xff' "--$long" "
 	check "driver: odd arguments '${args:0:16}' handled cleanly" \
 		survives env XTABLES_LIBDIR="$ours" "$DRIVER" -4 -p 6 match pknock parse $args
 done
-command -v valgrind >/dev/null || plib_die "valgrind not found (scripts/setup.sh installs it)"
+command -v valgrind >/dev/null || setup_failed "valgrind not found (scripts/setup.sh installs it)"
 check "memcheck: parse, print, save" exits 0 env XTABLES_LIBDIR="$ours" valgrind -q --error-exitcode=99 \
 	"$DRIVER" -4 -p 6 match pknock parse --knockports 1,ssh --time 3 --name m --strict --autoclose 2
 check "memcheck: malformed kernel record" exits 0 env XTABLES_LIBDIR="$ours" valgrind -q --error-exitcode=99 \
 	"$DRIVER" -4 match pknock data "$full"
 
-plib_finish
+finish

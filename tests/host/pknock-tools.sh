@@ -6,14 +6,13 @@
 # Python netlink sender (root may multicast on NETLINK_CONNECTOR), and its argument errors.
 . "$(dirname "$0")/../plugin/lib.sh"
 
-cd "$plib_repo" || plib_die "no repository"
-cargo build --release --quiet -p pknock-tools || plib_die "cargo build -p pknock-tools failed"
-KNOCK=$plib_repo/target/release/pknock-knock
-PKNLUSR=$plib_repo/target/release/pknlusr
+cargo build --release --quiet -p pknock-tools || setup_failed "cargo build -p pknock-tools failed"
+KNOCK=$ROOT/target/release/pknock-knock
+PKNLUSR=$ROOT/target/release/pknlusr
 UPSTREAM_PKNLUSR=/usr/sbin/pknlusr
-[ -x "$UPSTREAM_PKNLUSR" ] || plib_die "upstream pknlusr missing (xtables-addons-common)"
+[ -x "$UPSTREAM_PKNLUSR" ] || setup_failed "upstream pknlusr missing (xtables-addons-common)"
 for tool in python3 stdbuf timeout; do
-	command -v $tool >/dev/null || plib_die "$tool not found"
+	command -v $tool >/dev/null || setup_failed "$tool not found"
 done
 
 # hmac_hex SECRET ADDR SECONDS: the 64 hex digits, computed independently of our code.
@@ -46,20 +45,20 @@ check "dry-run without --at uses the current minute" \
 check "IPv4-mapped HOST is IPv4 (4-byte HMAC)" \
 	output_is "$(hmac_hex m 127.0.0.1 120)" "$KNOCK" -n --secret m --at 120 ::ffff:127.0.0.1 1
 
-printf 'filesecret\nsecond line\n' >"$plib_tmp/secret"
-chmod 600 "$plib_tmp/secret"
+printf 'filesecret\nsecond line\n' >"$WORK/secret"
+chmod 600 "$WORK/secret"
 check "--secret-file: first line" output_is "$(hmac_hex filesecret 127.0.0.1 600)" \
-	"$KNOCK" -n -f "$plib_tmp/secret" --at 600 127.0.0.1 1
+	"$KNOCK" -n -f "$WORK/secret" --at 600 127.0.0.1 1
 check "--secret-file -: standard input" eval \
 	'[ "$(printf "stdin\n" | "$KNOCK" -n -f - --at 600 127.0.0.1 1)" = "$(hmac_hex stdin 127.0.0.1 600)" ]'
-chmod 644 "$plib_tmp/secret"
+chmod 644 "$WORK/secret"
 check "--secret-file readable by others: warned" eval \
-	'"$KNOCK" -n -f "$plib_tmp/secret" 127.0.0.1 1 2>&1 >/dev/null | grep -q "accessible by other users"'
+	'"$KNOCK" -n -f "$WORK/secret" 127.0.0.1 1 2>&1 >/dev/null | grep -q "accessible by other users"'
 
 # --- real sends to loopback listeners (Python records what arrives, from where, in order)
 # listen.py PROTO FAMILY COUNT PORT...: prints "PORT SRC LEN HEXPAYLOAD" per arrival, until
 # COUNT arrivals or 10 s of silence (a loaded host may start the sender late).
-cat >"$plib_tmp/listen.py" <<'EOF'
+cat >"$WORK/listen.py" <<'EOF'
 import select, socket, sys
 proto, family, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ports = [int(p) for p in sys.argv[4:]]
@@ -92,37 +91,37 @@ EOF
 run_listener() {
 	local out=$1
 	shift
-	python3 "$plib_tmp/listen.py" "$@" >"$out" &
+	python3 "$WORK/listen.py" "$@" >"$out" &
 	listener=$!
 	for _ in $(seq 50); do grep -q ready "$out" 2>/dev/null && return 0; sleep 0.1; done
 	return 1
 }
 
-run_listener "$plib_tmp/spa4" udp 4 1 47001 || plib_die "listener did not start"
+run_listener "$WORK/spa4" udp 4 1 47001 || setup_failed "listener did not start"
 "$KNOCK" -s 127.0.0.2 --secret opensesame --at 1700000000 127.0.0.1 47001
 rc=$?
 wait $listener
 check "SPA sent (exit $rc)" test $rc -eq 0
 check "SPA datagram: from 127.0.0.2, 65 bytes, HMAC over 127.0.0.2" \
-	grep -qx "47001 127.0.0.2 65 $(printf '%s\n' "$(hmac_hex opensesame 127.0.0.2 1700000000)" | od -An -tx1 | tr -d ' \n')" "$plib_tmp/spa4"
+	grep -qx "47001 127.0.0.2 65 $(printf '%s\n' "$(hmac_hex opensesame 127.0.0.2 1700000000)" | od -An -tx1 | tr -d ' \n')" "$WORK/spa4"
 
-run_listener "$plib_tmp/spa6" udp 6 1 47002 || plib_die "listener did not start"
+run_listener "$WORK/spa6" udp 6 1 47002 || setup_failed "listener did not start"
 "$KNOCK" -6 --secret v6secret --at 1700000000 ::1 47002
 wait $listener
 check "SPA over IPv6: from ::1, HMAC over the 16-byte address" \
-	grep -qx "47002 ::1 65 $(printf '%s\n' "$(hmac_hex v6secret ::1 1700000000)" | od -An -tx1 | tr -d ' \n')" "$plib_tmp/spa6"
+	grep -qx "47002 ::1 65 $(printf '%s\n' "$(hmac_hex v6secret ::1 1700000000)" | od -An -tx1 | tr -d ' \n')" "$WORK/spa6"
 
-run_listener "$plib_tmp/udp" udp 4 3 47013 47011 47012 || plib_die "listener did not start"
+run_listener "$WORK/udp" udp 4 3 47013 47011 47012 || setup_failed "listener did not start"
 "$KNOCK" -u -d 50 -s 127.0.0.3 127.0.0.1 47011,47012,47013
 wait $listener
 check "UDP knocks arrive in order, empty, from --source" \
-	test "$(cut -d' ' -f1-3 "$plib_tmp/udp" | grep -v ready | tr '\n' ' ')" = "47011 127.0.0.3 0 47012 127.0.0.3 0 47013 127.0.0.3 0 "
+	test "$(cut -d' ' -f1-3 "$WORK/udp" | grep -v ready | tr '\n' ' ')" = "47011 127.0.0.3 0 47012 127.0.0.3 0 47013 127.0.0.3 0 "
 
-run_listener "$plib_tmp/tcp" tcp 4 3 47023 47021 47022 || plib_die "listener did not start"
+run_listener "$WORK/tcp" tcp 4 3 47023 47021 47022 || setup_failed "listener did not start"
 "$KNOCK" -d 50 127.0.0.1 47022,47021,47023
 wait $listener
 check "TCP knocks (connection attempts) arrive in order" \
-	test "$(cut -d' ' -f1 "$plib_tmp/tcp" | grep -v ready | tr '\n' ' ')" = "47022 47021 47023 "
+	test "$(cut -d' ' -f1 "$WORK/tcp" | grep -v ready | tr '\n' ' ')" = "47022 47021 47023 "
 
 start=$(date +%s%N)
 "$KNOCK" -d 0 -w 100 127.0.0.1 1,2,3
@@ -161,8 +160,8 @@ check "--version" eval '"$KNOCK" -V | grep -q "^pknock-knock (xtables-addons-rs)
 # --- pknlusr: argument handling identical to upstream's
 same_as_upstream_pknlusr() {
 	local a b
-	a=$(cd "$plib_tmp" && timeout 1 "$PKNLUSR" "$@" 2>&1; echo "exit $?")
-	b=$(cd "$plib_tmp" && timeout 1 "$UPSTREAM_PKNLUSR" "$@" 2>&1; echo "exit $?")
+	a=$(cd "$WORK" && timeout 1 "$PKNLUSR" "$@" 2>&1; echo "exit $?")
+	b=$(cd "$WORK" && timeout 1 "$UPSTREAM_PKNLUSR" "$@" 2>&1; echo "exit $?")
 	a=${a//$PKNLUSR/PROG}
 	[ "$a" = "${b//$UPSTREAM_PKNLUSR/PROG}" ] || {
 		echo "     ours:     $a"
@@ -178,7 +177,7 @@ check "pknlusr usage names the program by its base name" \
 	fails_with 1 "pknlusr [ group-id ]" "$PKNLUSR" 1 2
 
 # --- pknlusr receives: connector messages multicast by root to a group, ours and upstream's
-cat >"$plib_tmp/nlsend.py" <<'EOF'
+cat >"$WORK/nlsend.py" <<'EOF'
 import socket, struct, sys
 group = int(sys.argv[1])
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 11)  # NETLINK_CONNECTOR
@@ -203,44 +202,44 @@ bound() {
 	return 1
 }
 for group in 1 7 32; do
-	timeout 20 stdbuf -oL "$UPSTREAM_PKNLUSR" $([ $group = 1 ] || echo $group) >"$plib_tmp/up.out" 2>&1 &
+	timeout 20 stdbuf -oL "$UPSTREAM_PKNLUSR" $([ $group = 1 ] || echo $group) >"$WORK/up.out" 2>&1 &
 	up=$!
-	timeout 20 "$PKNLUSR" $([ $group = 1 ] || echo $group) >"$plib_tmp/ours.out" 2>&1 &
+	timeout 20 "$PKNLUSR" $([ $group = 1 ] || echo $group) >"$WORK/ours.out" 2>&1 &
 	us=$!
-	bound $((1 << (group - 1))) 2 || not_ok "pknlusr group $group: listeners bound within 10 s"
-	python3 "$plib_tmp/nlsend.py" $group
+	bound $((1 << (group - 1))) 2 || ko "pknlusr group $group: listeners bound within 10 s"
+	python3 "$WORK/nlsend.py" $group
 	# Both print LAST last; then they are stopped (timeout passes the signal on).
 	for _ in $(seq 50); do
-		grep -q "^rule_name: LAST " "$plib_tmp/up.out" && grep -q "^rule_name: LAST " "$plib_tmp/ours.out" && break
+		grep -q "^rule_name: LAST " "$WORK/up.out" && grep -q "^rule_name: LAST " "$WORK/ours.out" && break
 		sleep 0.1
 	done
 	kill $up $us
 	wait $up $us
 	# (upstream also prints the malformed ones, reading past the name and the message)
 	check "pknlusr group $group: upstream's pknlusr received them (the oracle)" \
-		grep -q "^rule_name: LAST " "$plib_tmp/up.out"
+		grep -q "^rule_name: LAST " "$WORK/up.out"
 	check "pknlusr group $group: the well-formed IPv4 lines as upstream's prints them" \
-		test "$(grep -e "^rule_name: SSH " -e "^rule_name: LAST " "$plib_tmp/ours.out")" = \
-		"$(grep -e "^rule_name: SSH " -e "^rule_name: LAST " "$plib_tmp/up.out")"
+		test "$(grep -e "^rule_name: SSH " -e "^rule_name: LAST " "$WORK/ours.out")" = \
+		"$(grep -e "^rule_name: SSH " -e "^rule_name: LAST " "$WORK/up.out")"
 	check "pknlusr group $group: upstream's format" \
-		grep -qx "rule_name: SSH - ip 127.0.0.2" "$plib_tmp/ours.out"
+		grep -qx "rule_name: SSH - ip 127.0.0.2" "$WORK/ours.out"
 	check "pknlusr group $group: IPv6 peer (upstream prints 0.0.0.0)" \
-		grep -qx "rule_name: V6 - ip fd00::2" "$plib_tmp/ours.out"
+		grep -qx "rule_name: V6 - ip fd00::2" "$WORK/ours.out"
 	check "pknlusr group $group: unterminated name cut at 32 bytes, garbage skipped" \
-		test "$(wc -l <"$plib_tmp/ours.out")" = 4 -a "$(grep -c "^rule_name: $(printf 'x%.0s' {1..32}) - ip 10.1.2.3$" "$plib_tmp/ours.out")" = 1
+		test "$(wc -l <"$WORK/ours.out")" = 4 -a "$(grep -c "^rule_name: $(printf 'x%.0s' {1..32}) - ip 10.1.2.3$" "$WORK/ours.out")" = 1
 done
-timeout 2 "$PKNLUSR" 3 >"$plib_tmp/other.out" 2>&1 &
+timeout 2 "$PKNLUSR" 3 >"$WORK/other.out" 2>&1 &
 us=$!
-bound 4 1 || not_ok "pknlusr group 3: listener bound within 10 s"
-python3 "$plib_tmp/nlsend.py" 4
+bound 4 1 || ko "pknlusr group 3: listener bound within 10 s"
+python3 "$WORK/nlsend.py" 4
 wait $us
-check "pknlusr on group 3 does not see group 4" test ! -s "$plib_tmp/other.out"
+check "pknlusr on group 3 does not see group 4" test ! -s "$WORK/other.out"
 
 # --- man pages render without warnings
 for page in libxt_pknock pknock-knock pknlusr; do
 	check "man8/$page.8 renders cleanly" eval \
-		'[ -z "$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$plib_repo/man8/$page.8" 2>&1 >/dev/null)" ] &&
-		 LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$plib_repo/man8/$page.8" 2>/dev/null | grep -q "^NAME"'
+		'[ -z "$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$ROOT/man8/$page.8" 2>&1 >/dev/null)" ] &&
+		 LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$ROOT/man8/$page.8" 2>/dev/null | grep -q "^NAME"'
 done
 
-plib_finish
+finish

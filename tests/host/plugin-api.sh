@@ -6,9 +6,8 @@
 # short or full of garbage.
 . "$(dirname "$0")/../plugin/lib.sh"
 
-cd "$plib_repo" || plib_die "no repository"
-cargo build --release --quiet -p xtables --example xt_RSDEMO || plib_die "cargo build --example xt_RSDEMO failed"
-so=$plib_repo/target/release/examples/libxt_RSDEMO.so
+cargo build --release --quiet -p xtables --example xt_RSDEMO || setup_failed "cargo build --example xt_RSDEMO failed"
+so=$ROOT/target/release/examples/libxt_RSDEMO.so
 dir=$(plugin_dir demo "$so")
 drv() { XTABLES_LIBDIR=$dir "$DRIVER" -4 match RSDEMO "$@"; }
 udp() { XTABLES_LIBDIR=$dir "$DRIVER" -4 -p 17 match RSDEMO "$@"; }
@@ -89,14 +88,14 @@ save: --name AAAAAAAAAAAAAAAA --count 1094795585 --level 65 --port 16705 --bytes
 garbage_ok=0
 for _ in $(seq 200); do
 	hex=$(head -c $((RANDOM % 48)) /dev/urandom | od -An -tx1 | tr -d ' \n')
-	exits 0 drv data "$hex" >/dev/null && [ "$(wc -c <"$plib_tmp/out")" -lt 400 ] &&
+	exits 0 drv data "$hex" >/dev/null && [ "$(wc -c <"$WORK/out")" -lt 400 ] &&
 		garbage_ok=$((garbage_ok + 1))
 done
 check "200 random records of 0-47 bytes: clean exits, bounded output" test $garbage_ok -eq 200
 
 # --- memcheck: the driver allocates records of exactly the given size, so any read beyond
 # a short or unterminated record, or of uninitialised memory, is reported
-command -v valgrind >/dev/null || plib_die "valgrind not found (scripts/setup.sh installs it)"
+command -v valgrind >/dev/null || setup_failed "valgrind not found (scripts/setup.sh installs it)"
 memcheck() { XTABLES_LIBDIR=$dir valgrind -q --error-exitcode=99 "$DRIVER" -4 match RSDEMO "$@"; }
 for len in 0 1 8 31 32 33 48; do
 	hex=$(head -c $len /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -108,4 +107,4 @@ check "memcheck: init, parse, final check, print, save" \
 check "memcheck: an error through exit_err" \
 	exits 2 memcheck parse --name $'\xff0123456789abcdef'
 
-plib_finish
+finish

@@ -5,13 +5,8 @@
 # shape of the shared object. Rule insertion needs the kernel module: tests/vm does that.
 . "$(dirname "$0")/../plugin/lib.sh"
 
-cd "$plib_repo" || plib_die "no repository"
-cargo build --release --quiet -p xt_SYSRQ || plib_die "cargo build -p xt_SYSRQ failed"
-so=$plib_repo/target/release/libxt_SYSRQ.so
-[ -r "$UPSTREAM_XTLIBDIR/libxt_SYSRQ.so" ] || plib_die "upstream plugin missing (xtables-addons-common)"
+plugin_under_test xt_SYSRQ SYSRQ
 
-ours=$(plugin_dir ours "$so")
-upstream=$(plugin_dir upstream "$UPSTREAM_XTLIBDIR/libxt_SYSRQ.so")
 # Ours first; the stock directory supplies udp/udplite for --dport.
 ours_path=$ours:$UPSTREAM_XTLIBDIR
 
@@ -76,7 +71,7 @@ for args in "--foo" "! --foo" "!" "x" "--" "-x" "--help=3" $'\xff\xfe' "--$long"
 	check "driver: odd argument '${args:0:12}' handled cleanly" \
 		survives "$DRIVER" -4 target SYSRQ parse "$args"
 done
-command -v valgrind >/dev/null || plib_die "valgrind not found (scripts/setup.sh installs it)"
+command -v valgrind >/dev/null || setup_failed "valgrind not found (scripts/setup.sh installs it)"
 for fam in -4 -6; do
 	check "memcheck $fam: load, parse, print, save" exits 0 env XTABLES_LIBDIR="$ours" \
 		valgrind -q --error-exitcode=99 "$DRIVER" $fam target SYSRQ parse
@@ -84,4 +79,4 @@ done
 check "iptables: very long option handled cleanly" \
 	survives as_nobody "$ours_path" iptables-nft -A INPUT -p udp -j SYSRQ "--$long"
 
-plib_finish
+finish

@@ -1,63 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Shared by tests/host/plugin-*.sh: counters, the libxtables driver, plugin directories and
-# stock iptables run so that it trusts the plugin (no kernel module on this host).
+# Shared by the plugin tests in tests/host: tests/host/lib.sh (counters, $ROOT, $WORK), the
+# libxtables driver, plugin directories and stock iptables run so that it trusts the plugin
+# (no kernel module on this host).
 
-set -u
-plib_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/../host/lib.sh"
 UPSTREAM_XTLIBDIR=$(pkg-config --variable=xtlibdir xtables 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/xtables)
-passed=0
-failed=0
 
-ok() {
-	passed=$((passed + 1))
-	echo "ok   $*"
-}
-
-not_ok() {
-	failed=$((failed + 1))
-	echo "FAIL $*"
-}
-
-# check DESCRIPTION COMMAND...: passes when the command succeeds.
-check() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
-
-# A fatal setup problem: the test cannot run, so it fails.
-plib_die() {
-	echo "FAIL setup: $*"
-	echo "$passed passed, $((failed + 1)) failed"
-	exit 1
-}
-
-plib_finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-}
-
-[ "$(id -u)" -eq 0 ] || plib_die "must run as root (it runs iptables as nobody with setpriv)"
+[ "$(id -u)" -eq 0 ] || setup_failed "must run as root (it runs iptables as nobody with setpriv)"
 for tool in cc pkg-config setpriv cargo readelf; do
-	command -v "$tool" >/dev/null || plib_die "$tool not found (scripts/setup.sh installs it)"
+	command -v "$tool" >/dev/null || setup_failed "$tool not found (scripts/setup.sh installs it)"
 done
 
-plib_tmp=$(mktemp -d)
-trap 'rm -rf "$plib_tmp"' EXIT
 # Readable by nobody: stock iptables runs unprivileged below.
-chmod 755 "$plib_tmp"
+chmod 755 "$WORK"
 
-DRIVER=$plib_tmp/xt-driver
-cc -Wall -Wextra -Wno-unused-parameter -Werror -O1 -o "$DRIVER" "$plib_repo/tests/plugin/xt-driver.c" -lxtables ||
-	plib_die "cannot build tests/plugin/xt-driver.c (libxtables-dev missing?)"
+DRIVER=$WORK/xt-driver
+cc -Wall -Wextra -Wno-unused-parameter -Werror -O1 -o "$DRIVER" "$ROOT/tests/plugin/xt-driver.c" -lxtables ||
+	setup_failed "cannot build tests/plugin/xt-driver.c (libxtables-dev missing?)"
 
 # plugin_dir NAME SO...: a directory holding the given plugins, usable as XTABLES_LIBDIR.
 plugin_dir() {
-	local dir=$plib_tmp/$1 so
+	local dir=$WORK/$1 so
 	shift
 	mkdir -p "$dir"
 	for so in "$@"; do
-		[ -r "$so" ] || plib_die "$so not found"
+		[ -r "$so" ] || setup_failed "$so not found"
 		install -m 0644 "$so" "$dir/"
 	done
 	chmod 755 "$dir"
@@ -89,19 +56,19 @@ needs_only() {
 # survives CMD...: exits 0 or 2 (never a signal or another error), prints no BUG line.
 survives() {
 	local rc
-	"$@" >"$plib_tmp/out" 2>"$plib_tmp/err"
+	"$@" >"$WORK/out" 2>"$WORK/err"
 	rc=$?
-	{ [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ! grep -q BUG "$plib_tmp/err"
+	{ [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ! grep -q BUG "$WORK/err"
 }
 
-# exits STATUS CMD...: exits with STATUS and prints no BUG line (output kept in $plib_tmp).
+# exits STATUS CMD...: exits with STATUS and prints no BUG line (output kept in $WORK).
 exits() {
 	local status=$1 rc
 	shift
-	"$@" >"$plib_tmp/out" 2>"$plib_tmp/err"
+	"$@" >"$WORK/out" 2>"$WORK/err"
 	rc=$?
-	[ $rc -eq "$status" ] && ! grep -q BUG "$plib_tmp/err" || {
-		echo "     exit $rc, stderr: $(head -c 300 "$plib_tmp/err")"
+	[ $rc -eq "$status" ] && ! grep -q BUG "$WORK/err" || {
+		echo "     exit $rc, stderr: $(head -c 300 "$WORK/err")"
 		return 1
 	}
 }
@@ -110,10 +77,10 @@ exits() {
 fails_with() {
 	local status=$1 text=$2 rc
 	shift 2
-	"$@" >"$plib_tmp/out" 2>"$plib_tmp/err"
+	"$@" >"$WORK/out" 2>"$WORK/err"
 	rc=$?
-	[ $rc -eq "$status" ] && grep -qF -- "$text" "$plib_tmp/err" || {
-		echo "     exit $rc, stderr: $(head -c 300 "$plib_tmp/err")"
+	[ $rc -eq "$status" ] && grep -qF -- "$text" "$WORK/err" || {
+		echo "     exit $rc, stderr: $(head -c 300 "$WORK/err")"
 		return 1
 	}
 }
@@ -127,4 +94,14 @@ output_is() {
 		echo "     expected: $expected"
 		return 1
 	}
+}
+
+# plugin_under_test PACKAGE NAME: builds our libxt_NAME.so (cargo package PACKAGE); sets $so to
+# it, $ours and $upstream to XTABLES_LIBDIRs holding ours and upstream's plugin.
+plugin_under_test() {
+	cargo build --release --quiet -p "$1" || setup_failed "cargo build -p $1 failed"
+	so=$ROOT/target/release/libxt_$2.so
+	[ -r "$UPSTREAM_XTLIBDIR/libxt_$2.so" ] || setup_failed "upstream plugin missing (xtables-addons-common)"
+	ours=$(plugin_dir ours "$so")
+	upstream=$(plugin_dir upstream "$UPSTREAM_XTLIBDIR/libxt_$2.so")
 }

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Sourced by tests/host/*.sh (and tests/plugin/lib.sh): runs the test from the top of the work
+# tree ($ROOT), gives it a private temporary directory ($WORK, removed on exit), and counts the
+# `ok   ...` / `FAIL ...` lines for the final `N passed, M failed`.
+
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+ROOT=$PWD
+WORK=$(mktemp -d "/tmp/$(basename "$0" .sh)-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+PASSED=0
+FAILED=0
+
+ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
+ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
+# check NAME COMMAND...: one assertion, passed when COMMAND succeeds.
+check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
+finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
+# A test that cannot run fails, never skips.
+setup_failed() { ko "setup: $1"; finish; exit 1; }
