@@ -6,17 +6,7 @@
 # packet path small, and produce modules with upstream's names, aliases,
 # parameters and dependencies. Needs kmod-c/xa_shim_core.o (built by `make`).
 # Behaviour in a running kernel is tested by the QEMU lab (tests/vm).
-set -u
-cd "$(dirname "$0")/../.."
-WORK=$(mktemp -d /tmp/kmod-sysrq-test.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-PASSED=0
-FAILED=0
-ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
-ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
-finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
-setup_failed() { ko "setup: $1"; finish; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 # The object in kmod-c/ is built by `make` for make's KDIR; for another KDIR build one here.
 make_kdir=$(env -u KDIR make -s print-kdir)

@@ -5,17 +5,7 @@
 # into a userspace C program through kmod-c/include/xa_shim.h and verifies
 # requests made by upstream's documented shell recipe (coreutils sha*sum).
 # Also shows that check-object.sh and rewrite-asm.pl refuse what they must.
-set -u
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
-WORK=$(mktemp -d /tmp/shim-object-test.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-PASSED=0
-FAILED=0
-ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
-ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
-finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
-setup_failed() { ko "setup: $1"; finish; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 if [ -z "${KDIR:-}" ]; then
 	KDIR=/lib/modules/$(uname -r)/build
