@@ -22,6 +22,8 @@ S2=a1d84a166f3671350ddaa9d80cd042816534f655190e28c2848b15bc91224444 # foo 127.0.
 P4=02a3d9196c7187a4680c1b15b2c2cdf3ca92b564dcd943198504268e05b13237 # foo 127.0.0.4 M-1
 O6=efcb5f251cbb66e01aadf2b8d71ce8d8de153ad72828b175fd3a7640eeb2308f # foo fd00::2 M
 C6=57da931671bf95e794e230bad1e3174b11e7365e8bfd83914c1d93026f5785f2 # bar fd00::2 M
+W6=25118931d43e19d942d14fd85dab2775ac762fd0aa4c10af5d0f23de2c8d4247 # wrong fd00::2 M
+S6=aad179f05418cdeb671ad92c6ef3a32b58b4467b494bb8c69795f94196ff1e46 # foo fd00::2 M-2
 
 ip -6 addr add fd00::1/128 dev lo
 for i in 2 3; do ip -6 addr add fd00::$i/128 dev lo; done
@@ -54,10 +56,10 @@ spa() {
 counted() { "$1" -L INPUT 1 -v -x -n | awk '{ print $1 }'; }
 
 spa_mode() {
-	local t=$1 v=$2 a b open close what before
+	local t=$1 v=$2 a b open close wrong stale what before
 	case $t in
-	ipt) a=127.0.0.2 b=127.0.0.3 open=$O2 close=$C2 ;;
-	ip6t) a=fd00::2 b=fd00::3 open=$O6 close=$C6 ;;
+	ipt) a=127.0.0.2 b=127.0.0.3 open=$O2 close=$C2 wrong=$W2 stale=$S2 ;;
+	ip6t) a=fd00::2 b=fd00::3 open=$O6 close=$C6 wrong=$W6 stale=$S6 ;;
 	esac
 	what="$BE $t $v plugin"
 	date -s "@$((M * 60 + 5))" >/dev/null
@@ -68,19 +70,15 @@ spa_mode() {
 	check_eq "$what: port 21 closed at first" "" "$(reach $a)"
 
 	before=$(counted $t)
-	if [ $t = ipt ]; then
-		spa $t $a "${W2}x"
-		spa $t $a "${S2}x"
-	fi
+	spa $t $a "${wrong}x"                    # secret "wrong"
+	spa $t $a "${stale}x"                    # minute M-2
 	spa $t $b "${open}x"                     # right packet, wrong source
 	spa $t $a "$(echo $open | cut -c1-64)"   # no trailing byte: 64
 	spa $t $a "${open}xy"                    # 66
 	spa $t $a "$(head -c 65 /dev/zero | tr '\0' z)"  # garbage
 	spa $t $a "${close}x"                    # close while not open
 	spa $t $a ""                             # empty
-	local sent=6
-	[ $t = ipt ] && sent=8
-	check_eq "$what: $sent refused datagrams reached the rule" $((before + sent)) "$(counted $t)"
+	check_eq "$what: 8 refused datagrams reached the rule" $((before + 8)) "$(counted $t)"
 	check_eq "$what: ... none of them opened" none "$(status FTP $a)"
 	check_eq "$what: ... nor for $b" none "$(status FTP $b)"
 
