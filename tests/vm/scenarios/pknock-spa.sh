@@ -2,15 +2,16 @@
 # xavm: boot=pknock smp=1 timeout=240
 # SPA with our xt_pknock (upstream's rule pair: --knockports 4000 --name FTP --opensecret foo
 # --closesecret bar --autoclose 240 -j DROP, then --checkip --name FTP --dport 21), IPv4 and
-# IPv6, both backends, our plugin (upstream's, IPv4 only, until ours is built). The payloads were computed on the HOST by
-# Python's hmac module, independently of our code, for minute M = 29930880
-# (2026-11-28 08:00 UTC); the guest's wall clock is set into that minute:
+# IPv6, both backends, our plugin (upstream's, IPv4 only, until ours is built). The payloads
+# were computed on the HOST by Python's hmac module, independently of our code, for minute
+# M = 29930880 (2026-11-28 08:00 UTC); the guest's wall clock is set into that minute:
 #   python3 -c 'import hmac,hashlib,struct,socket,sys; f=socket.AF_INET6 if ":" in sys.argv[2]
 #     else socket.AF_INET; print(hmac.new(sys.argv[1].encode(), socket.inet_pton(f, sys.argv[2])
 #     + struct.pack("<I", int(sys.argv[3])), hashlib.sha256).hexdigest())' SECRET SRC MINUTE
 # Wrong secret, wrong source, a stale minute (M-2), truncated (64), oversized (66), garbage
 # and empty payloads are refused; the open packet admits port 21, the close packet closes it,
-# the open packet replayed does nothing; a packet for the previous minute (M-1) is accepted.
+# the open packet replayed does nothing; a packet for the previous minute (M-1) is accepted
+# (checked over IPv4).
 # Upstream's module is never sent an SPA packet (3.23 panics on the first one).
 . /vm/lib.sh
 PK=/proc/net/xt_pknock
