@@ -8,6 +8,26 @@ pub struct Spec {
     pub value: bool,
 }
 
+impl Spec {
+    /// An option without a value.
+    pub const fn flag(long: &'static str, short: Option<char>) -> Spec {
+        Spec {
+            long,
+            short,
+            value: false,
+        }
+    }
+
+    /// An option that takes a value.
+    pub const fn with_value(long: &'static str, short: Option<char>) -> Spec {
+        Spec {
+            long,
+            short,
+            value: true,
+        }
+    }
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum Arg {
     Opt(&'static str, Option<String>),
@@ -84,21 +104,9 @@ mod tests {
     use super::*;
 
     const SPECS: &[Spec] = &[
-        Spec {
-            long: "verbose",
-            short: Some('v'),
-            value: false,
-        },
-        Spec {
-            long: "config",
-            short: Some('c'),
-            value: true,
-        },
-        Spec {
-            long: "check",
-            short: None,
-            value: false,
-        },
+        Spec::flag("verbose", Some('v')),
+        Spec::with_value("config", Some('c')),
+        Spec::flag("check", None),
     ];
 
     fn p(args: &[&str]) -> Result<Vec<Arg>, String> {

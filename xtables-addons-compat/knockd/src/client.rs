@@ -64,46 +64,14 @@ pub fn parse_hit(text: &str, udp_default: bool) -> Result<Hit, String> {
 }
 
 const SPECS: &[Spec] = &[
-    Spec {
-        long: "udp",
-        short: Some('u'),
-        value: false,
-    },
-    Spec {
-        long: "delay",
-        short: Some('d'),
-        value: true,
-    },
-    Spec {
-        long: "ipv4",
-        short: Some('4'),
-        value: false,
-    },
-    Spec {
-        long: "ipv6",
-        short: Some('6'),
-        value: false,
-    },
-    Spec {
-        long: "verbose",
-        short: Some('v'),
-        value: false,
-    },
-    Spec {
-        long: "version",
-        short: Some('V'),
-        value: false,
-    },
-    Spec {
-        long: "help",
-        short: Some('h'),
-        value: false,
-    },
-    Spec {
-        long: "one-time",
-        short: Some('o'),
-        value: true,
-    },
+    Spec::flag("udp", Some('u')),
+    Spec::with_value("delay", Some('d')),
+    Spec::flag("ipv4", Some('4')),
+    Spec::flag("ipv6", Some('6')),
+    Spec::flag("verbose", Some('v')),
+    Spec::flag("version", Some('V')),
+    Spec::flag("help", Some('h')),
+    Spec::with_value("one-time", Some('o')),
 ];
 
 const USAGE: &str = "\

@@ -51,134 +51,34 @@ struct Settings {
 }
 
 const KNOCKD_SPECS: &[Spec] = &[
-    Spec {
-        long: "interface",
-        short: Some('i'),
-        value: true,
-    },
-    Spec {
-        long: "daemon",
-        short: Some('d'),
-        value: false,
-    },
-    Spec {
-        long: "config",
-        short: Some('c'),
-        value: true,
-    },
-    Spec {
-        long: "debug",
-        short: Some('D'),
-        value: false,
-    },
-    Spec {
-        long: "lookup",
-        short: Some('l'),
-        value: false,
-    },
-    Spec {
-        long: "pidfile",
-        short: Some('p'),
-        value: true,
-    },
-    Spec {
-        long: "logfile",
-        short: Some('g'),
-        value: true,
-    },
-    Spec {
-        long: "verbose",
-        short: Some('v'),
-        value: false,
-    },
-    Spec {
-        long: "only-ip-v4",
-        short: Some('4'),
-        value: false,
-    },
-    Spec {
-        long: "version",
-        short: Some('V'),
-        value: false,
-    },
-    Spec {
-        long: "help",
-        short: Some('h'),
-        value: false,
-    },
-    Spec {
-        long: "check",
-        short: None,
-        value: false,
-    },
-    Spec {
-        long: "max-attempts",
-        short: None,
-        value: true,
-    },
+    Spec::with_value("interface", Some('i')),
+    Spec::flag("daemon", Some('d')),
+    Spec::with_value("config", Some('c')),
+    Spec::flag("debug", Some('D')),
+    Spec::flag("lookup", Some('l')),
+    Spec::with_value("pidfile", Some('p')),
+    Spec::with_value("logfile", Some('g')),
+    Spec::flag("verbose", Some('v')),
+    Spec::flag("only-ip-v4", Some('4')),
+    Spec::flag("version", Some('V')),
+    Spec::flag("help", Some('h')),
+    Spec::flag("check", None),
+    Spec::with_value("max-attempts", None),
 ];
 
 const TPORT_SPECS: &[Spec] = &[
-    Spec {
-        long: "config",
-        short: Some('c'),
-        value: true,
-    },
-    Spec {
-        long: "check",
-        short: Some('C'),
-        value: true,
-    },
-    Spec {
-        long: "interface",
-        short: Some('i'),
-        value: true,
-    },
-    Spec {
-        long: "refresh",
-        short: Some('r'),
-        value: true,
-    },
-    Spec {
-        long: "list",
-        short: Some('l'),
-        value: false,
-    },
-    Spec {
-        long: "debug",
-        short: Some('d'),
-        value: false,
-    },
-    Spec {
-        long: "daemon",
-        short: Some('D'),
-        value: false,
-    },
-    Spec {
-        long: "help",
-        short: Some('h'),
-        value: false,
-    },
-    Spec {
-        long: "version",
-        short: Some('V'),
-        value: false,
-    },
-    Spec {
-        long: "logfile",
-        short: None,
-        value: true,
-    },
-    Spec {
-        long: "pidfile",
-        short: None,
-        value: true,
-    },
-    Spec {
-        long: "max-attempts",
-        short: None,
-        value: true,
-    },
+    Spec::with_value("config", Some('c')),
+    Spec::with_value("check", Some('C')),
+    Spec::with_value("interface", Some('i')),
+    Spec::with_value("refresh", Some('r')),
+    Spec::flag("list", Some('l')),
+    Spec::flag("debug", Some('d')),
+    Spec::flag("daemon", Some('D')),
+    Spec::flag("help", Some('h')),
+    Spec::flag("version", Some('V')),
+    Spec::with_value("logfile", None),
+    Spec::with_value("pidfile", None),
+    Spec::with_value("max-attempts", None),
 ];
 
 fn usage(tool: Tool) -> String {
