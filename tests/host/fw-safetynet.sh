@@ -4,18 +4,13 @@
 # listening on the server's TCP port 2222 (IPv4 and IPv6) as the "admin" connection. Every
 # fw-safetynet command (and so its watchdog) runs inside the server namespace, with a temporary
 # state directory per case. Needs root, iproute2, socat, iptables (legacy and nft), nftables.
-set -u
-cd "$(dirname "$0")/../.."
-ROOT=$PWD
+. "$(dirname "$0")/lib.sh"
 DATA=$ROOT/tests/host/fw-safetynet
 BIN=$ROOT/target/release/fw-safetynet
 SRV=fwsn-srv-$$
 CLI=fwsn-cli-$$
 V4=10.231.0.1
 V6=fd42:5afe:7e57::1
-WORK=$(mktemp -d /tmp/fw-safetynet-test.XXXXXX)
-PASSED=0
-FAILED=0
 BACKGROUND=()
 
 cleanup() {
@@ -31,14 +26,6 @@ trap cleanup EXIT
 # An interrupted run still removes its namespaces and watchdogs (through the EXIT trap).
 trap 'exit 130' INT TERM HUP
 
-ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
-ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
-# check NAME COMMAND...: one assertion.
-check() { local name=$1; shift; if "$@"; then ok "$name"; else ko "$name"; fi; }
-finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
-
-# Setup failures are test failures, never skips.
-setup_failed() { ko "setup: $1"; finish; exit 1; }
 cargo build --release -q -p fw-safetynet || setup_failed "cargo build"
 for tool in socat script iptables-legacy-restore ip6tables-legacy-restore iptables-nft-restore \
 	ip6tables-nft-restore nft systemd-analyze /usr/bin/python3; do
