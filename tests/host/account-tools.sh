@@ -11,43 +11,36 @@
 #   --listen answers 500/404/405/431 and HEAD, and survives a slow client;
 # - the unit tests, JSON through Python's parser and Prometheus text through prometheus_client.
 # Counters against a real module: tests/vm/scenarios/account-tools-compat.sh.
-set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
 REL=$ROOT/target/release
 UPLIB=/usr/lib/x86_64-linux-gnu/libxt_ACCOUNT_cl.so.1
 UPTOOL=/usr/sbin/iptaccount
-pass=0
-fail=0
 pids=()
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-die() { bad "setup: $*"; echo "$pass passed, $fail failed"; exit 1; }
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$TMP"
+	rm -rf "$WORK"
 }
-TMP=$(mktemp -d)
-chmod 755 "$TMP"
+# Readable by nobody: the client also runs unprivileged.
+chmod 755 "$WORK"
 trap cleanup EXIT
 
-[ "$(id -u)" -eq 0 ] || die "must run as root (the tools open a raw socket)"
-[ -r $UPLIB ] && [ -x $UPTOOL ] || die "upstream's library and iptaccount missing (xtables-addons-common)"
+[ "$(id -u)" -eq 0 ] || setup_failed "must run as root (the tools open a raw socket)"
+[ -r $UPLIB ] && [ -x $UPTOOL ] || setup_failed "upstream's library and iptaccount missing (xtables-addons-common)"
 for t in cc curl setpriv valgrind objdump; do
-	command -v $t >/dev/null || die "$t not found (scripts/setup.sh installs it)"
+	command -v $t >/dev/null || setup_failed "$t not found (scripts/setup.sh installs it)"
 done
 python3 -c 'import prometheus_client' 2>/dev/null ||
 	python3 -m pip install --quiet prometheus_client 2>/dev/null ||
 	python3 -m pip install --quiet --break-system-packages prometheus_client ||
-	die "python3 cannot import prometheus_client (python3-prometheus-client, or pip)"
-(cd "$ROOT" && cargo build --release --quiet -p xt_ACCOUNT_cl -p iptaccount) || die "cargo build failed"
+	setup_failed "python3 cannot import prometheus_client (python3-prometheus-client, or pip)"
+(cd "$ROOT" && cargo build --release --quiet -p xt_ACCOUNT_cl -p iptaccount) || setup_failed "cargo build failed"
 
 # --- unit tests (argument parsing, output formats with real parsers, HTTP routing, ABI layout)
 check "cargo test -p account-cl-abi -p iptaccount" \
-	bash -c "cd '$ROOT' && cargo test --release --quiet -p account-cl-abi -p iptaccount >$TMP/cargo.log 2>&1" ||
-	tail -n 30 "$TMP/cargo.log"
+	bash -c "cd '$ROOT' && cargo test --release --quiet -p account-cl-abi -p iptaccount >$WORK/cargo.log 2>&1" ||
+	tail -n 30 "$WORK/cargo.log"
 
 # --- the library's shape
 lib=$REL/libxt_ACCOUNT_cl.so
@@ -64,29 +57,29 @@ check "upstream exports 9 functions (the comparison is not vacuous)" \
 	test "$(exports $UPLIB | wc -l)" -eq 9
 
 # --- a program built against the header, with either library
-mkdir -p "$TMP/ourlib"
-ln -s "$lib" "$TMP/ourlib/libxt_ACCOUNT_cl.so.1"
-client=$TMP/abi-client
+mkdir -p "$WORK/ourlib"
+ln -s "$lib" "$WORK/ourlib/libxt_ACCOUNT_cl.so.1"
+client=$WORK/abi-client
 cc -Wall -Wextra -Werror -O1 -I"$ROOT/xtables-addons-compat/libxt_ACCOUNT_cl/include" \
 	-I"$ROOT/kmod-c/include" -o "$client" "$ROOT/tests/host/account/abi-client.c" $UPLIB ||
-	die "cannot build tests/host/account/abi-client.c against our header"
+	setup_failed "cannot build tests/host/account/abi-client.c against our header"
 check "the client resolves the library to ours with LD_LIBRARY_PATH" \
-	bash -c "LD_LIBRARY_PATH='$TMP/ourlib' ldd '$client' | grep -q '=> $TMP/ourlib/libxt_ACCOUNT_cl.so.1'"
+	bash -c "LD_LIBRARY_PATH='$WORK/ourlib' ldd '$client' | grep -q '=> $WORK/ourlib/libxt_ACCOUNT_cl.so.1'"
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 same_client() { # WHAT PREFIX...: the client's output with upstream's and our library
 	local what=$1 up ours
 	shift
 	up=$("$@" "$client" lo net16 2>&1; echo "exit $?")
-	ours=$(LD_LIBRARY_PATH=$TMP/ourlib "$@" "$client" lo net16 2>&1; echo "exit $?")
+	ours=$(LD_LIBRARY_PATH=$WORK/ourlib "$@" "$client" lo net16 2>&1; echo "exit $?")
 	if [ "$up" = "$ours" ]; then ok "$what"; else
-		bad "$what"
+		ko "$what"
 		diff <(echo "$up") <(echo "$ours") | head -n 20
 	fi
 }
 same_client "client as root: identical through either library"
 same_client "client unprivileged (init fails): identical" as_nobody env
 check "client with our library: memcheck clean" bash -c \
-	"LD_LIBRARY_PATH='$TMP/ourlib' valgrind -q --error-exitcode=99 --leak-check=full '$client' lo >/dev/null"
+	"LD_LIBRARY_PATH='$WORK/ourlib' valgrind -q --error-exitcode=99 --leak-check=full '$client' lo >/dev/null"
 
 # --- iptaccount: the same stdout and exit status as upstream's
 same_tool() { # ARGS...
@@ -94,7 +87,7 @@ same_tool() { # ARGS...
 	up=$($UPTOOL "$@" 2>/dev/null; echo "exit $?")
 	ours=$("$REL/iptaccount" "$@" 2>/dev/null; echo "exit $?")
 	if [ "$up" = "$ours" ]; then ok "iptaccount $*: identical to upstream's"; else
-		bad "iptaccount $*: identical to upstream's"
+		ko "iptaccount $*: identical to upstream's"
 		diff <(echo "$up") <(echo "$ours") | head -n 20
 	fi
 }
@@ -109,19 +102,19 @@ for args in "-x" "-l" "stray" "--nope" "--json -u" "--listen 127.0.0.1" "--liste
 	"-l 0123456789abcdef0123456789abcdef"; do
 	# shellcheck disable=SC2086
 	check "bad command line '$args': exit 2, a message, the usage" bash -c \
-		"'$REL/iptaccount' $args >$TMP/out 2>$TMP/err; [ \$? -eq 2 ] && [ -s $TMP/err ] &&
-		 grep -q '^\[-l name\] show data in table <name>$' $TMP/out"
+		"'$REL/iptaccount' $args >$WORK/out 2>$WORK/err; [ \$? -eq 2 ] && [ -s $WORK/err ] &&
+		 grep -q '^\[-l name\] show data in table <name>$' $WORK/out"
 done
 check "--help lists the long options" bash -c "'$REL/iptaccount' --help | grep -q '^\[--listen ADDR:PORT\]'"
 check "--json without the module: the library's message, exit 1" bash -c \
-	"'$REL/iptaccount' --json -l lo 2>$TMP/err >$TMP/out; [ \$? -eq 1 ] && [ ! -s $TMP/out ] &&
-	 grep -qx \"iptaccount: table lo: Can't get table information from kernel. Does it exist?\" $TMP/err"
+	"'$REL/iptaccount' --json -l lo 2>$WORK/err >$WORK/out; [ \$? -eq 1 ] && [ ! -s $WORK/out ] &&
+	 grep -qx \"iptaccount: table lo: Can't get table information from kernel. Does it exist?\" $WORK/err"
 check "--prometheus without the module: exit 1" bash -c \
 	"'$REL/iptaccount' --prometheus >/dev/null 2>&1; [ \$? -eq 1 ]"
 
 # --- --listen
 port=$((20000 + $$ % 20000))
-"$REL/iptaccount" --listen 127.0.0.1:$port 2>"$TMP/listen.err" &
+"$REL/iptaccount" --listen 127.0.0.1:$port 2>"$WORK/listen.err" &
 pids+=($!)
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
@@ -142,9 +135,8 @@ check "a silent client does not block the server for more than its timeout" \
 	test "$(curl -s -m 15 -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/metrics)" = 500
 exec 3>&-
 check "the server is still running" kill -0 "${pids[0]}"
-check "the server names its address on stderr" grep -q "serving http://127.0.0.1:$port/metrics" "$TMP/listen.err"
+check "the server names its address on stderr" grep -q "serving http://127.0.0.1:$port/metrics" "$WORK/listen.err"
 check "--listen on a used port: a clear error, exit 1" bash -c \
-	"'$REL/iptaccount' --listen 127.0.0.1:$port 2>$TMP/err; [ \$? -eq 1 ] && grep -q 'listen 127.0.0.1:$port' $TMP/err"
+	"'$REL/iptaccount' --listen 127.0.0.1:$port 2>$WORK/err; [ \$? -eq 1 ] && grep -q 'listen 127.0.0.1:$port' $WORK/err"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
