@@ -1,9 +1,6 @@
 #!/bin/sh
-# Builds the fuzz targets with libFuzzer instrumentation on a stable toolchain (no cargo-fuzz, no
-# nightly): the sancov flags cargo-fuzz passes, without its -Z sanitizer.
+# Builds the fuzz targets with libFuzzer instrumentation on a stable toolchain, with the same
+# flags as shim/fuzz/build.sh (which does the work).
 set -eu
-cd "$(dirname "$0")"
-export RUSTFLAGS="--cfg fuzzing -Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
--Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
--Cllvm-args=-sanitizer-coverage-trace-compares"
-exec cargo build --release --target x86_64-unknown-linux-gnu --bins
+here=$(cd "$(dirname "$0")" && pwd)
+exec "$here/../../../shim/fuzz/build.sh" "$here"
