@@ -22,7 +22,10 @@
  *   packets of different tables never share a lock;
  * - a table lives as long as a rule refers to it, so the packet path finds
  *   it through the rule's table_nr without a lock: the slot is set before
- *   the rule is active and cleared after it is gone.
+ *   the rule is active and cleared after it is gone;
+ * - the array of table slots is freed by whichever comes last, the
+ *   namespace's exit or the destruction of its last table: ip_tables and
+ *   nf_tables may tear their rules down after our exit has run.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -95,13 +98,25 @@ static unsigned int acc_net_id __read_mostly;
 struct acc_net {
 	struct mutex lock;
 	struct acc_handle handles[ACCOUNT_MAX_HANDLES];
-	/* max_tables_limit slots; lives until every rule of the namespace is gone */
-	struct acc_table *tables[];
+	/* max_tables_limit slots (a module parameter: pernet storage has a fixed size) */
+	struct acc_table **tables;
+	unsigned int nr_tables; /* tables alive, under lock */
+	bool exited;            /* acc_net_exit has run, under lock */
 };
 
 static struct acc_net *acc_net(const struct net *net)
 {
 	return net_generic(net, acc_net_id);
+}
+
+/* Frees the slot array once the namespace has exited and its last table is gone. */
+static void acc_net_put_tables(struct acc_net *an)
+{
+	lockdep_assert_held(&an->lock);
+	if (an->exited && an->nr_tables == 0) {
+		kfree(an->tables);
+		an->tables = NULL;
+	}
 }
 
 static const char *acc_status_str(int status)
@@ -280,6 +295,7 @@ static int acc_table_get(struct acc_net *an, const struct ipt_acc_info *info,
 	t->refcount = 1;
 	spin_lock_init(&t->lock);
 	WRITE_ONCE(an->tables[nr], t);
+	an->nr_tables++;
 	return nr;
 }
 
@@ -323,6 +339,8 @@ static void acc_tg_destroy(const struct xt_tgdtor_param *par)
 		WRITE_ONCE(an->tables[info->table_nr], NULL);
 		acc_data_free(t->data);
 		kfree(t);
+		an->nr_tables--;
+		acc_net_put_tables(an);
 	}
 	mutex_unlock(&an->lock);
 }
@@ -644,14 +662,20 @@ static int acc_get_ctl(struct sock *sk, int cmd, void __user *user, int *len)
 
 static int __net_init acc_net_init(struct net *net)
 {
-	mutex_init(&acc_net(net)->lock);
+	struct acc_net *an = acc_net(net);
+
+	an->tables = kcalloc(max_tables_limit, sizeof(*an->tables), GFP_KERNEL);
+	if (!an->tables)
+		return -ENOMEM;
+	mutex_init(&an->lock);
 	return 0;
 }
 
 /*
  * Rules may outlive this (ip_tables and nf_tables can tear down their rules
- * after us): their destroy frees the tables, and the tables array lives in
- * the generic storage, freed only after every subsystem's exit.
+ * after us): their destroy frees the tables, and the last one frees the
+ * slot array. The acc_net itself is generic storage, freed only after every
+ * subsystem's exit.
  */
 static void __net_exit acc_net_exit(struct net *net)
 {
@@ -661,6 +685,8 @@ static void __net_exit acc_net_exit(struct net *net)
 	mutex_lock(&an->lock);
 	for (i = 0; i < ACCOUNT_MAX_HANDLES; i++)
 		acc_handle_free(&an->handles[i]);
+	an->exited = true;
+	acc_net_put_tables(an);
 	mutex_unlock(&an->lock);
 }
 
@@ -668,7 +694,7 @@ static struct pernet_operations acc_net_ops = {
 	.init = acc_net_init,
 	.exit = acc_net_exit,
 	.id = &acc_net_id,
-	/* .size is set at load time from max_tables_limit */
+	.size = sizeof(struct acc_net),
 };
 
 static struct xt_target acc_tg_reg __read_mostly = {
@@ -704,9 +730,6 @@ static int __init acc_tg_init(void)
 		pr_err("max_tables_limit must be 1..65536, not %u\n", max_tables_limit);
 		return -EINVAL;
 	}
-	acc_net_ops.size = sizeof(struct acc_net) +
-			   array_size(max_tables_limit, sizeof(struct acc_table *));
-
 	ret = register_pernet_subsys(&acc_net_ops);
 	if (ret)
 		return ret;
