@@ -87,10 +87,80 @@ pub fn print_version(prog: &str) -> Result<(), Error> {
     print(format!("{prog} (xtables-addons-rs) {}\n", env!("CARGO_PKG_VERSION")).as_bytes())
 }
 
+/// Address family forced with -4 / -6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+/// The flags every client takes besides its own; `lex` records them in `Common`.
+const COMMON_FLAGS: &[(&str, char)] = &[
+    ("ipv4", '4'),
+    ("ipv6", '6'),
+    ("dry-run", 'n'),
+    ("verbose", 'v'),
+    ("help", 'h'),
+    ("version", 'V'),
+];
+
+/// What the common flags ask for.
+#[derive(Debug, Default)]
+pub struct Common {
+    pub family: Option<Family>,
+    pub dry_run: bool,
+    pub verbose: bool,
+    pub help: bool,
+    pub version: bool,
+}
+
+impl Common {
+    fn set(&mut self, name: &str) -> Result<(), Error> {
+        match name {
+            "ipv4" | "ipv6" => {
+                let family = if name == "ipv4" {
+                    Family::V4
+                } else {
+                    Family::V6
+                };
+                if self.family.is_some_and(|f| f != family) {
+                    return Err(usage!("-4 and -6 exclude each other"));
+                }
+                self.family = Some(family);
+            }
+            "dry-run" => self.dry_run = true,
+            "verbose" => self.verbose = true,
+            "help" => self.help = true,
+            _ => self.version = true,
+        }
+        Ok(())
+    }
+}
+
+/// The HOST operand: a name or an address, also the bracketed IPv6 literal of URLs and ssh
+/// (`[::1]`).
+pub fn host_operand(host: OsString) -> Result<String, Error> {
+    let host = host
+        .into_string()
+        .map_err(|h| usage!("invalid host name '{}'", h.to_string_lossy()))?;
+    let host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(inner) => inner.to_owned(),
+        None => host,
+    };
+    if host.is_empty() {
+        return Err(usage!("HOST is empty"));
+    }
+    Ok(host)
+}
+
 /// Receives the options and operands `lex` finds, in command-line order.
 pub trait Sink {
-    /// A flag, by its long name.
-    fn flag(&mut self, name: &'static str) -> Result<(), Error>;
+    /// Where the common flags (-4, -6, -n, -v, -h, -V) go.
+    fn common(&mut self) -> &mut Common;
+    /// A flag of the tool's own, by its long name (a tool without any need not implement it).
+    fn flag(&mut self, _name: &'static str) -> Result<(), Error> {
+        Ok(())
+    }
     /// An option with its value, by its long name.
     fn value(&mut self, name: &'static str, value: OsString) -> Result<(), Error>;
     /// An operand (anything not an option, and everything after `--`).
@@ -100,7 +170,7 @@ pub trait Sink {
 /// Splits a command line the way getopt_long does with permutation: `--name VALUE`,
 /// `--name=VALUE`, `-x VALUE`, `-xVALUE`, clustered short flags (`-nv`), `--` ending the options.
 /// `values` lists the options that take a value (long name, short letter if any), `flags` the
-/// others (long name, short letter).
+/// others (long name, short letter) besides the common ones.
 pub fn lex<I: IntoIterator<Item = OsString>>(
     args: I,
     values: &[(&'static str, Option<char>)],
@@ -138,6 +208,11 @@ pub fn lex<I: IntoIterator<Item = OsString>>(
                     return Err(usage!("option --{name} takes no value"));
                 }
                 sink.flag(name)?;
+            } else if let Some(&(name, _)) = COMMON_FLAGS.iter().find(|(n, _)| *n == name) {
+                if inline.is_some() {
+                    return Err(usage!("option --{name} takes no value"));
+                }
+                sink.common().set(name)?;
             } else {
                 return Err(usage!("unknown option --{name}"));
             }
@@ -156,6 +231,8 @@ pub fn lex<I: IntoIterator<Item = OsString>>(
                     break;
                 } else if let Some(&(name, _)) = flags.iter().find(|(_, s)| *s == c) {
                     sink.flag(name)?;
+                } else if let Some(&(name, _)) = COMMON_FLAGS.iter().find(|(_, s)| *s == c) {
+                    sink.common().set(name)?;
                 } else {
                     return Err(usage!("unknown option -{c}"));
                 }
@@ -172,9 +249,12 @@ mod tests {
     use super::*;
 
     #[derive(Default)]
-    struct Seen(Vec<String>);
+    struct Seen(Vec<String>, Common);
 
     impl Sink for Seen {
+        fn common(&mut self) -> &mut Common {
+            &mut self.1
+        }
         fn flag(&mut self, name: &'static str) -> Result<(), Error> {
             self.0.push(name.to_owned());
             Ok(())
@@ -189,50 +269,61 @@ mod tests {
     }
 
     const VALUES: &[(&str, Option<char>)] = &[("port", Some('p')), ("hash", None)];
-    const FLAGS: &[(&str, char)] = &[("verbose", 'v'), ("dry-run", 'n')];
+    const FLAGS: &[(&str, char)] = &[("udp", 'u')];
 
-    fn lexed(args: &[&str]) -> Result<Vec<String>, String> {
+    fn lexed(args: &[&str]) -> Result<Seen, String> {
         let mut seen = Seen::default();
         lex(args.iter().map(OsString::from), VALUES, FLAGS, &mut seen)
-            .map(|()| seen.0)
+            .map(|()| seen)
             .map_err(|e| e.to_string())
     }
 
     #[test]
     fn every_form() {
+        let seen = lexed(&[
+            "-unp1",
+            "a",
+            "--hash=x=y",
+            "--port",
+            "2",
+            "-p",
+            "3",
+            "--",
+            "-v",
+        ])
+        .unwrap();
         assert_eq!(
-            lexed(&[
-                "-vnp1",
-                "a",
-                "--hash=x=y",
-                "--port",
-                "2",
-                "-p",
-                "3",
-                "--",
-                "-v"
-            ])
-            .unwrap(),
+            seen.0,
             [
-                "verbose", "dry-run", "port=1", "<a>", "hash=x=y", "port=2", "port=3", "<-v>"
+                "udp", "port=1", "<a>", "hash=x=y", "port=2", "port=3", "<-v>"
             ]
         );
-        assert_eq!(lexed(&["-", "--verbose"]).unwrap(), ["<->", "verbose"]);
+        assert!(seen.1.dry_run && !seen.1.verbose && seen.1.family.is_none());
+        let seen = lexed(&["-", "--verbose", "-6V", "--ipv6", "--help"]).unwrap();
+        assert_eq!(seen.0, ["<->"]);
+        let c = seen.1;
+        assert!(c.verbose && c.version && c.help && c.family == Some(Family::V6));
     }
 
     #[test]
     fn errors() {
-        assert_eq!(
-            lexed(&["--port"]).unwrap_err(),
-            "option --port needs a value"
-        );
-        assert_eq!(lexed(&["-vp"]).unwrap_err(), "option -p needs a value");
-        assert_eq!(
-            lexed(&["--verbose=1"]).unwrap_err(),
-            "option --verbose takes no value"
-        );
-        assert_eq!(lexed(&["--bogus"]).unwrap_err(), "unknown option --bogus");
-        assert_eq!(lexed(&["-vx"]).unwrap_err(), "unknown option -x");
+        let error = |args: &[&str]| lexed(args).err().unwrap();
+        assert_eq!(error(&["--port"]), "option --port needs a value");
+        assert_eq!(error(&["-up"]), "option -p needs a value");
+        assert_eq!(error(&["--udp=1"]), "option --udp takes no value");
+        assert_eq!(error(&["--verbose=1"]), "option --verbose takes no value");
+        assert_eq!(error(&["--bogus"]), "unknown option --bogus");
+        assert_eq!(error(&["-vx"]), "unknown option -x");
+        assert_eq!(error(&["-4", "--ipv6"]), "-4 and -6 exclude each other");
+    }
+
+    #[test]
+    fn host() {
+        let host = |h: &str| host_operand(OsString::from(h)).map_err(|e| e.to_string());
+        assert_eq!(host("[::1]").unwrap(), "::1");
+        assert_eq!(host("example.org").unwrap(), "example.org");
+        assert_eq!(host("").unwrap_err(), "HOST is empty");
+        assert_eq!(host("[]").unwrap_err(), "HOST is empty");
     }
 
     #[test]

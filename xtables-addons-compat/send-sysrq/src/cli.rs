@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use shim::sysrq::MAX_SEQNO;
 use zeroize::Zeroizing;
 
-use xa_cli::{Error, Sink, usage};
+use xa_cli::{Common, Error, Family, Sink, usage};
 
 pub const USAGE: &str = "Usage: send_sysrq [OPTION]... HOST KEYS";
 
@@ -40,13 +40,6 @@ Without --password-file or --password, the password is taken from the environmen
 variable SYSRQ_PASSWORD, else asked for on the terminal.
 Exit status: 0 sent, 1 could not send, 2 bad arguments or input.
 ";
-
-/// Address family forced with -4 / -6.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    V4,
-    V6,
-}
 
 /// Where the password comes from when given by an option; `None` means environment, then prompt.
 #[derive(Debug)]
@@ -88,35 +81,22 @@ const VALUE_OPTIONS: &[(&str, Option<char>)] = &[
     ("seqno", None),
 ];
 
-/// Options without a value, by long name, with their short letter.
-const FLAG_OPTIONS: &[(&str, char)] = &[
-    ("ipv4", '4'),
-    ("ipv6", '6'),
-    ("dry-run", 'n'),
-    ("verbose", 'v'),
-    ("help", 'h'),
-    ("version", 'V'),
-];
-
 #[derive(Default)]
 struct Builder {
     positional: Vec<OsString>,
-    family: Option<Family>,
+    common: Common,
     port: Option<u16>,
     hash: Option<String>,
     source: Option<IpAddr>,
     password: Option<PasswordOption>,
     state_dir: Option<PathBuf>,
     seqno: Option<u64>,
-    dry_run: bool,
-    verbose: bool,
-    help: bool,
-    version: bool,
 }
 
 pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error> {
     let mut b = Builder::default();
-    xa_cli::lex(args, VALUE_OPTIONS, FLAG_OPTIONS, &mut b)?;
+    // Its flags are the common ones (-4, -6, -n, -v, -h, -V).
+    xa_cli::lex(args, VALUE_OPTIONS, &[], &mut b)?;
     b.finish()
 }
 
@@ -125,25 +105,8 @@ impl Sink for Builder {
         self.positional.push(arg);
     }
 
-    fn flag(&mut self, name: &'static str) -> Result<(), Error> {
-        match name {
-            "ipv4" | "ipv6" => {
-                let family = if name == "ipv4" {
-                    Family::V4
-                } else {
-                    Family::V6
-                };
-                if self.family.is_some_and(|f| f != family) {
-                    return Err(usage!("-4 and -6 exclude each other"));
-                }
-                self.family = Some(family);
-            }
-            "dry-run" => self.dry_run = true,
-            "verbose" => self.verbose = true,
-            "help" => self.help = true,
-            _ => self.version = true,
-        }
-        Ok(())
+    fn common(&mut self) -> &mut Common {
+        &mut self.common
     }
 
     fn value(&mut self, name: &'static str, value: OsString) -> Result<(), Error> {
@@ -184,10 +147,10 @@ impl Sink for Builder {
 
 impl Builder {
     fn finish(self) -> Result<Command, Error> {
-        if self.help {
+        if self.common.help {
             return Ok(Command::Help);
         }
-        if self.version {
+        if self.common.version {
             return Ok(Command::Version);
         }
         let mut positional = self.positional.into_iter();
@@ -196,17 +159,7 @@ impl Builder {
         else {
             return Err(usage!("expected exactly two arguments, HOST and KEYS"));
         };
-        let host = host
-            .into_string()
-            .map_err(|h| usage!("invalid host name '{}'", h.to_string_lossy()))?;
-        // Accept the bracketed IPv6 literal of URLs and ssh ([::1]).
-        let host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-            Some(inner) => inner.to_owned(),
-            None => host,
-        };
-        if host.is_empty() {
-            return Err(usage!("HOST is empty"));
-        }
+        let host = xa_cli::host_operand(host)?;
         let keys = keys
             .into_string()
             .map_err(|_| usage!("KEYS must be printable ASCII characters"))?;
@@ -214,15 +167,15 @@ impl Builder {
         Ok(Command::Send(Options {
             host,
             keys,
-            family: self.family,
+            family: self.common.family,
             port: self.port.unwrap_or(9),
             hash: self.hash.unwrap_or_else(|| "sha1".to_owned()),
             source: self.source,
             password: self.password,
             state_dir: self.state_dir,
             seqno: self.seqno,
-            dry_run: self.dry_run,
-            verbose: self.verbose,
+            dry_run: self.common.dry_run,
+            verbose: self.common.verbose,
         }))
     }
 }

@@ -3,7 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
 
-use crate::cli::Family;
+use xa_cli::Family;
 use xa_cli::{Error, failure, usage};
 
 /// Resolves `host` and picks the address the request goes to: the first one of the forced

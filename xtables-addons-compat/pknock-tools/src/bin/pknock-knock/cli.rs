@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
-use xa_cli::{Error, Sink, usage};
+use xa_cli::{Common, Error, Family, Sink, usage};
 
 pub const USAGE: &str = "Usage: pknock-knock [OPTION]... HOST PORT[,PORT]...";
 
@@ -45,13 +45,6 @@ Common:
 
 Exit status: 0 sent, 1 could not send, 2 bad arguments or input.
 ";
-
-/// Address family forced with -4 / -6.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    V4,
-    V6,
-}
 
 /// Where the SPA secret comes from.
 #[derive(Debug)]
@@ -92,31 +85,19 @@ const VALUE_OPTIONS: &[(&str, Option<char>)] = &[
     ("at", None),
 ];
 
-/// Options without a value: long name, short letter.
-const FLAG_OPTIONS: &[(&str, char)] = &[
-    ("udp", 'u'),
-    ("ipv4", '4'),
-    ("ipv6", '6'),
-    ("dry-run", 'n'),
-    ("verbose", 'v'),
-    ("help", 'h'),
-    ("version", 'V'),
-];
+/// Options without a value besides the common ones (-4, -6, -n, -v, -h, -V).
+const FLAG_OPTIONS: &[(&str, char)] = &[("udp", 'u')];
 
 #[derive(Default)]
 struct Builder {
     positional: Vec<OsString>,
-    family: Option<Family>,
+    common: Common,
     source: Option<IpAddr>,
     udp: bool,
     delay: Option<Duration>,
     wait: Option<Duration>,
     secret: Option<SecretOption>,
     at: Option<i64>,
-    dry_run: bool,
-    verbose: bool,
-    help: bool,
-    version: bool,
 }
 
 pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error> {
@@ -130,25 +111,13 @@ impl Sink for Builder {
         self.positional.push(arg);
     }
 
-    fn flag(&mut self, name: &'static str) -> Result<(), Error> {
-        match name {
-            "ipv4" | "ipv6" => {
-                let family = if name == "ipv4" {
-                    Family::V4
-                } else {
-                    Family::V6
-                };
-                if self.family.is_some_and(|f| f != family) {
-                    return Err(usage!("-4 and -6 exclude each other"));
-                }
-                self.family = Some(family);
-            }
-            "udp" => self.udp = true,
-            "dry-run" => self.dry_run = true,
-            "verbose" => self.verbose = true,
-            "help" => self.help = true,
-            _ => self.version = true,
-        }
+    fn common(&mut self) -> &mut Common {
+        &mut self.common
+    }
+
+    fn flag(&mut self, _udp: &'static str) -> Result<(), Error> {
+        // --udp is its only flag besides the common ones.
+        self.udp = true;
         Ok(())
     }
 
@@ -197,10 +166,10 @@ impl Sink for Builder {
 
 impl Builder {
     fn finish(self) -> Result<Command, Error> {
-        if self.help {
+        if self.common.help {
             return Ok(Command::Help);
         }
-        if self.version {
+        if self.common.version {
             return Ok(Command::Version);
         }
         let mut positional = self.positional.into_iter();
@@ -211,17 +180,7 @@ impl Builder {
                 "expected exactly two arguments, HOST and PORT[,PORT]..."
             ));
         };
-        let host = host
-            .into_string()
-            .map_err(|h| usage!("invalid host name '{}'", h.to_string_lossy()))?;
-        // Accept the bracketed IPv6 literal of URLs and ssh ([::1]).
-        let host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-            Some(inner) => inner.to_owned(),
-            None => host,
-        };
-        if host.is_empty() {
-            return Err(usage!("HOST is empty"));
-        }
+        let host = xa_cli::host_operand(host)?;
         let ports = parse_ports(&ports.to_string_lossy())?;
         let spa = self.secret.is_some();
         if spa && ports.len() != 1 {
@@ -243,15 +202,15 @@ impl Builder {
         Ok(Command::Send(Options {
             host,
             ports,
-            family: self.family,
+            family: self.common.family,
             source: self.source,
             udp: self.udp,
             delay: self.delay.unwrap_or(Duration::from_millis(100)),
             wait: self.wait.unwrap_or(Duration::from_millis(200)),
             secret: self.secret,
             at: self.at,
-            dry_run: self.dry_run,
-            verbose: self.verbose,
+            dry_run: self.common.dry_run,
+            verbose: self.common.verbose,
         }))
     }
 }

@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket}
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::Duration;
 
-use crate::cli::Family;
+use xa_cli::Family;
 use xa_cli::{Error, failure, usage};
 
 /// Resolves `host`: the first address of the forced family, else of the source's family,
