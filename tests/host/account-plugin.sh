@@ -15,16 +15,6 @@ check "no panic path survives in the plugin" no_panic_path "$so"
 check "exports no symbols of its own" test -z "$(nm -D --defined-only "$so" | grep -v ' [Uw] ')"
 
 # --- identical to upstream through libxtables
-same_as_upstream() {
-	local a b
-	a=$(env XTABLES_LIBDIR="$ours" "$@" 2>&1; echo "exit $?")
-	b=$(env XTABLES_LIBDIR="$upstream" "$@" 2>&1; echo "exit $?")
-	[ "$a" = "$b" ] || {
-		echo "     ours:     $a"
-		echo "     upstream: $b"
-		return 1
-	}
-}
 check "help identical to upstream" same_as_upstream "$DRIVER" -4 target ACCOUNT help
 name31=0123456789abcdef0123456789abcde
 for args in "--addr 10.1.0.0/16 --tname net16" "--addr 10.1.2.3/16 --tname net16" \

@@ -38,16 +38,6 @@ check "driver: help starts like upstream's" \
 	test "$(XTABLES_LIBDIR=$upstream "$DRIVER" -4 target SYSRQ help | head -n 1)" = \
 	"$(XTABLES_LIBDIR=$ours "$DRIVER" -4 target SYSRQ help | head -n 1)"
 
-same_as_upstream() {
-	local a b
-	a=$(env XTABLES_LIBDIR="$ours" "$@" 2>&1; echo "exit $?")
-	b=$(env XTABLES_LIBDIR="$upstream" "$@" 2>&1; echo "exit $?")
-	[ "$a" = "$b" ] || {
-		echo "     ours:     $a"
-		echo "     upstream: $b"
-		return 1
-	}
-}
 for fam in -4 -6; do
 	check "driver $fam: print/save of a parsed rule identical to upstream" \
 		same_as_upstream "$DRIVER" $fam target SYSRQ parse

@@ -105,3 +105,16 @@ plugin_under_test() {
 	ours=$(plugin_dir ours "$so")
 	upstream=$(plugin_dir upstream "$UPSTREAM_XTLIBDIR/libxt_$2.so")
 }
+
+# same_as_upstream COMMAND...: COMMAND prints the same and exits alike with $ours and with
+# $upstream as XTABLES_LIBDIR.
+same_as_upstream() {
+	local a b
+	a=$(env XTABLES_LIBDIR="$ours" "$@" 2>&1; echo "exit $?")
+	b=$(env XTABLES_LIBDIR="$upstream" "$@" 2>&1; echo "exit $?")
+	[ "$a" = "$b" ] || {
+		echo "     ours:     $a"
+		echo "     upstream: $b"
+		return 1
+	}
+}
