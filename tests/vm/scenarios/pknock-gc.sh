@@ -1,0 +1,42 @@
+#!/bin/sh
+# xavm: boot=pknock-gc smp=1 timeout=300
+# Garbage collection in our xt_pknock: peers that stopped after their first knock are freed
+# by the rule's GC timer (gc_expir_time, at least 65 s after the last valid knock) once their
+# --time has run out on the wall clock; an ALLOWED peer without --autoclose is kept.
+# /proc/net/xt_pknock_stats counts the peers held in memory. One backend: the GC is kernel
+# code the backend does not reach, and each run waits 65 s of real time.
+. /vm/lib.sh
+PK=/proc/net/xt_pknock
+
+knock() {
+	local src=$1 p
+	shift
+	for p in "$@"; do
+		socat -T1 /dev/null TCP:127.0.0.1:$p,bind=$src,connect-timeout=1 2>/dev/null
+	done
+}
+peers() { sed -n 's/^name=GC peers=\([0-9]*\) .*/\1/p' /proc/net/xt_pknock_stats; }
+
+BE=legacy
+lab_reset
+use_plugins ours || fail "our plugin is not in the image"
+load_module ours xt_pknock || fail "load our xt_pknock"
+check "rule with --time 10" ipt -A INPUT -p tcp -m pknock --knockports 4002,4001,4004 --name GC --time 10 -m tcp --dport 22 -j ACCEPT
+i=2
+while [ $i -le 11 ]; do
+	knock 127.0.0.$i 4002
+	i=$((i + 1))
+done
+knock 127.0.0.20 4002 4001 4004
+check_eq "10 half-way peers and 1 allowed peer held" 11 "$(peers)"
+check_eq "the allowed peer is ALLOWED" 1 "$(grep -c '^src=127.0.0.20 .*status=ALLOWED' $PK/GC)"
+
+# Past --time on the wall clock, then past the GC interval in real time.
+date -s "@$(($(date +%s) + 30))" > /dev/null
+sleep 70
+check_eq "after GC: only the allowed peer is held" 1 "$(peers)"
+check_eq "after GC: /proc lists only the allowed peer" "127.0.0.20" \
+	"$(sed -n 's/^src=\([^ ]*\) .*/\1/p' $PK/GC | tr '\n' ' ' | sed 's/ $//')"
+ipt -F INPUT
+lab_reset
+finish
