@@ -104,9 +104,11 @@ const COMMON_FLAGS: &[(&str, char)] = &[
     ("version", 'V'),
 ];
 
-/// What the common flags ask for.
+/// What every client's command line has: the operands and what the common flags ask for.
 #[derive(Debug, Default)]
 pub struct Common {
+    /// Everything not an option, and everything after `--`, in order.
+    pub operands: Vec<OsString>,
     pub family: Option<Family>,
     pub dry_run: bool,
     pub verbose: bool,
@@ -155,7 +157,7 @@ pub fn host_operand(host: OsString) -> Result<String, Error> {
 
 /// Receives the options and operands `lex` finds, in command-line order.
 pub trait Sink {
-    /// Where the common flags (-4, -6, -n, -v, -h, -V) go.
+    /// Where the operands and the common flags (-4, -6, -n, -v, -h, -V) go.
     fn common(&mut self) -> &mut Common;
     /// A flag of the tool's own, by its long name (a tool without any need not implement it).
     fn flag(&mut self, _name: &'static str) -> Result<(), Error> {
@@ -163,8 +165,6 @@ pub trait Sink {
     }
     /// An option with its value, by its long name.
     fn value(&mut self, name: &'static str, value: OsString) -> Result<(), Error>;
-    /// An operand (anything not an option, and everything after `--`).
-    fn operand(&mut self, arg: OsString);
 }
 
 /// Splits a command line the way getopt_long does with permutation: `--name VALUE`,
@@ -181,11 +181,11 @@ pub fn lex<I: IntoIterator<Item = OsString>>(
     while let Some(arg) = args.next() {
         // Options are ASCII; a non-UTF-8 argument can only be an operand or a value.
         let Some(text) = arg.to_str() else {
-            sink.operand(arg);
+            sink.common().operands.push(arg);
             continue;
         };
         if text == "--" {
-            args.by_ref().for_each(|a| sink.operand(a));
+            sink.common().operands.extend(args.by_ref());
         } else if let Some(long) = text.strip_prefix("--") {
             let (name, inline) = match long.split_once('=') {
                 Some((name, value)) => (name, Some(OsString::from(value))),
@@ -238,7 +238,7 @@ pub fn lex<I: IntoIterator<Item = OsString>>(
                 }
             }
         } else {
-            sink.operand(arg);
+            sink.common().operands.push(arg);
         }
     }
     Ok(())
@@ -262,9 +262,6 @@ mod tests {
         fn value(&mut self, name: &'static str, value: OsString) -> Result<(), Error> {
             self.0.push(format!("{name}={}", value.to_string_lossy()));
             Ok(())
-        }
-        fn operand(&mut self, arg: OsString) {
-            self.0.push(format!("<{}>", arg.to_string_lossy()));
         }
     }
 
@@ -292,16 +289,13 @@ mod tests {
             "-v",
         ])
         .unwrap();
-        assert_eq!(
-            seen.0,
-            [
-                "udp", "port=1", "<a>", "hash=x=y", "port=2", "port=3", "<-v>"
-            ]
-        );
+        assert_eq!(seen.0, ["udp", "port=1", "hash=x=y", "port=2", "port=3"]);
+        assert_eq!(seen.1.operands, ["a", "-v"]);
         assert!(seen.1.dry_run && !seen.1.verbose && seen.1.family.is_none());
         let seen = lexed(&["-", "--verbose", "-6V", "--ipv6", "--help"]).unwrap();
-        assert_eq!(seen.0, ["<->"]);
+        assert!(seen.0.is_empty());
         let c = seen.1;
+        assert_eq!(c.operands, ["-"]);
         assert!(c.verbose && c.version && c.help && c.family == Some(Family::V6));
     }
 

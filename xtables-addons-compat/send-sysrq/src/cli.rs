@@ -83,7 +83,6 @@ const VALUE_OPTIONS: &[(&str, Option<char>)] = &[
 
 #[derive(Default)]
 struct Builder {
-    positional: Vec<OsString>,
     common: Common,
     port: Option<u16>,
     hash: Option<String>,
@@ -101,10 +100,6 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error
 }
 
 impl Sink for Builder {
-    fn operand(&mut self, arg: OsString) {
-        self.positional.push(arg);
-    }
-
     fn common(&mut self) -> &mut Common {
         &mut self.common
     }
@@ -153,9 +148,8 @@ impl Builder {
         if self.common.version {
             return Ok(Command::Version);
         }
-        let mut positional = self.positional.into_iter();
-        let (Some(host), Some(keys), None) =
-            (positional.next(), positional.next(), positional.next())
+        let mut operands = self.common.operands.into_iter();
+        let (Some(host), Some(keys), None) = (operands.next(), operands.next(), operands.next())
         else {
             return Err(usage!("expected exactly two arguments, HOST and KEYS"));
         };

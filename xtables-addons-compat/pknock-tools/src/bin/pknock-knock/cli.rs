@@ -90,7 +90,6 @@ const FLAG_OPTIONS: &[(&str, char)] = &[("udp", 'u')];
 
 #[derive(Default)]
 struct Builder {
-    positional: Vec<OsString>,
     common: Common,
     source: Option<IpAddr>,
     udp: bool,
@@ -107,10 +106,6 @@ pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error
 }
 
 impl Sink for Builder {
-    fn operand(&mut self, arg: OsString) {
-        self.positional.push(arg);
-    }
-
     fn common(&mut self) -> &mut Common {
         &mut self.common
     }
@@ -172,9 +167,8 @@ impl Builder {
         if self.common.version {
             return Ok(Command::Version);
         }
-        let mut positional = self.positional.into_iter();
-        let (Some(host), Some(ports), None) =
-            (positional.next(), positional.next(), positional.next())
+        let mut operands = self.common.operands.into_iter();
+        let (Some(host), Some(ports), None) = (operands.next(), operands.next(), operands.next())
         else {
             return Err(usage!(
                 "expected exactly two arguments, HOST and PORT[,PORT]..."
