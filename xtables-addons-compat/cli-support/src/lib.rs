@@ -2,7 +2,8 @@
 //! What the client tools (send_sysrq, pknock-knock) share around their command lines:
 //! the two kinds of failure and their exit codes, a getopt_long-like option lexer
 //! (hand-rolled: a dozen options do not justify a parser dependency, and secret values
-//! must go straight into wiped buffers), and the `main` wrapper that reports errors.
+//! must go straight into wiped buffers) that also handles the flags all clients take
+//! (-4 -6 -n -v -h -V), the HOST operand, and the `main` wrapper that reports errors.
 
 use std::ffi::OsString;
 use std::fmt;
