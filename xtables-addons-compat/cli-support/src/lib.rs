@@ -140,6 +140,27 @@ impl Common {
     }
 }
 
+/// What a command line asks for: help, the version, or the tool's work with its options.
+#[derive(Debug)]
+pub enum Command<O> {
+    Send(O),
+    Help,
+    Version,
+}
+
+impl Common {
+    /// --help, else --version, when given: they win over whatever else is wrong.
+    pub fn help_or_version<O>(&self) -> Option<Command<O>> {
+        if self.help {
+            Some(Command::Help)
+        } else if self.version {
+            Some(Command::Version)
+        } else {
+            None
+        }
+    }
+}
+
 /// The HOST operand: a name or an address, also the bracketed IPv6 literal of URLs and ssh
 /// (`[::1]`).
 pub fn host_operand(host: OsString) -> Result<String, Error> {

@@ -63,12 +63,7 @@ pub struct Options {
     pub verbose: bool,
 }
 
-#[derive(Debug)]
-pub enum Command {
-    Send(Options),
-    Help,
-    Version,
-}
+pub type Command = xa_cli::Command<Options>;
 
 /// Options that take a value, by long name, with their short letter if any.
 const VALUE_OPTIONS: &[(&str, Option<char>)] = &[
@@ -142,11 +137,8 @@ impl Sink for Builder {
 
 impl Builder {
     fn finish(self) -> Result<Command, Error> {
-        if self.common.help {
-            return Ok(Command::Help);
-        }
-        if self.common.version {
-            return Ok(Command::Version);
+        if let Some(command) = self.common.help_or_version() {
+            return Ok(command);
         }
         let mut operands = self.common.operands.into_iter();
         let (Some(host), Some(keys), None) = (operands.next(), operands.next(), operands.next())

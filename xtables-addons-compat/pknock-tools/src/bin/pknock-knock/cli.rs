@@ -68,12 +68,7 @@ pub struct Options {
     pub verbose: bool,
 }
 
-#[derive(Debug)]
-pub enum Command {
-    Send(Options),
-    Help,
-    Version,
-}
+pub type Command = xa_cli::Command<Options>;
 
 /// Options that take a value: long name, short letter.
 const VALUE_OPTIONS: &[(&str, Option<char>)] = &[
@@ -161,11 +156,8 @@ impl Sink for Builder {
 
 impl Builder {
     fn finish(self) -> Result<Command, Error> {
-        if self.common.help {
-            return Ok(Command::Help);
-        }
-        if self.common.version {
-            return Ok(Command::Version);
+        if let Some(command) = self.common.help_or_version() {
+            return Ok(command);
         }
         let mut operands = self.common.operands.into_iter();
         let (Some(host), Some(ports), None) = (operands.next(), operands.next(), operands.next())
