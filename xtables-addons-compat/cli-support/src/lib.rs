@@ -159,11 +159,22 @@ impl Common {
             None
         }
     }
+
+    /// The two operands every client takes, HOST (parsed) and another (named `second` in the
+    /// message when the count is wrong).
+    pub fn host_and(&mut self, second: &str) -> Result<(String, OsString), Error> {
+        let mut operands = std::mem::take(&mut self.operands).into_iter();
+        let (Some(host), Some(other), None) = (operands.next(), operands.next(), operands.next())
+        else {
+            return Err(usage!("expected exactly two arguments, HOST and {second}"));
+        };
+        Ok((host_operand(host)?, other))
+    }
 }
 
 /// The HOST operand: a name or an address, also the bracketed IPv6 literal of URLs and ssh
 /// (`[::1]`).
-pub fn host_operand(host: OsString) -> Result<String, Error> {
+fn host_operand(host: OsString) -> Result<String, Error> {
     let host = host
         .into_string()
         .map_err(|h| usage!("invalid host name '{}'", h.to_string_lossy()))?;

@@ -136,16 +136,11 @@ impl Sink for Builder {
 }
 
 impl Builder {
-    fn finish(self) -> Result<Command, Error> {
+    fn finish(mut self) -> Result<Command, Error> {
         if let Some(command) = self.common.help_or_version() {
             return Ok(command);
         }
-        let mut operands = self.common.operands.into_iter();
-        let (Some(host), Some(keys), None) = (operands.next(), operands.next(), operands.next())
-        else {
-            return Err(usage!("expected exactly two arguments, HOST and KEYS"));
-        };
-        let host = xa_cli::host_operand(host)?;
+        let (host, keys) = self.common.host_and("KEYS")?;
         let keys = keys
             .into_string()
             .map_err(|_| usage!("KEYS must be printable ASCII characters"))?;

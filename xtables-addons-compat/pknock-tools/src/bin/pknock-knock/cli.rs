@@ -155,18 +155,11 @@ impl Sink for Builder {
 }
 
 impl Builder {
-    fn finish(self) -> Result<Command, Error> {
+    fn finish(mut self) -> Result<Command, Error> {
         if let Some(command) = self.common.help_or_version() {
             return Ok(command);
         }
-        let mut operands = self.common.operands.into_iter();
-        let (Some(host), Some(ports), None) = (operands.next(), operands.next(), operands.next())
-        else {
-            return Err(usage!(
-                "expected exactly two arguments, HOST and PORT[,PORT]..."
-            ));
-        };
-        let host = xa_cli::host_operand(host)?;
+        let (host, ports) = self.common.host_and("PORT[,PORT]...")?;
         let ports = parse_ports(&ports.to_string_lossy())?;
         let spa = self.secret.is_some();
         if spa && ports.len() != 1 {
