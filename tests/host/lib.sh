@@ -3,6 +3,11 @@
 # tree ($ROOT), gives it a private temporary directory ($WORK, removed on exit), and counts the
 # `ok   ...` / `FAIL ...` lines for the final `N passed, M failed`.
 
+# `make check` runs every tests/host/*.sh, this one too: it has nothing to test.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	echo "tests/host/lib.sh: sourced by the tests, nothing to run"
+	exit 0
+fi
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 ROOT=$PWD
