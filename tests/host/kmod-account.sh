@@ -4,14 +4,7 @@
 # names (and those of upstream's own module, when dkms built it for the same kernel), GPL,
 # depending on x_tables and xa_shim only. (tests/host/kmod-sysrq.sh builds every module of
 # kmod-c/ with W=1; behaviour in a running kernel is tested by the QEMU lab, tests/vm.)
-set -u
-cd "$(dirname "$0")/../.."
-PASSED=0
-FAILED=0
-ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
-ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
-finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
+. "$(dirname "$0")/lib.sh"
 
 ours=kmod-c/xt_ACCOUNT.ko
 if [ ! -f "$ours" ]; then

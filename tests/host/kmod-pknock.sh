@@ -6,16 +6,7 @@
 # values; it must compile in userspace on its own. kmod-c/xt_pknock.ko (built by `make`) has
 # upstream's module name, aliases, parameters, and depends only on x_tables and xa_shim.
 # The W=1 build of all modules is checked by kmod-sysrq.sh, behaviour by tests/vm.
-set -u
-cd "$(dirname "$0")/../.."
-WORK=$(mktemp -d /tmp/kmod-pknock-test.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-PASSED=0
-FAILED=0
-ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
-ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
-finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
+. "$(dirname "$0")/lib.sh"
 
 UPSTREAM=/usr/src/xtables-addons-3.23/extensions/pknock/xt_pknock.h
 
