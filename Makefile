@@ -69,7 +69,7 @@ install: all
 check: all
 	$(CARGO) test --release --workspace
 	shim/kernel/check-object.sh kmod-c/xa_shim_core.o
-	@set -e; for t in tests/host/*.sh; do echo "== $$t"; bash $$t; done
+	@set -e; for t in tests/host/*.sh; do [ $$t = tests/host/lib.sh ] && continue; echo "== $$t"; bash $$t; done
 
 vmtest: all
 	tests/vm/run.sh

@@ -284,4 +284,9 @@ check "restored" both_work
 check "restored exactly" same_as_baseline
 check "restore of a missing snapshot fails clearly" eval "fwsn restore 99 2>&1 | grep -q 'no snapshot 99'"
 
+new_case "output to a reader that went away"
+# The reader exits first, so every write meets a closed pipe (EPIPE), as `status | head -1` can.
+check "status and list into a closed pipe: exit 0, no panic" \
+	eval '{ sleep 0.3; fwsn status; fwsn list; } 2>"$WORK/pipe.err" | true; ! grep -q panicked "$WORK/pipe.err"'
+
 finish

@@ -136,7 +136,7 @@ fn apply(state: &StateDir, args: &Args) -> Result<u8, String> {
         format_utc(pending.deadline_ms)
     ));
     drop(lock);
-    println!(
+    say!(
         "Applied {source}; the old rules are snapshot {}.\n\
          Rolling back in {timeout}s unless confirmed (answer 'yes' here, or run 'fw-safetynet confirm').",
         snapshot.id
@@ -187,7 +187,7 @@ fn wait_for_outcome(state: &StateDir, pending: &Pending) -> Result<u8, String> {
                 let outcome = state
                     .read_outcome(&pending.token)
                     .unwrap_or_else(|| "ended (no outcome recorded)".into());
-                println!("\n{}: {outcome}", pending.source);
+                say!("\n{}: {outcome}", pending.source);
                 return Ok(if outcome == "confirmed" {
                     0
                 } else {
@@ -211,7 +211,7 @@ fn confirm(state: &StateDir) -> Result<u8, String> {
     state.write_outcome(&pending.token, "confirmed")?;
     state.remove_pending(Slot::Apply)?;
     state.log(&format!("confirmed apply of {}", pending.source));
-    println!(
+    say!(
         "Confirmed: keeping the rules of {} ({} holds the old ones).",
         pending.source,
         pending.describe_action()
@@ -222,7 +222,7 @@ fn confirm(state: &StateDir) -> Result<u8, String> {
 fn rollback(state: &StateDir) -> Result<u8, String> {
     match watchdog::expire(state, Slot::Apply, None, "rollback command")? {
         Some(done) => {
-            println!("{done}");
+            say!("{done}");
             Ok(0)
         }
         None => Err("nothing to roll back: no apply is pending".into()),
@@ -293,7 +293,7 @@ fn arm(state: &StateDir, args: &Args) -> Result<u8, String> {
         "Armed"
     };
     state.log(&format!("armed: {}", describe_pending(Slot::Arm, &pending)));
-    println!(
+    say!(
         "{verb}: {}. Run 'fw-safetynet disarm' to cancel.",
         describe_pending(Slot::Arm, &pending)
     );
@@ -303,7 +303,7 @@ fn arm(state: &StateDir, args: &Args) -> Result<u8, String> {
 fn disarm(state: &StateDir) -> Result<u8, String> {
     let _lock = state.lock()?;
     let Some(pending) = state.read_pending(Slot::Arm)? else {
-        println!("Nothing is armed.");
+        say!("Nothing is armed.");
         return Ok(0);
     };
     state.remove_pending(Slot::Arm)?;
@@ -314,7 +314,7 @@ fn disarm(state: &StateDir) -> Result<u8, String> {
         "disarmed the reset to {}",
         pending.describe_action()
     ));
-    println!(
+    say!(
         "Disarmed: the reset to {} ({}) will not happen.",
         pending.describe_action(),
         in_secs(pending.deadline_ms)
@@ -324,8 +324,8 @@ fn disarm(state: &StateDir) -> Result<u8, String> {
 
 fn fire(state: &StateDir) -> Result<u8, String> {
     match watchdog::expire(state, Slot::Arm, None, "fire command")? {
-        Some(done) => println!("{done}"),
-        None => println!("Nothing is armed."),
+        Some(done) => say!("{done}"),
+        None => say!("Nothing is armed."),
     }
     Ok(0)
 }
@@ -357,7 +357,7 @@ fn status(state: &StateDir, json: bool) -> Result<u8, String> {
                 }
             ),
         };
-        println!(
+        say!(
             "{{\"state_dir\":{},\"apply\":{},\"armed\":{},\"snapshots\":{},\"latest_snapshot\":{}}}",
             json_string(&state.path.display().to_string()),
             record(Slot::Apply, &apply),
@@ -368,19 +368,19 @@ fn status(state: &StateDir, json: bool) -> Result<u8, String> {
         return Ok(0);
     }
     match &apply {
-        Some(p) => println!("Pending: {}", describe_pending(Slot::Apply, p)),
-        None => println!("No apply pending."),
+        Some(p) => say!("Pending: {}", describe_pending(Slot::Apply, p)),
+        None => say!("No apply pending."),
     }
     match &armed {
         Some(p) => {
-            println!("Armed: {}", describe_pending(Slot::Arm, p));
+            say!("Armed: {}", describe_pending(Slot::Arm, p));
             if let Some(dir) = &p.unit_dir {
-                println!("  persistent: systemd timer in {}", dir.display());
+                say!("  persistent: systemd timer in {}", dir.display());
             }
         }
-        None => println!("Not armed."),
+        None => say!("Not armed."),
     }
-    println!(
+    say!(
         "{} snapshot(s) in {}.",
         ids.len(),
         state.snapshots_dir().display()
@@ -405,13 +405,13 @@ fn json_string(text: &str) -> String {
 fn list(state: &StateDir) -> Result<u8, String> {
     let ids = Snapshot::ids(state)?;
     if ids.is_empty() {
-        println!("No snapshots.");
+        say!("No snapshots.");
         return Ok(0);
     }
-    println!("{:>4}  {:<19}  REASON / TABLES", "ID", "TIME (UTC)");
+    say!("{:>4}  {:<19}  REASON / TABLES", "ID", "TIME (UTC)");
     for id in ids {
         let snapshot = Snapshot::load(state, id)?;
-        println!(
+        say!(
             "{id:>4}  {}  {}\n{:27}{}",
             format_utc(snapshot.time_ms),
             snapshot.reason,
@@ -440,7 +440,7 @@ fn restore(state: &StateDir, id: &str) -> Result<u8, String> {
         "restored snapshot {id}; the rules before are snapshot {}",
         before.id
     ));
-    println!(
+    say!(
         "Restored snapshot {id}; the rules before are snapshot {}.",
         before.id
     );

@@ -2,6 +2,16 @@
 //! fw-safetynet: apply firewall rules with automatic rollback, and arm a reset, so a remote
 //! admin cannot lock themselves out. See fw-safetynet(8) and README.md.
 
+/// `println!` that never panics: a closed stdout (a reader gone, a dropped SSH session) must
+/// not abort a command half-way, least of all an apply waiting for its confirmation, so what
+/// cannot be written is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod backend;
 mod cli;
 mod commands;
@@ -24,11 +34,11 @@ fn main() -> ExitCode {
         }
     };
     if args.help {
-        print!("{}", cli::USAGE);
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), cli::USAGE.as_bytes());
         return ExitCode::SUCCESS;
     }
     if args.version {
-        println!("fw-safetynet {}", env!("CARGO_PKG_VERSION"));
+        say!("fw-safetynet {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
     match commands::run(&args) {
