@@ -1,7 +1,7 @@
 #!/bin/sh
 # xavm: boot=flood smp=2 timeout=200
 # A flood of first knocks from 4000 spoofed sources (two senders, one per vCPU) against our
-# xt_pknock loaded with peer_limit=256, both backends (our plugin, upstream's until ours is built):
+# xt_pknock loaded with peer_limit=256, both backends (our plugin):
 # the rule's peer count never exceeds the limit (/proc/net/xt_pknock_stats: peers, evicted),
 # a client that knocked twice before the flood and once after it gets in (peers past their
 # first knock are never evicted), a client knocking during the flood gets in within a few
@@ -71,8 +71,8 @@ flood_run() {
 	check_fails "$what: ... and gone with its rule" [ -e $PK/FLOOD ]
 }
 
-v=upstream
-[ -e /opt/ours/xtables/libxt_pknock.so ] && v=ours
+# Our plugin (it also drives ip6tables); upstream's plugin with our module is pknock-interop.
+v=ours
 for BE in $BACKENDS; do
 	lab_reset
 	use_plugins $v || continue

@@ -1,6 +1,6 @@
 #!/bin/sh
 # xavm: boot=pknock smp=1 timeout=300
-# Our xt_pknock in TCP mode, driven by our plugin (upstream's until ours is built), on both
+# Our xt_pknock in TCP mode, driven by our plugin, on both
 # backends. Upstream's example rule (--knockports 4002,4001,4004 --strict --name SSH --time 10
 # --autoclose 60 --dport 22 -j ACCEPT, then a DROP for port 22): iptables-save prints
 # upstream's text; the right order from 127.0.0.2 shows ALLOWED in /proc/net/xt_pknock/SSH in
@@ -141,15 +141,14 @@ autoclose() {
 	ipt -F INPUT
 }
 
-# Our plugin when it is in the image (it also drives ip6tables), else upstream's (IPv4 only).
-v=upstream
-[ -e /opt/ours/xtables/libxt_pknock.so ] && v=ours
+# Our plugin (it also drives ip6tables); upstream's plugin with our module is pknock-interop.
+v=ours
 for BE in $BACKENDS; do
 	lab_reset
 	use_plugins $v || continue
 	load_module ours xt_pknock || { fail "$BE: load our xt_pknock"; continue; }
 	tcp_mode ipt $v
-	if [ $v = ours ]; then tcp_mode ip6t $v; else fail "$BE: IPv6 not tested: our plugin is not in the image"; fi
+	tcp_mode ip6t $v
 	many $v
 	autoclose $v
 done
