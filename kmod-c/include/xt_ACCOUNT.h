@@ -81,4 +81,73 @@ struct ipt_acc_handle_ip {
 	uint64_t src_packets, src_bytes, dst_packets, dst_bytes;
 };
 
+/*
+ * ---------------------------------------------------------------------------
+ * IPv6: an extension of xtables-addons-rs (upstream has none). Everything
+ * below is new; nothing above changes, so IPv4 rules, tools and upstream's
+ * binaries are unaffected. IPv6 tables are created by ip6tables rules of
+ * target revision 2 and share the namespace of table names with IPv4 ones (a
+ * name belongs to one family), but the IPv4 sockopts above never see them:
+ * GET_TABLE_NAMES lists IPv4 tables only and PREPARE_READ does not find an
+ * IPv6 table. The read handles (numbers, limit, HANDLE_FREE(_ALL),
+ * GET_HANDLE_USAGE) are shared by both families.
+ *
+ * An IPv6 table is a hash of the addresses seen, bounded by the module
+ * parameter ip6_max_addresses per table; packets of further addresses are
+ * not counted but reported (uncounted, below) until the next flush.
+ */
+
+/*
+ * getsockopt, same raw AF_INET socket. 83 is ipset's SO_IP_SET: do not grow
+ * past 82.
+ * PREPARE_READ6(_FLUSH): in/out struct xt_acc_handle6_sockopt, as
+ * PREPARE_READ(_FLUSH) but for an IPv6 table (-EINVAL for an IPv4 one).
+ */
+#define IPT_SO_GET_ACCOUNT_PREPARE_READ6 (SO_ACCOUNT_BASE_CTL + 9)
+#define IPT_SO_GET_ACCOUNT_PREPARE_READ6_FLUSH (SO_ACCOUNT_BASE_CTL + 10)
+/*
+ * As GET_DATA, for a handle of PREPARE_READ6(_FLUSH): struct
+ * ipt_acc_handle_sockopt (handle_nr) in, struct xt_acc_handle_ip6 records
+ * out, ascending by address. -EINVAL for a handle of an IPv4 table (and
+ * GET_DATA gives -EINVAL for a handle of an IPv6 table).
+ */
+#define IPT_SO_GET_ACCOUNT_GET_DATA6 (SO_ACCOUNT_BASE_CTL + 11)
+/* As GET_TABLE_NAMES, listing the IPv6 tables only. */
+#define IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES6 (SO_ACCOUNT_BASE_CTL + 12)
+#define IPT_SO_GET_ACCOUNT_MAX6 IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES6
+
+/* Default of the module parameter ip6_max_addresses (per IPv6 table). */
+#define ACCOUNT_IP6_MAX_ADDRESSES 65536
+
+/*
+ * Target data of ACCOUNT revision 2 (ip6tables): the IPv6 network
+ * net_addr/prefix_len, prefix_len 0..128. ::/0 is special as 0.0.0.0/0 is:
+ * every packet counts as source traffic of the one address ::.
+ */
+struct xt_acc_info_v2 {
+	uint8_t net_addr[16]; /* network byte order; no bits beyond prefix_len */
+	char table_name[ACCOUNT_TABLE_NAME_LEN];
+	uint8_t prefix_len;
+	uint8_t __pad[3]; /* zero */
+	int32_t table_nr; /* kernel-private (userspace size ends before it) */
+};
+
+/* In/out of PREPARE_READ6(_FLUSH). */
+struct xt_acc_handle6_sockopt {
+	uint32_t handle_nr; /* out */
+	char name[ACCOUNT_TABLE_NAME_LEN]; /* in */
+	uint32_t itemcount; /* out: records of the handle */
+	/*
+	 * out: packets not counted since the table was created or last
+	 * flushed because it already held ip6_max_addresses addresses.
+	 */
+	uint64_t uncounted;
+};
+
+/* One accounted IPv6 address as GET_DATA6 returns it (48 bytes). */
+struct xt_acc_handle_ip6 {
+	uint8_t ip[16]; /* network byte order, unlike ipt_acc_handle_ip */
+	uint64_t src_packets, src_bytes, dst_packets, dst_bytes;
+};
+
 #endif /* XT_ACCOUNT_H */
