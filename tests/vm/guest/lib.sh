@@ -143,6 +143,13 @@ loaded_extensions() {
 	done | sort -u
 }
 
+# backlog_drops: datagrams dropped on full backlogs so far (2nd column of softnet_stat, hex).
+backlog_drops() {
+	local total=0 hex
+	for hex in $(awk '{ print $2 }' /proc/net/softnet_stat); do total=$((total + 0x$hex)); done
+	echo $total
+}
+
 # ---- kernel log ----
 # log_mark: start a new window of the kernel log (log_since shows it).
 log_mark() {
@@ -227,4 +234,13 @@ wait_rule_packets() {
 		usleep 200000
 		tries=$((tries + 1))
 	done
+}
+
+# ---- ACCOUNT ----
+# acc_reset: lab_reset, with xt_ACCOUNT (of either variant) unloaded before the cores.
+acc_reset() {
+	local be
+	for be in $BACKENDS; do /usr/sbin/iptables-"$be" -w -F; done
+	unload xt_ACCOUNT
+	lab_reset
 }

@@ -9,13 +9,6 @@
 # are per network namespace (and one dies with its namespace); invalid networks are refused.
 # Every iptaccount output of our module is identical to upstream's for the same traffic.
 . /vm/lib.sh
-# acc_reset: lab_reset, with xt_ACCOUNT (of either variant) unloaded before the cores.
-acc_reset() {
-	local be
-	for be in $BACKENDS; do /usr/sbin/iptables-"$be" -w -F; done
-	unload xt_ACCOUNT
-	lab_reset
-}
 ACC=/opt/upstream/iptaccount
 P10=0123456789
 P100=$(printf '%0100d' 0)

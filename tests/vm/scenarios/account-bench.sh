@@ -7,13 +7,6 @@
 # the memory a full and a sparse /16 table take (MemFree before and after the traffic). Checks
 # only that the counts are exact, so the numbers measure what they claim.
 . /vm/lib.sh
-# acc_reset: lab_reset, with xt_ACCOUNT (of either variant) unloaded before the cores.
-acc_reset() {
-	local be
-	for be in $BACKENDS; do /usr/sbin/iptables-"$be" -w -F; done
-	unload xt_ACCOUNT
-	lab_reset
-}
 M=${ACCOUNT_BENCH_M:-30000}
 ACC=/opt/upstream/iptaccount
 BE=legacy

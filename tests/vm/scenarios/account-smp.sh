@@ -5,23 +5,10 @@
 # and flushing it with iptaccount -f. The flushed reads plus the final one add up exactly to the
 # traffic sent (no packet lost or counted twice across a flush), no oops.
 . /vm/lib.sh
-# acc_reset: lab_reset, with xt_ACCOUNT (of either variant) unloaded before the cores.
-acc_reset() {
-	local be
-	for be in $BACKENDS; do /usr/sbin/iptables-"$be" -w -F; done
-	unload xt_ACCOUNT
-	lab_reset
-}
 N=${ACCOUNT_LOAD_N:-20000}
 ACC=/opt/upstream/iptaccount
 check_eq "two CPUs online" 2 "$(nproc)"
 echo 100000 >/proc/sys/net/core/netdev_max_backlog
-
-backlog_drops() {
-	local total=0 hex
-	for hex in $(awk '{ print $2 }' /proc/net/softnet_stat); do total=$((total + 0x$hex)); done
-	echo $total
-}
 
 # sender CPU SRC: N datagrams of 38 bytes from SRC, pinned to CPU; start/end times kept.
 sender() {

@@ -7,13 +7,6 @@
 # name, a negative length, and every option without CAP_NET_ADMIN: each refused with the
 # errno below and nothing else changed; the good calls around them still work.
 . /vm/lib.sh
-# acc_reset: lab_reset, with xt_ACCOUNT (of either variant) unloaded before the cores.
-acc_reset() {
-	local be
-	for be in $BACKENDS; do /usr/sbin/iptables-"$be" -w -F; done
-	unload xt_ACCOUNT
-	lab_reset
-}
 BE=legacy
 
 # is WHAT EXPECTED ARGS...: accsockopt ARGS prints EXPECTED.

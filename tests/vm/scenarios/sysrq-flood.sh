@@ -14,13 +14,6 @@ check_eq "two CPUs online" 2 "$(nproc)"
 # and the default limit (1000) would drop datagrams before they reach the rule.
 echo 100000 >/proc/sys/net/core/netdev_max_backlog
 
-# backlog_drops: datagrams dropped on full backlogs so far (2nd column of softnet_stat, hex).
-backlog_drops() {
-	local total=0 hex
-	for hex in $(awk '{ print $2 }' /proc/net/softnet_stat); do total=$((total + 0x$hex)); done
-	echo $total
-}
-
 # The N requests: hash all N digest inputs with one sha1sum run (a fork per request is slow).
 mkdir -p /tmp/flood
 i=1
