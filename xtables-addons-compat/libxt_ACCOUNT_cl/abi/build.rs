@@ -23,11 +23,13 @@ fn main() {
         .use_core()
         .wrap_unsafe_ops(true)
         .derive_default(true)
-        .allowlist_type("ipt_ACCOUNT_context|ipt_acc_handle_sockopt|ipt_acc_handle_ip")
+        .allowlist_type(
+            "ipt_ACCOUNT_context|ipt_acc_handle_sockopt|ipt_acc_handle_ip|xt_acc_handle6_sockopt|xt_acc_handle_ip6",
+        )
         .allowlist_var(
             "IPT_SO_.*|ACCOUNT_TABLE_NAME_LEN|IPT_ACCOUNT_MIN_BUFSIZE|LIBXT_ACCOUNT_VERSION",
         )
-        .allowlist_var("AF_INET|IPPROTO_RAW|IPPROTO_IP|ENOMEM")
+        .allowlist_var("AF_INET|IPPROTO_RAW|IPPROTO_IP|ENOMEM|ENOPROTOOPT")
         // glibc's SOCK_* are enum constants.
         .allowlist_type("__socket_type")
         .prepend_enum_name(false)

@@ -12,6 +12,9 @@
  * ipt_ACCOUNT_get_next_entry() until NULL, repeatedly; ipt_ACCOUNT_deinit() at
  * the end. Every function returning int returns -1 on failure and sets
  * ctx->error_str to a static message. The context is not thread-safe.
+ *
+ * IPv6 tables (an extension, see below): ipt_ACCOUNT_get_table_names6(),
+ * ipt_ACCOUNT_read_entries6() and ipt_ACCOUNT_get_next_entry6().
  */
 #ifndef LIBXT_ACCOUNT_CL_H
 #define LIBXT_ACCOUNT_CL_H
@@ -60,6 +63,33 @@ int ipt_ACCOUNT_free_all_handles(struct ipt_ACCOUNT_context *ctx);
 int ipt_ACCOUNT_get_table_names(struct ipt_ACCOUNT_context *ctx);
 /* The next table name, NULL after the last one. */
 const char *ipt_ACCOUNT_get_next_name(struct ipt_ACCOUNT_context *ctx);
+
+/*
+ * IPv6: extensions of xtables-addons-rs (upstream's library and module have
+ * none). They need our xt_ACCOUNT; with upstream's module they fail with
+ * error_str "Can't get IPv6 tables from kernel: xt_ACCOUNT module has no IPv6
+ * support" (errno ENOPROTOOPT). IPv6 tables have their own names list and
+ * reads; the handle functions above serve both families. The context is the
+ * same struct: the buffer holds whatever the last read or names call put
+ * there, so iterate IPv6 records only with ipt_ACCOUNT_get_next_entry6 and
+ * IPv4 ones only with ipt_ACCOUNT_get_next_entry.
+ */
+#define LIBXT_ACCOUNT_HAS_IPV6 1
+
+/*
+ * As ipt_ACCOUNT_read_entries, for the IPv6 table TABLE. On success,
+ * ctx->handle.itemcount is the number of records and, unless uncounted is
+ * NULL, *uncounted the packets the table could not count since its creation or
+ * last flush because it was full (module parameter ip6_max_addresses).
+ * Records come from ipt_ACCOUNT_get_next_entry6.
+ */
+int ipt_ACCOUNT_read_entries6(struct ipt_ACCOUNT_context *ctx,
+			      const char *table, char dont_flush,
+			      uint64_t *uncounted);
+/* The next record of the last IPv6 read, NULL after the last one. */
+struct xt_acc_handle_ip6 *ipt_ACCOUNT_get_next_entry6(struct ipt_ACCOUNT_context *ctx);
+/* Reads the IPv6 table names; iterate with ipt_ACCOUNT_get_next_name. */
+int ipt_ACCOUNT_get_table_names6(struct ipt_ACCOUNT_context *ctx);
 
 #ifdef __cplusplus
 }

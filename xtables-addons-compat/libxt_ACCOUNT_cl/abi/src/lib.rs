@@ -6,6 +6,10 @@
 //! whatever the kernel answers; the kernel may not shrink `data_size`; handle usage leaves
 //! the read iterator alone; the table-name buffer grows when the kernel has more names than
 //! fit; NULL pointers are refused instead of dereferenced.
+//!
+//! Extensions (IPv6 tables, our module only): `ipt_ACCOUNT_read_entries6`,
+//! `ipt_ACCOUNT_get_next_entry6` and `ipt_ACCOUNT_get_table_names6`, the same machinery with
+//! the IPv6 sockopts and records.
 #![cfg_attr(not(test), no_std)]
 
 /// bindgen's view of include/libxt_ACCOUNT_cl.h, kmod-c/include/xt_ACCOUNT.h and libc.
@@ -33,11 +37,14 @@ use core::ptr;
 
 use crate::sys::ipt_acc_handle_sockopt as Handle;
 use crate::sys::{ipt_ACCOUNT_context as Context, ipt_acc_handle_ip as Record};
+use crate::sys::{xt_acc_handle_ip6 as Record6, xt_acc_handle6_sockopt as Handle6};
 
 /// `handle.handle_nr` when no kernel handle is held.
 const NO_HANDLE: u32 = u32::MAX;
 const HANDLE_LEN: c_uint = size_of::<Handle>() as c_uint;
 const RECORD_LEN: usize = size_of::<Record>();
+const HANDLE6_LEN: c_uint = size_of::<Handle6>() as c_uint;
+const RECORD6_LEN: usize = size_of::<Record6>();
 const MIN_BUFSIZE: c_uint = sys::IPT_ACCOUNT_MIN_BUFSIZE;
 /// Upstream's kernel sends at most a page of names; ours may send more.
 const MAX_NAMES_BUFSIZE: c_uint = 64 * 1024;
@@ -46,11 +53,49 @@ const MAX_NAMES_BUFSIZE: c_uint = 64 * 1024;
 const E_SOCKET: &CStr =
     c"Can't open socket to kernel. Permission denied or ipt_ACCOUNT module not loaded";
 const E_NOMEM: &CStr = c"Out of memory for data buffer";
-const E_TABLE: &CStr = c"Can't get table information from kernel. Does it exist?";
+/// A failed PREPARE_READ(_FLUSH): no such IPv4 table (or no module, no free handle).
+pub const E_TABLE: &CStr = c"Can't get table information from kernel. Does it exist?";
 const E_DATA: &CStr = c"Can't get data from kernel. Check /var/log/messages for details.";
 const E_USAGE: &CStr = c"Can't get handle usage information from kernel";
 const E_FREE_ALL: &CStr = c"Can't free all kernel handles";
 const E_NAMES: &CStr = c"Can't get table names from kernel. Out of memory, MINBUFISZE too small?";
+// The extensions' messages, in upstream's style.
+/// A failed PREPARE_READ6(_FLUSH): no such IPv6 table (or no module, no free handle).
+pub const E_TABLE6: &CStr = c"Can't get IPv6 table information from kernel. Does it exist?";
+const E_NAMES6: &CStr = c"Can't get IPv6 table names from kernel. Out of memory?";
+/// An IPv6 call refused by a module that answers the IPv4 ones: upstream's xt_ACCOUNT.
+pub const E_NO_IPV6: &CStr =
+    c"Can't get IPv6 tables from kernel: xt_ACCOUNT module has no IPv6 support";
+
+/// The table family a read or a names call is for.
+#[derive(Clone, Copy)]
+enum Family {
+    Ipv4,
+    Ipv6,
+}
+
+impl Family {
+    fn record_len(self) -> usize {
+        match self {
+            Family::Ipv4 => RECORD_LEN,
+            Family::Ipv6 => RECORD6_LEN,
+        }
+    }
+
+    fn data_op(self) -> u32 {
+        match self {
+            Family::Ipv4 => sys::IPT_SO_GET_ACCOUNT_GET_DATA,
+            Family::Ipv6 => sys::IPT_SO_GET_ACCOUNT_GET_DATA6,
+        }
+    }
+
+    fn not_found(self) -> &'static CStr {
+        match self {
+            Family::Ipv4 => E_TABLE,
+            Family::Ipv6 => E_TABLE6,
+        }
+    }
+}
 
 // Each exported function has exactly the type of the header's prototype (bindgen's
 // declaration of the same symbol): any mismatch fails to compile.
@@ -92,6 +137,18 @@ const _: () = {
         sys::ipt_ACCOUNT_get_next_name as unsafe extern "C" fn(_) -> _,
         ipt_ACCOUNT_get_next_name,
     );
+    same_type(
+        sys::ipt_ACCOUNT_read_entries6 as unsafe extern "C" fn(_, _, _, _) -> _,
+        ipt_ACCOUNT_read_entries6,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_get_next_entry6 as unsafe extern "C" fn(_) -> _,
+        ipt_ACCOUNT_get_next_entry6,
+    );
+    same_type(
+        sys::ipt_ACCOUNT_get_table_names6 as unsafe extern "C" fn(_) -> _,
+        ipt_ACCOUNT_get_table_names6,
+    );
 };
 
 fn fail(ctx: &mut Context, msg: &'static CStr) -> c_int {
@@ -109,6 +166,36 @@ fn errno() -> c_int {
 fn get(fd: c_int, opt: u32, buf: *mut c_void, len: &mut c_uint) -> bool {
     // Safety: callers pass a buffer of at least *len writable bytes.
     unsafe { sys::getsockopt(fd, sys::IPPROTO_IP as c_int, opt as c_int, buf, len) == 0 }
+}
+
+/// GET_HANDLE_USAGE: the number of handles in use, None when the kernel refuses.
+fn handle_usage(fd: c_int) -> Option<u32> {
+    let mut usage = Handle {
+        handle_nr: NO_HANDLE,
+        ..Handle::default()
+    };
+    let mut len = HANDLE_LEN;
+    get(
+        fd,
+        sys::IPT_SO_GET_ACCOUNT_GET_HANDLE_USAGE,
+        ptr::from_mut(&mut usage).cast(),
+        &mut len,
+    )
+    .then_some(usage.itemcount)
+}
+
+/// The message for a failed IPv6 call (errno kept for the caller). ENOPROTOOPT means no
+/// module owns the sockopt: if one answers the IPv4 calls, it is a module without IPv6
+/// (upstream's); without any module, the call's ordinary message `otherwise`.
+fn ipv6_error(ctx: &Context, otherwise: &'static CStr) -> &'static CStr {
+    let e = errno();
+    if e != sys::ENOPROTOOPT as c_int {
+        return otherwise;
+    }
+    let module_loaded = handle_usage(ctx.sockfd).is_some();
+    // Safety: glibc's per-thread errno, always a valid pointer.
+    unsafe { *sys::__errno_location() = e };
+    if module_loaded { E_NO_IPV6 } else { otherwise }
 }
 
 fn set(ctx: &Context, opt: u32, buf: *const c_void, len: c_uint) -> bool {
@@ -219,6 +306,113 @@ pub unsafe extern "C" fn ipt_ACCOUNT_free_entries(ctx: *mut Context) {
     ctx.pos = 0;
 }
 
+/// PREPARE_READ(6)(_FLUSH) of the name in `ctx.handle`: on success `ctx.handle` holds the
+/// kernel's handle and record count; returns the table's uncounted packets (IPv6 only).
+fn prepare_read(ctx: &mut Context, family: Family, flush: bool) -> Result<u64, &'static CStr> {
+    match family {
+        Family::Ipv4 => {
+            let op = if flush {
+                sys::IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH
+            } else {
+                sys::IPT_SO_GET_ACCOUNT_PREPARE_READ
+            };
+            let mut len = HANDLE_LEN;
+            get(
+                ctx.sockfd,
+                op,
+                ptr::from_mut(&mut ctx.handle).cast(),
+                &mut len,
+            )
+            .then_some(0)
+            .ok_or(E_TABLE)
+        }
+        Family::Ipv6 => {
+            let op = if flush {
+                sys::IPT_SO_GET_ACCOUNT_PREPARE_READ6_FLUSH
+            } else {
+                sys::IPT_SO_GET_ACCOUNT_PREPARE_READ6
+            };
+            let mut handle = Handle6 {
+                handle_nr: NO_HANDLE,
+                name: ctx.handle.name,
+                ..Handle6::default()
+            };
+            let mut len = HANDLE6_LEN;
+            if !get(ctx.sockfd, op, ptr::from_mut(&mut handle).cast(), &mut len) {
+                return Err(ipv6_error(ctx, E_TABLE6));
+            }
+            ctx.handle.handle_nr = handle.handle_nr;
+            ctx.handle.itemcount = handle.itemcount;
+            Ok(handle.uncounted)
+        }
+    }
+}
+
+/// read_entries(6): a snapshot of `table` (first 31 bytes) copied into the buffer, flushing
+/// the counters unless `dont_flush`; the table's uncounted packets (IPv4: 0).
+fn read_table(
+    ctx: &mut Context,
+    table: *const c_char,
+    dont_flush: c_char,
+    family: Family,
+) -> Result<u64, &'static CStr> {
+    if table.is_null() || ctx.data.is_null() {
+        return Err(family.not_found());
+    }
+    release_handle(ctx);
+    // strncpy semantics: at most TABLE_NAME_MAX bytes, zero-padded, so always terminated.
+    ctx.handle.name = [0; TABLE_NAME_MAX + 1];
+    for i in 0..TABLE_NAME_MAX {
+        // Safety: table is NUL-terminated and we stop at the NUL.
+        let byte = unsafe { *table.add(i) };
+        if byte == 0 {
+            break;
+        }
+        ctx.handle.name[i] = byte;
+    }
+    let uncounted = prepare_read(ctx, family, dont_flush == 0).inspect_err(|_| {
+        ctx.handle.handle_nr = NO_HANDLE;
+        ctx.handle.itemcount = 0;
+    })?;
+    ctx.pos = 0;
+    // The kernel's count sizes the buffer, so an absurd one fails here instead of overflowing.
+    let Some(needed) = (ctx.handle.itemcount as usize)
+        .checked_mul(family.record_len())
+        .and_then(|n| c_uint::try_from(n).ok())
+    else {
+        // Safety: ctx is a valid context.
+        unsafe { ipt_ACCOUNT_free_entries(ctx) };
+        return Err(E_NOMEM);
+    };
+    let needed = needed.max(MIN_BUFSIZE);
+    // Reallocate when too small or more than twice too big: no churn for tables that
+    // change size a little between reads.
+    let resize = ctx.data_size < needed || u64::from(ctx.data_size) > 2 * u64::from(needed);
+    if resize && !replace_buffer(ctx, needed) {
+        // Safety: ctx is a valid context.
+        unsafe { ipt_ACCOUNT_free_entries(ctx) };
+        return Err(E_NOMEM);
+    }
+    // GET_DATA(6) takes the handle at the start of the buffer and overwrites it with records.
+    // Safety: data holds at least MIN_BUFSIZE > HANDLE_LEN bytes; the handle is a local field.
+    unsafe {
+        ptr::copy_nonoverlapping(
+            ptr::from_ref(&ctx.handle).cast::<u8>(),
+            ctx.data.cast::<u8>(),
+            HANDLE_LEN as usize,
+        );
+    }
+    let mut len = ctx.data_size;
+    if !get(ctx.sockfd, family.data_op(), ctx.data, &mut len) {
+        // Safety: ctx is a valid context.
+        unsafe { ipt_ACCOUNT_free_entries(ctx) };
+        return Err(E_DATA);
+    }
+    // The snapshot is copied: the kernel handle is no longer needed; itemcount stays.
+    release_handle(ctx);
+    Ok(uncounted)
+}
+
 /// Reads a snapshot of `table` (first 31 bytes), flushing its counters unless `dont_flush`.
 ///
 /// # Safety
@@ -233,78 +427,53 @@ pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
     let Some(ctx) = (unsafe { ctx.as_mut() }) else {
         return -1;
     };
-    if table.is_null() || ctx.data.is_null() {
-        return fail(ctx, E_TABLE);
+    match read_table(ctx, table, dont_flush, Family::Ipv4) {
+        Ok(_) => 0,
+        Err(msg) => fail(ctx, msg),
     }
-    release_handle(ctx);
-    // strncpy semantics: at most TABLE_NAME_MAX bytes, zero-padded, so always terminated.
-    ctx.handle.name = [0; TABLE_NAME_MAX + 1];
-    for i in 0..TABLE_NAME_MAX {
-        // Safety: table is NUL-terminated and we stop at the NUL.
-        let byte = unsafe { *table.add(i) };
-        if byte == 0 {
-            break;
+}
+
+/// Extension: reads a snapshot of the IPv6 table `table` as [`ipt_ACCOUNT_read_entries`]
+/// does, and on success stores its uncounted packets at `uncounted` unless NULL.
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_read_entries`]; `uncounted` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_read_entries6(
+    ctx: *mut Context,
+    table: *const c_char,
+    dont_flush: c_char,
+    uncounted: *mut u64,
+) -> c_int {
+    // Safety: caller's contract.
+    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
+        return -1;
+    };
+    match read_table(ctx, table, dont_flush, Family::Ipv6) {
+        Ok(n) => {
+            // Safety: NULL or writable (caller's contract).
+            if let Some(out) = unsafe { uncounted.as_mut() } {
+                *out = n;
+            }
+            0
         }
-        ctx.handle.name[i] = byte;
+        Err(msg) => fail(ctx, msg),
     }
-    let op = if dont_flush != 0 {
-        sys::IPT_SO_GET_ACCOUNT_PREPARE_READ
-    } else {
-        sys::IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH
-    };
-    let mut len = HANDLE_LEN;
-    if !get(
-        ctx.sockfd,
-        op,
-        ptr::from_mut(&mut ctx.handle).cast(),
-        &mut len,
-    ) {
-        ctx.handle.handle_nr = NO_HANDLE;
-        ctx.handle.itemcount = 0;
-        return fail(ctx, E_TABLE);
+}
+
+/// The next record of `family` in the buffer, NULL after the last.
+fn next_record(ctx: &mut Context, family: Family) -> *mut c_void {
+    let pos = ctx.pos as usize;
+    let fits = (pos + 1)
+        .checked_mul(family.record_len())
+        .is_some_and(|end| end <= ctx.data_size as usize);
+    if ctx.data.is_null() || ctx.pos >= ctx.handle.itemcount || !fits {
+        return ptr::null_mut();
     }
-    ctx.pos = 0;
-    // The kernel's count sizes the buffer, so an absurd one fails here instead of overflowing.
-    let Some(needed) = (ctx.handle.itemcount as usize)
-        .checked_mul(RECORD_LEN)
-        .and_then(|n| c_uint::try_from(n).ok())
-    else {
-        // Safety: ctx is a valid context.
-        unsafe { ipt_ACCOUNT_free_entries(ctx) };
-        return fail(ctx, E_NOMEM);
-    };
-    let needed = needed.max(MIN_BUFSIZE);
-    // Reallocate when too small or more than twice too big: no churn for tables that
-    // change size a little between reads.
-    let resize = ctx.data_size < needed || u64::from(ctx.data_size) > 2 * u64::from(needed);
-    if resize && !replace_buffer(ctx, needed) {
-        // Safety: ctx is a valid context.
-        unsafe { ipt_ACCOUNT_free_entries(ctx) };
-        return fail(ctx, E_NOMEM);
-    }
-    // GET_DATA takes the handle at the start of the buffer and overwrites it with records.
-    // Safety: data holds at least MIN_BUFSIZE > HANDLE_LEN bytes; the handle is a local field.
-    unsafe {
-        ptr::copy_nonoverlapping(
-            ptr::from_ref(&ctx.handle).cast::<u8>(),
-            ctx.data.cast::<u8>(),
-            HANDLE_LEN as usize,
-        );
-    }
-    let mut len = ctx.data_size;
-    if !get(
-        ctx.sockfd,
-        sys::IPT_SO_GET_ACCOUNT_GET_DATA,
-        ctx.data,
-        &mut len,
-    ) {
-        // Safety: ctx is a valid context.
-        unsafe { ipt_ACCOUNT_free_entries(ctx) };
-        return fail(ctx, E_DATA);
-    }
-    // The snapshot is copied: the kernel handle is no longer needed; itemcount stays.
-    release_handle(ctx);
-    0
+    ctx.pos += 1;
+    // Safety: the record lies inside the buffer (checked above); malloc's alignment and the
+    // record sizes (40, 48) keep it 8-byte aligned.
+    unsafe { ctx.data.cast::<u8>().add(pos * family.record_len()).cast() }
 }
 
 /// The next record of the last read, NULL after the last.
@@ -314,20 +483,23 @@ pub unsafe extern "C" fn ipt_ACCOUNT_read_entries(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ipt_ACCOUNT_get_next_entry(ctx: *mut Context) -> *mut Record {
     // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
-        return ptr::null_mut();
-    };
-    let pos = ctx.pos as usize;
-    let fits = (pos + 1)
-        .checked_mul(RECORD_LEN)
-        .is_some_and(|end| end <= ctx.data_size as usize);
-    if ctx.data.is_null() || ctx.pos >= ctx.handle.itemcount || !fits {
-        return ptr::null_mut();
+    match unsafe { ctx.as_mut() } {
+        Some(ctx) => next_record(ctx, Family::Ipv4).cast(),
+        None => ptr::null_mut(),
     }
-    ctx.pos += 1;
-    // Safety: the record lies inside the buffer (checked above); malloc's alignment and
-    // RECORD_LEN (40) keep it 8-byte aligned.
-    unsafe { ctx.data.cast::<u8>().add(pos * RECORD_LEN).cast() }
+}
+
+/// Extension: the next record of the last [`ipt_ACCOUNT_read_entries6`], NULL after the last.
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_get_next_entry`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_get_next_entry6(ctx: *mut Context) -> *mut Record6 {
+    // Safety: caller's contract.
+    match unsafe { ctx.as_mut() } {
+        Some(ctx) => next_record(ctx, Family::Ipv6).cast(),
+        None => ptr::null_mut(),
+    }
 }
 
 /// How many kernel read handles are in use.
@@ -340,20 +512,10 @@ pub unsafe extern "C" fn ipt_ACCOUNT_get_handle_usage(ctx: *mut Context) -> c_in
     let Some(ctx) = (unsafe { ctx.as_mut() }) else {
         return -1;
     };
-    let mut usage = Handle {
-        handle_nr: NO_HANDLE,
-        ..Handle::default()
-    };
-    let mut len = HANDLE_LEN;
-    if !get(
-        ctx.sockfd,
-        sys::IPT_SO_GET_ACCOUNT_GET_HANDLE_USAGE,
-        ptr::from_mut(&mut usage).cast(),
-        &mut len,
-    ) {
-        return fail(ctx, E_USAGE);
+    match handle_usage(ctx.sockfd) {
+        Some(n) => c_int::try_from(n).unwrap_or(c_int::MAX),
+        None => fail(ctx, E_USAGE),
     }
-    c_int::try_from(usage.itemcount).unwrap_or(c_int::MAX)
 }
 
 /// Frees every kernel read handle.
@@ -374,15 +536,11 @@ pub unsafe extern "C" fn ipt_ACCOUNT_free_all_handles(ctx: *mut Context) -> c_in
     0
 }
 
-/// Reads the table names into the buffer; iterate with [`ipt_ACCOUNT_get_next_name`].
-///
-/// # Safety
-/// As [`ipt_ACCOUNT_deinit`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names(ctx: *mut Context) -> c_int {
-    // Safety: caller's contract.
-    let Some(ctx) = (unsafe { ctx.as_mut() }) else {
-        return -1;
+/// get_table_names(6): the names of `family`'s tables into the buffer.
+fn read_names(ctx: &mut Context, family: Family) -> c_int {
+    let (op, failed) = match family {
+        Family::Ipv4 => (sys::IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES, E_NAMES),
+        Family::Ipv6 => (sys::IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES6, E_NAMES6),
     };
     // The buffer now holds names, not records.
     release_handle(ctx);
@@ -390,22 +548,21 @@ pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names(ctx: *mut Context) -> c_int
     ctx.pos = 0;
     loop {
         if ctx.data.is_null() {
-            return fail(ctx, E_NAMES);
+            return fail(ctx, failed);
         }
         // A kernel that writes nothing leaves an empty list, not stale bytes.
         // Safety: data holds data_size bytes.
         unsafe { ptr::write_bytes(ctx.data.cast::<u8>(), 0, ctx.data_size as usize) };
         let mut len = ctx.data_size;
-        if get(
-            ctx.sockfd,
-            sys::IPT_SO_GET_ACCOUNT_GET_TABLE_NAMES,
-            ctx.data,
-            &mut len,
-        ) {
+        if get(ctx.sockfd, op, ctx.data, &mut len) {
             break;
         }
         if errno() != sys::ENOMEM as c_int || ctx.data_size >= MAX_NAMES_BUFSIZE {
-            return fail(ctx, E_NAMES);
+            let msg = match family {
+                Family::Ipv4 => failed,
+                Family::Ipv6 => ipv6_error(ctx, failed),
+            };
+            return fail(ctx, msg);
         }
         let bigger = ctx.data_size * 2;
         if !replace_buffer(ctx, bigger) {
@@ -416,6 +573,33 @@ pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names(ctx: *mut Context) -> c_int
     // Safety: data_size >= MIN_BUFSIZE > 0.
     unsafe { *ctx.data.cast::<u8>().add(ctx.data_size as usize - 1) = 0 };
     0
+}
+
+/// Reads the table names into the buffer; iterate with [`ipt_ACCOUNT_get_next_name`].
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names(ctx: *mut Context) -> c_int {
+    // Safety: caller's contract.
+    match unsafe { ctx.as_mut() } {
+        Some(ctx) => read_names(ctx, Family::Ipv4),
+        None => -1,
+    }
+}
+
+/// Extension: reads the IPv6 table names into the buffer; iterate with
+/// [`ipt_ACCOUNT_get_next_name`].
+///
+/// # Safety
+/// As [`ipt_ACCOUNT_deinit`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn ipt_ACCOUNT_get_table_names6(ctx: *mut Context) -> c_int {
+    // Safety: caller's contract.
+    match unsafe { ctx.as_mut() } {
+        Some(ctx) => read_names(ctx, Family::Ipv6),
+        None => -1,
+    }
 }
 
 /// The next table name, NULL after the last.
@@ -465,6 +649,16 @@ mod tests {
         assert_eq!(HANDLE_LEN, 40);
     }
 
+    /// The extension's records as kmod-c/include/xt_ACCOUNT.h fixes them.
+    #[test]
+    fn ipv6_layout_is_the_headers() {
+        assert_eq!(RECORD6_LEN, 48);
+        assert_eq!(HANDLE6_LEN, 48);
+        assert_eq!(offset_of!(Handle6, itemcount), 36);
+        assert_eq!(offset_of!(Handle6, uncounted), 40);
+        assert_eq!(offset_of!(Record6, src_packets), 16);
+    }
+
     #[test]
     fn a_context_without_buffer_is_refused_not_dereferenced() {
         let mut ctx = Context::default();
@@ -473,6 +667,21 @@ mod tests {
             assert!(ipt_ACCOUNT_get_next_entry(&mut ctx).is_null());
             assert!(ipt_ACCOUNT_get_next_name(&mut ctx).is_null());
             assert_eq!(ipt_ACCOUNT_read_entries(&mut ctx, c"x".as_ptr(), 1), -1);
+            assert!(ipt_ACCOUNT_get_next_entry6(&mut ctx).is_null());
+            let mut uncounted = 7;
+            assert_eq!(
+                ipt_ACCOUNT_read_entries6(&mut ctx, c"x".as_ptr(), 1, &mut uncounted),
+                -1
+            );
+            assert_eq!(uncounted, 7, "written on failure");
+            assert_eq!(CStr::from_ptr(ctx.error_str), E_TABLE6);
+            assert_eq!(ipt_ACCOUNT_get_table_names6(&mut ctx), -1);
+            assert_eq!(
+                ipt_ACCOUNT_read_entries6(ptr::null_mut(), c"x".as_ptr(), 1, ptr::null_mut()),
+                -1
+            );
+            assert_eq!(ipt_ACCOUNT_get_table_names6(ptr::null_mut()), -1);
+            assert!(ipt_ACCOUNT_get_next_entry6(ptr::null_mut()).is_null());
             assert_eq!(ipt_ACCOUNT_init(ptr::null_mut()), -1);
             assert!(ipt_ACCOUNT_get_next_entry(ptr::null_mut()).is_null());
             ipt_ACCOUNT_deinit(ptr::null_mut());
