@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! bindgen on the module's header kmod-c/include/xt_ACCOUNT.h (struct ipt_acc_info) and on
-//! the libxtables address helpers the plugin shares with iptables (parse and print of
-//! `--addr`), so no layout or prototype is written by hand.
+//! bindgen on the module's header kmod-c/include/xt_ACCOUNT.h (struct ipt_acc_info, struct
+//! xt_acc_info_v2) and on the libxtables address helpers the plugin shares with iptables and
+//! ip6tables (parse and print of `--addr`), so no layout or prototype is written by hand.
 
 use std::env;
 use std::path::PathBuf;
@@ -16,9 +16,9 @@ fn main() {
         .use_core()
         .wrap_unsafe_ops(true)
         .derive_default(true)
-        .allowlist_type("ipt_acc_info")
+        .allowlist_type("ipt_acc_info|xt_acc_info_v2")
         .allowlist_var("ACCOUNT_TABLE_NAME_LEN")
-        .allowlist_function("xtables_ipparse_any|xtables_ip(addr|mask)_to_numeric|free")
+        .allowlist_function("xtables_ip6?parse_any|xtables_ip(addr|mask)_to_numeric|xtables_ip6addr_to_numeric|free")
         .generate()
         .unwrap_or_else(|e| panic!("bindgen on {header} failed ({e}); install libclang-dev"));
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -64,8 +64,17 @@ for bin in iptables-legacy iptables-nft; do
 	check "$bin: missing --tname is an error, exit 2" \
 		fails_with 2 'needs --addr and --tname' as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -A FORWARD -j ACCOUNT --addr 10.1.0.0/16
 done
-check "ip6tables does not offer ACCOUNT (IPv4 only, as upstream)" \
-	exits 2 as_nobody "$ours:$UPSTREAM_XTLIBDIR" ip6tables-nft -A FORWARD -j ACCOUNT --addr ::/0 --tname x
+for bin in ip6tables-legacy ip6tables-nft; do
+	check "$bin -j ACCOUNT --help shows our IPv6 help" \
+		eval 'as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -j ACCOUNT --help 2>/dev/null | grep -q "Base network IPv6 address and prefix length"'
+	# Exit 4: past parsing, at the lock file or netlink socket nobody cannot open.
+	check "$bin parses a whole IPv6 rule" exits 4 \
+		as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -t mangle -A FORWARD -j ACCOUNT --addr 2001:db8::/64 --tname t6
+	check "$bin: missing --tname is an error, exit 2" \
+		fails_with 2 'needs --addr and --tname' as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -A FORWARD -j ACCOUNT --addr ::/0
+	check "$bin with upstream's plugin has no IPv6 ACCOUNT" fails_with 2 'unknown option "--addr"' \
+		as_nobody "$upstream:$UPSTREAM_XTLIBDIR" $bin -A FORWARD -j ACCOUNT --addr ::/0 --tname x
+done
 
 # --- odd input: a clean exit 0 or 2, never a signal
 long=$(head -c 100000 /dev/zero | tr '\0' x)
