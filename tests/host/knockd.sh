@@ -31,7 +31,7 @@ cleanup() {
 	for p in $(ip netns pids "$S" 2>/dev/null) $(ip netns pids "$C" 2>/dev/null); do kill -9 "$p"; done
 	ip netns del "$S" 2>/dev/null
 	ip netns del "$C" 2>/dev/null
-	rm -rf "$TMP"
+	rm -rf "$TMP" "/etc/netns/$S"
 }
 TMP=$(mktemp -d)
 trap cleanup EXIT
@@ -280,6 +280,26 @@ if start_daemon "$L" "$BIN/knockd" -i vS -c "$TMP/knockd.conf" -g "$L" --max-att
 else
 	bad "knockd starts with --max-attempts"
 fi
+
+# ---- -l: the knocker's name from the resolver, as Debian's knockd shows it ------------------
+# `ip netns exec` puts /etc/netns/NAME/hosts over /etc/hosts for the server namespace only.
+mkdir -p "/etc/netns/$S"
+printf '127.0.0.1 localhost\n%s knocker.test\n' "$CA" >"/etc/netns/$S/hosts"
+for daemon in "$BIN/knockd" /usr/sbin/knockd; do
+	L=$TMP/lookup-${daemon//\//_}.log
+	printf '[options]\n\tlogfile = %s\n[lookup]\n\tsequence = 7100,7200\n\tseq_timeout = 3\n\tcommand = /bin/true %%IP%%\n' \
+		"$L" >"$TMP/lookup.conf"
+	if start_daemon "$L" "$daemon" -l -i vS -c "$TMP/lookup.conf"; then
+		knock $SA 7100 7200
+		check "$daemon -l names the knocker" wait_log "$L" "^\[.*\] $CA (knocker.test): lookup: OPEN SESAME"
+		stop_daemon
+	else
+		bad "$daemon -l starts"
+	fi
+done
+check "-l: our stage lines are Debian's" diff <(grep -o "$CA (knocker.test): .*" "$TMP/lookup-${BIN//\//_}_knockd.log") \
+	<(grep -o "$CA (knocker.test): .*" "$TMP/lookup-_usr_sbin_knockd.log")
+rm -rf "/etc/netns/$S"
 
 # ---- daemon mode -----------------------------------------------------------------------------
 L=$TMP/daemon.log
