@@ -10,8 +10,8 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use iptaccount::args::{self, Args, Command, Format};
-use iptaccount::session::Session;
-use iptaccount::{http, read_tables, render};
+use iptaccount::session::{Family, Session};
+use iptaccount::{http, read_tables, render, uncounted_warning};
 
 fn main() -> ExitCode {
     let stdout = io::stdout();
@@ -76,9 +76,14 @@ fn classic(out: &mut impl Write, a: &Args) -> io::Result<u8> {
         }
     }
     if a.list_tables {
-        match session.table_names() {
+        // Both lists before any line: a failure prints no partial list, as upstream.
+        let names: Result<Vec<_>, _> = Family::ALL
+            .iter()
+            .map(|&family| session.table_names(family))
+            .collect();
+        match names {
             Ok(names) => {
-                for name in names {
+                for name in names.concat() {
                     out.write_all(b"Found table: ")?;
                     out.write_all(&name)?;
                     out.write_all(b"\n")?;
@@ -100,8 +105,15 @@ fn classic(out: &mut impl Write, a: &Args) -> io::Result<u8> {
                 out.write_all(table)?;
                 out.write_all(b"\n")?;
             }
-            match session.read(table, a.flush) {
-                Ok(records) => render::classic_run(out, run, &records, a.csv)?,
+            match session.read_any(table, a.flush) {
+                Ok(t) => {
+                    render::classic_run(out, run, &t.records, a.csv)?;
+                    if let Some(warning) = uncounted_warning(&t) {
+                        // After the lines it concerns when both streams go to a terminal.
+                        out.flush()?;
+                        eprintln!("{warning}");
+                    }
+                }
                 Err(e) => {
                     writeln!(out, "Read failed: {e}")?;
                     return Ok(1);

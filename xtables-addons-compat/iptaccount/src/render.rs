@@ -1,18 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! The outputs: upstream's text and CSV, JSON, Prometheus text exposition format.
 //! Table names are bytes from the kernel: written raw in upstream's formats (as upstream
-//! does), as (lossy) UTF-8 with escaping in JSON and Prometheus labels.
+//! does), as (lossy) UTF-8 with escaping in JSON and Prometheus labels. Addresses of both
+//! families in the same shapes, IPv6 ones in RFC 5952 text.
 
 use std::io::{self, Write};
 
-use crate::session::Record;
-
-/// One table's counters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Table {
-    pub name: Vec<u8>,
-    pub records: Vec<Record>,
-}
+use crate::session::{Family, Record, Table};
 
 /// Upstream's banner, printed first by every classic run.
 pub fn banner(out: &mut impl Write) -> io::Result<()> {
@@ -103,7 +97,9 @@ fn json_string(out: &mut String, bytes: &[u8]) {
     out.push('"');
 }
 
-/// `{"tables":[{"name":...,"records":[{"ip":...,"src_packets":...},...]},...]}` and a newline.
+/// `{"tables":[{"name":...,"family":"ipv4"|"ipv6","uncounted":N,"records":[{"ip":...,
+/// "src_packets":...},...]},...]}` and a newline. `family` and `uncounted` came with IPv6
+/// (readers of the older document ignore them); IPv4 tables never leave packets uncounted.
 pub fn json(tables: &[Table]) -> String {
     let mut s = String::from("{\"tables\":[");
     for (i, t) in tables.iter().enumerate() {
@@ -112,7 +108,11 @@ pub fn json(tables: &[Table]) -> String {
         }
         s.push_str("{\"name\":");
         json_string(&mut s, &t.name);
-        s.push_str(",\"records\":[");
+        s.push_str(&format!(
+            ",\"family\":\"{}\",\"uncounted\":{},\"records\":[",
+            t.family.name(),
+            t.uncounted
+        ));
         for (j, r) in t.records.iter().enumerate() {
             if j > 0 {
                 s.push(',');
@@ -166,7 +166,8 @@ const FAMILIES: [(&str, &str, Counter); 4] = [
 ];
 
 /// Text exposition format 0.0.4: four counter families, one sample per table, IP and
-/// counter. Counters restart from 0 when a table is flushed (a counter reset).
+/// counter, and the uncounted packets of each IPv6 table. Counters restart from 0 when a
+/// table is flushed (a counter reset).
 pub fn prometheus(tables: &[Table]) -> String {
     let mut s = String::new();
     for (name, help, value) in FAMILIES {
@@ -185,36 +186,75 @@ pub fn prometheus(tables: &[Table]) -> String {
             }
         }
     }
+    s.push_str(
+        "# HELP iptaccount_uncounted_packets_total Packets an IPv6 table did not count because it was full (xt_ACCOUNT parameter ip6_max_addresses), since its last flush.\n\
+         # TYPE iptaccount_uncounted_packets_total counter\n",
+    );
+    for t in tables.iter().filter(|t| t.family == Family::Ipv6) {
+        s.push_str(&format!(
+            "iptaccount_uncounted_packets_total{{table=\"{}\"}} {}\n",
+            label_value(&t.name),
+            t.uncounted
+        ));
+    }
     s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::net::Ipv4Addr;
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
     use std::process::{Command, Stdio};
 
-    fn sample() -> Vec<Table> {
-        let r = |ip: [u8; 4], n: u64| Record {
-            ip: Ipv4Addr::from(ip),
+    fn record(ip: IpAddr, n: u64) -> Record {
+        Record {
+            ip,
             src_packets: n,
             src_bytes: n * 84,
             dst_packets: n + 1,
             dst_bytes: u64::MAX - n,
-        };
+        }
+    }
+
+    fn table(name: &[u8], family: Family, uncounted: u64, records: Vec<Record>) -> Table {
+        Table {
+            name: name.to_vec(),
+            family,
+            uncounted,
+            records,
+        }
+    }
+
+    /// Three IPv4 tables (one empty), two IPv6 ones: one full, one of ::/0.
+    fn sample() -> Vec<Table> {
+        let r4 = |ip: [u8; 4], n| record(Ipv4Addr::from(ip).into(), n);
+        let r6 = |ip: [u16; 8], n| record(Ipv6Addr::from(ip).into(), n);
         vec![
-            Table {
-                name: b"lo".to_vec(),
-                records: vec![r([127, 0, 0, 1], 3), r([127, 0, 0, 2], 0)],
-            },
-            Table {
-                name: b"odd \"name\"\\\n\xff".to_vec(),
-                records: vec![r([10, 1, 2, 3], 1)],
-            },
-            Table {
-                name: b"empty".to_vec(),
-                records: vec![],
-            },
+            table(
+                b"lo",
+                Family::Ipv4,
+                0,
+                vec![r4([127, 0, 0, 1], 3), r4([127, 0, 0, 2], 0)],
+            ),
+            table(
+                b"odd \"name\"\\\n\xff",
+                Family::Ipv4,
+                0,
+                vec![r4([10, 1, 2, 3], 1)],
+            ),
+            table(b"empty", Family::Ipv4, 0, vec![]),
+            table(
+                b"net6",
+                Family::Ipv6,
+                5,
+                vec![
+                    r6([0x2001, 0xdb8, 0, 0, 0, 0, 0, 1], 2),
+                    // RFC 5952: the first of two equal zero runs is compressed, lower case.
+                    r6([0x2001, 0xdb8, 0, 0, 0xabc, 0, 0, 1], 4),
+                    r6([0, 0, 0, 0, 0, 0xffff, 0x0a00, 1], 6),
+                ],
+            ),
+            table(b"all6", Family::Ipv6, 0, vec![r6([0; 8], 7)]),
         ]
     }
 
@@ -234,6 +274,33 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "10.1.2.3;1;84;2;18446744073709551614\n"
+        );
+    }
+
+    #[test]
+    fn classic_shows_ipv6_in_the_same_shapes() {
+        let t = sample();
+        let mut out = Vec::new();
+        classic_run(&mut out, 1, &t[3].records, false).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "Run #1 - 3 items found\n\
+             IP: 2001:db8::1 SRC packets: 2 bytes: 168 DST packets: 3 bytes: 18446744073709551613\n\
+             IP: 2001:db8::abc:0:0:1 SRC packets: 4 bytes: 336 DST packets: 5 bytes: 18446744073709551611\n\
+             IP: ::ffff:10.0.0.1 SRC packets: 6 bytes: 504 DST packets: 7 bytes: 18446744073709551609\n"
+        );
+        let mut out = Vec::new();
+        classic_run(&mut out, 0, &t[4].records, true).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "::;7;588;8;18446744073709551608\n"
+        );
+        let mut out = Vec::new();
+        classic_run(&mut out, 0, &[t[4].records[0]], false).unwrap();
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .starts_with("Run #0 - 1 item found\nIP: :: SRC")
         );
     }
 
@@ -264,15 +331,25 @@ mod tests {
             "import json,sys\n\
              d=json.load(sys.stdin)\n\
              for t in d['tables']:\n  \
-               for r in t['records']: print(repr(t['name']), r['ip'], r['src_packets'], r['src_bytes'], r['dst_packets'], r['dst_bytes'])\n\
+               print(repr(t['name']), t['family'], t['uncounted'], len(t['records']))\n  \
+               for r in t['records']: print(' ', r['ip'], r['src_packets'], r['src_bytes'], r['dst_packets'], r['dst_bytes'])\n\
              print(len(d['tables']))",
             &doc,
         );
         assert_eq!(
             summary,
-            "'lo' 127.0.0.1 3 252 4 18446744073709551612\n\
-             'lo' 127.0.0.2 0 0 1 18446744073709551615\n\
-             'odd \"name\"\\\\\\n\u{fffd}' 10.1.2.3 1 84 2 18446744073709551614\n3\n"
+            "'lo' ipv4 0 2\n\
+             \x20 127.0.0.1 3 252 4 18446744073709551612\n\
+             \x20 127.0.0.2 0 0 1 18446744073709551615\n\
+             'odd \"name\"\\\\\\n\u{fffd}' ipv4 0 1\n\
+             \x20 10.1.2.3 1 84 2 18446744073709551614\n\
+             'empty' ipv4 0 0\n\
+             'net6' ipv6 5 3\n\
+             \x20 2001:db8::1 2 168 3 18446744073709551613\n\
+             \x20 2001:db8::abc:0:0:1 4 336 5 18446744073709551611\n\
+             \x20 ::ffff:10.0.0.1 6 504 7 18446744073709551609\n\
+             'all6' ipv6 0 1\n\
+             \x20 :: 7 588 8 18446744073709551608\n5\n"
         );
     }
 
@@ -284,17 +361,26 @@ mod tests {
              from prometheus_client.parser import text_string_to_metric_families as parse\n\
              for f in parse(sys.stdin.read()):\n  \
                assert f.type == 'counter', f.type\n  \
-               for s in f.samples: print(s.name, s.labels['table'].encode('unicode_escape').decode(), s.labels['ip'], int(s.value))",
+               for s in f.samples: print(s.name, s.labels['table'].encode('unicode_escape').decode(), s.labels.get('ip', '-'), int(s.value))",
             &text,
         );
         let lines: Vec<&str> = samples.lines().collect();
-        // 4 counters x 3 IPs, no sample for the empty table.
-        assert_eq!(lines.len(), 12, "{samples}");
+        // 4 counters x 7 IPs (none for the empty table), uncounted of the 2 IPv6 tables.
+        assert_eq!(lines.len(), 30, "{samples}");
         assert_eq!(lines[0], "iptaccount_src_packets_total lo 127.0.0.1 3");
         assert_eq!(
             lines[2],
             "iptaccount_src_packets_total odd \"name\"\\\\\\n\\ufffd 10.1.2.3 1"
         );
         assert!(lines.contains(&"iptaccount_dst_packets_total lo 127.0.0.2 1"));
+        assert!(lines.contains(&"iptaccount_src_bytes_total net6 2001:db8::abc:0:0:1 336"));
+        assert!(lines.contains(&"iptaccount_dst_packets_total all6 :: 8"));
+        assert_eq!(
+            &lines[28..],
+            [
+                "iptaccount_uncounted_packets_total net6 - 5",
+                "iptaccount_uncounted_packets_total all6 - 0"
+            ]
+        );
     }
 }
