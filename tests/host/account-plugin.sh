@@ -162,6 +162,15 @@ check "our IPv6 help (the --tname line as IPv4's)" output_is "ACCOUNT target opt
 check "upstream's plugin has no IPv6 ACCOUNT (libxtables finds none)" \
 	fails_with 2 "Couldn't load target \`ACCOUNT'" env XTABLES_LIBDIR="$upstream" "$DRIVER" -6 target ACCOUNT help
 
+# --- the man page documents both families and renders without a warning
+check "man8/xt_ACCOUNT.8 renders cleanly (man --warnings, groff -ww)" eval \
+	'[ -z "$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$ROOT/man8/xt_ACCOUNT.8" 2>&1 >/dev/null)" ] &&
+	 [ -z "$(groff -man -ww -z "$ROOT/man8/xt_ACCOUNT.8" 2>&1)" ]'
+check "man8/xt_ACCOUNT.8 shows the ip6tables synopsis and ip6_max_addresses" eval \
+	'LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$ROOT/man8/xt_ACCOUNT.8" 2>/dev/null |
+	 grep -q "ip6tables \[-t table\] -A chain \[matches\] -j ACCOUNT --addr network/prefix --tname name" &&
+	 LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$ROOT/man8/xt_ACCOUNT.8" 2>/dev/null | grep -q "^ *ip6_max_addresses (default 65536"'
+
 # --- odd input: a clean exit 0 or 2, never a signal
 long=$(head -c 100000 /dev/zero | tr '\0' x)
 for args in "-4 --foo" "-4 !" "-4 --addr" "-4 --addr $long --tname x" "-4 --addr 1.2.3.4 --tname $long" \
