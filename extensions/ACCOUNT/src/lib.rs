@@ -5,7 +5,7 @@
 //! `-j ACCOUNT --addr NET[/PREFIX] --tname NAME` accounts every address of NET in the kernel
 //! table NAME, read with iptaccount(8) or libxt_ACCOUNT_cl. The data structs come from
 //! kmod-c/include/xt_ACCOUNT.h. Both variants share the options, the name checks, the final
-//! check and the shape of print and save; [`ipv4`] and [`ipv6`] hold what differs, the
+//! check and the shape of print and save; modules `ipv4` and `ipv6` hold what differs, the
 //! network. The IPv4 help, errors, print and save are upstream's text, so `iptables-save`
 //! output is the same with either plugin.
 #![no_std]
