@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # libxt_ACCOUNT_cl.so.1 and iptaccount on the host (no xt_ACCOUNT here: the kernel answers
 # every request with an error, which both libraries and both tools must report alike).
-# - the library: upstream's soname and exactly upstream's exported functions; a program built
-#   against our header and linked against upstream's library prints the same through either
-#   library (return values, error strings, context fields), as root and unprivileged;
-#   memcheck-clean with ours;
+# - the library: upstream's soname and exactly upstream's exported functions plus our three
+#   IPv6 extensions; a program built against our header and linked against upstream's library
+#   prints the same through either library (return values, error strings, context fields), as
+#   root and unprivileged; memcheck-clean with ours; a program using the extensions builds
+#   against the header and sees their errors;
 # - iptaccount: stdout and exit status identical to upstream's /usr/sbin/iptaccount for
 #   upstream's flags; its own exit 2 for a bad command line; --json/--prometheus errors;
 #   --listen answers 500/404/405/431 and HEAD, and survives a slow client;
-# - the unit tests, JSON through Python's parser and Prometheus text through prometheus_client.
+# - the unit tests, JSON through Python's parser and Prometheus text through prometheus_client;
+# - both, against known tables: tests/host/account/fake-kernel.c (LD_PRELOAD) answers the
+#   ACCOUNT sockopts as upstream's module (IPv4 only, ENOPROTOOPT for IPv6) or ours (IPv6 too):
+#   IPv4 output identical to upstream's iptaccount, IPv6 tables in every output mode.
 # Counters against a real module: tests/vm/scenarios/account-tools-compat.sh.
 . "$(dirname "$0")/lib.sh"
 REL=$ROOT/target/release
@@ -52,7 +56,11 @@ check "no panic path survives (nothing calls abort)" bash -c "! nm -D '$lib' | g
 check "smaller than 32 KiB ($(stat -c %s "$lib") bytes; upstream's: $(stat -c %s "$(readlink -f $UPLIB)"))" \
 	test "$(stat -c %s "$lib")" -lt 32768
 exports() { objdump -T "$1" | awk '$2 == "g" && $4 == ".text" { print $NF }' | sort; }
-check "exports exactly upstream's functions" test "$(exports "$lib")" = "$(exports $UPLIB)"
+EXTENSIONS="ipt_ACCOUNT_get_next_entry6 ipt_ACCOUNT_get_table_names6 ipt_ACCOUNT_read_entries6"
+check "exports exactly upstream's functions and the IPv6 extensions ($EXTENSIONS)" \
+	test "$(exports "$lib")" = "$( (exports $UPLIB; printf '%s\n' $EXTENSIONS) | sort)"
+check "upstream has none of the extensions (they are ours alone)" \
+	bash -c "! objdump -T $UPLIB | grep -q 'ipt_ACCOUNT_.*6\$'"
 check "upstream exports 9 functions (the comparison is not vacuous)" \
 	test "$(exports $UPLIB | wc -l)" -eq 9
 
@@ -111,6 +119,171 @@ check "--json without the module: the library's message, exit 1" bash -c \
 	 grep -qx \"iptaccount: table lo: Can't get table information from kernel. Does it exist?\" $WORK/err"
 check "--prometheus without the module: exit 1" bash -c \
 	"'$REL/iptaccount' --prometheus >/dev/null 2>&1; [ \$? -eq 1 ]"
+
+# --- the IPv6 extensions of the library, from C
+client6=$WORK/abi-client6
+cc -Wall -Wextra -Werror -O1 -I"$ROOT/xtables-addons-compat/libxt_ACCOUNT_cl/include" \
+	-I"$ROOT/kmod-c/include" -o "$client6" "$ROOT/tests/host/account/abi-client6.c" \
+	-L"$WORK/ourlib" -l:libxt_ACCOUNT_cl.so.1 ||
+	setup_failed "cannot build tests/host/account/abi-client6.c against our header"
+fake=$WORK/fake-kernel.so
+cc -Wall -Wextra -Werror -O1 -shared -fPIC -I"$ROOT/kmod-c/include" -o "$fake" \
+	"$ROOT/tests/host/account/fake-kernel.c" -ldl ||
+	setup_failed "cannot build tests/host/account/fake-kernel.c"
+# expect WHAT EXPECTED COMMAND...: COMMAND's stdout and exit status are EXPECTED.
+expect() {
+	local what=$1 want=$2 got
+	shift 2
+	got=$("$@" 2>"$WORK/stderr"; echo "exit $?")
+	if [ "$got" = "$want" ]; then ok "$what"; else
+		ko "$what"
+		diff <(echo "$want") <(echo "$got") | head -n 20
+	fi
+}
+ours() { LD_LIBRARY_PATH=$WORK/ourlib "$@"; }
+fake() { # MODE COMMAND...: COMMAND against the fake module MODE (upstream or rs)
+	local mode=$1
+	shift
+	FAKE_ACCOUNT=$mode FAKE_ACCOUNT_LOG=$WORK/sockopts LD_PRELOAD=$fake "$@"
+}
+expect "extensions without any module: the library's messages, errno ENOPROTOOPT" \
+"init 0: ok
+table names6 -1: Can't get IPv6 table names from kernel. Is xt_ACCOUNT loaded? (errno Protocol not available)
+net6 -1: Can't get IPv6 table information from kernel. Does it exist? (errno Protocol not available)
+  itemcount 0, uncounted 12345
+  again, uncounted NULL -1: Can't get IPv6 table information from kernel. Does it exist? (errno Protocol not available)
+exit 0" ours "$client6" net6
+no_ipv6="Can't get IPv6 tables from kernel: xt_ACCOUNT module has no IPv6 support (errno Protocol not available)"
+expect "extensions with upstream's module: 'no IPv6 support', errno ENOPROTOOPT" \
+"init 0: ok
+table names6 -1: $no_ipv6
+net6 -1: $no_ipv6
+  itemcount 0, uncounted 12345
+  again, uncounted NULL -1: $no_ipv6
+exit 0" ours fake upstream "$client6" net6
+expect "extensions with our module: names, records (RFC 5952 through inet_ntop), uncounted" \
+"init 0: ok
+table names6 0: ok
+  name net6
+  name all6
+net6 0: ok
+  itemcount 3, uncounted 3
+  2001:db8::1 1 104 2 208
+  2001:db8::a:0:0:1 2 208 3 312
+  2001:db8:0:1:: 3 312 4 416
+  again, uncounted NULL 0: ok
+all6 0: ok
+  itemcount 1, uncounted 0
+  :: 9 936 10 1040
+  again, uncounted NULL 0: ok
+net4 -1: Can't get IPv6 table information from kernel. Does it exist? (errno Invalid argument)
+  itemcount 0, uncounted 12345
+  again, uncounted NULL -1: Can't get IPv6 table information from kernel. Does it exist? (errno Invalid argument)
+exit 0" ours fake rs "$client6" net6 all6 net4
+check "extensions with our module: memcheck clean" bash -c \
+	"FAKE_ACCOUNT=rs LD_PRELOAD='$fake' LD_LIBRARY_PATH='$WORK/ourlib' valgrind -q --error-exitcode=99 \
+	 --leak-check=full '$client6' net6 all6 nope >/dev/null"
+
+# --- iptaccount against known tables: IPv4 as upstream's byte for byte, IPv6 in every mode
+same_faked() { # MODE ARGS...
+	local mode=$1 up mine
+	shift
+	up=$(fake "$mode" $UPTOOL "$@" 2>/dev/null; echo "exit $?")
+	mine=$(fake "$mode" "$REL/iptaccount" "$@" 2>"$WORK/stderr"; echo "exit $?")
+	if [ "$up" = "$mine" ] && [ ! -s "$WORK/stderr" ]; then ok "$mode module: iptaccount $*: identical to upstream's"; else
+		ko "$mode module: iptaccount $*: identical to upstream's, nothing on stderr"
+		diff <(echo "$up") <(echo "$mine") | head -n 20
+		head -n 5 "$WORK/stderr"
+	fi
+}
+for args in "-a" "-l net4" "-s -l net4" "-f -l net4" "-u -a -fsl net4" "-l nope" "-l net6" "-s -l all6"; do
+	# shellcheck disable=SC2086
+	same_faked upstream $args
+done
+for args in "-l net4" "-s -l net4" "-l nope"; do
+	# shellcheck disable=SC2086
+	same_faked rs $args
+done
+banner="
+libxt_ACCOUNT_cl userspace accounting tool v1.3
+"
+expect "our module: -a lists the IPv4 tables, then the IPv6 ones" "$banner
+Found table: net4
+Found table: net6
+Found table: all6
+Finished.
+exit 0" fake rs "$REL/iptaccount" -a
+warning="iptaccount: warning: table net6: 3 packets not counted since the last flush: the table is full (xt_ACCOUNT parameter ip6_max_addresses)"
+expect "our module: -l of an IPv6 table, upstream's line shape" "$banner
+Showing table: net6
+Run #0 - 3 items found
+IP: 2001:db8::1 SRC packets: 1 bytes: 104 DST packets: 2 bytes: 208
+IP: 2001:db8::a:0:0:1 SRC packets: 2 bytes: 208 DST packets: 3 bytes: 312
+IP: 2001:db8:0:1:: SRC packets: 3 bytes: 312 DST packets: 4 bytes: 416
+Finished.
+exit 0" fake rs "$REL/iptaccount" -l net6
+check "... and the uncounted packets on stderr" test "$(cat "$WORK/stderr")" = "$warning"
+expect "our module: -s -l of an IPv6 table, upstream's CSV shape" "$banner
+IP;SRC packets;SRC bytes;DST packets;DST bytes
+2001:db8::1;1;104;2;208
+2001:db8::a:0:0:1;2;208;3;312
+2001:db8:0:1::;3;312;4;416
+Finished.
+exit 0" fake rs "$REL/iptaccount" -s -l net6
+check "... and the uncounted packets on stderr" test "$(cat "$WORK/stderr")" = "$warning"
+expect "our module: -s -l of ::/0 (the address ::)" "$banner
+IP;SRC packets;SRC bytes;DST packets;DST bytes
+::;9;936;10;1040
+Finished.
+exit 0" fake rs "$REL/iptaccount" -s -l all6
+check "... no warning when nothing went uncounted" test ! -s "$WORK/stderr"
+sockopts() { tr '\n' ' ' <"$WORK/sockopts"; }
+: >"$WORK/sockopts"
+fake rs "$REL/iptaccount" -f -l net6 >/dev/null 2>&1
+check "-f -l of an IPv6 table: PREPARE_READ_FLUSH (not found), PREPARE_READ6_FLUSH, GET_DATA6, HANDLE_FREE ($(sockopts))" \
+	test "$(sockopts)" = "75 80 81 71 "
+: >"$WORK/sockopts"
+fake rs "$REL/iptaccount" -l net6 >/dev/null 2>&1
+check "-l without -f reads IPv6 without flushing ($(sockopts))" test "$(sockopts)" = "74 79 81 71 "
+check "--json: both families through Python's parser (family, uncounted, RFC 5952 addresses)" bash -c "
+	FAKE_ACCOUNT=rs LD_PRELOAD='$fake' '$REL/iptaccount' --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+got = [(t[\"name\"], t[\"family\"], t[\"uncounted\"], [r[\"ip\"] for r in t[\"records\"]]) for t in d[\"tables\"]]
+assert got == [(\"net4\", \"ipv4\", 0, [\"10.0.0.1\", \"10.0.1.2\"]),
+               (\"net6\", \"ipv6\", 3, [\"2001:db8::1\", \"2001:db8::a:0:0:1\", \"2001:db8:0:1::\"]),
+               (\"all6\", \"ipv6\", 0, [\"::\"])], got
+assert d[\"tables\"][1][\"records\"][2] == {\"ip\": \"2001:db8:0:1::\", \"src_packets\": 3, \"src_bytes\": 312, \"dst_packets\": 4, \"dst_bytes\": 416}
+'"
+check "--json -l of an IPv6 table: that table only" bash -c "
+	[ \"\$(FAKE_ACCOUNT=rs LD_PRELOAD='$fake' '$REL/iptaccount' --json -l all6)\" = \
+	  '{\"tables\":[{\"name\":\"all6\",\"family\":\"ipv6\",\"uncounted\":0,\"records\":[{\"ip\":\"::\",\"src_packets\":9,\"src_bytes\":936,\"dst_packets\":10,\"dst_bytes\":1040}]}]}' ]"
+check "--json with upstream's module: the IPv4 tables only" bash -c "
+	FAKE_ACCOUNT=upstream LD_PRELOAD='$fake' '$REL/iptaccount' --json |
+	python3 -c 'import json,sys; assert [t[\"name\"] for t in json.load(sys.stdin)[\"tables\"]] == [\"net4\"]'"
+check "--json -l of an IPv6 table with upstream's module: the unknown-table message, exit 1" bash -c "
+	FAKE_ACCOUNT=upstream LD_PRELOAD='$fake' '$REL/iptaccount' --json -l net6 2>$WORK/err >$WORK/out
+	[ \$? -eq 1 ] && [ ! -s $WORK/out ] &&
+	grep -qx \"iptaccount: table net6: Can't get table information from kernel. Does it exist?\" $WORK/err"
+prom_check='
+import sys
+from prometheus_client.parser import text_string_to_metric_families as parse
+s = {(x.name, x.labels.get("table"), x.labels.get("ip")): x.value for f in parse(sys.stdin.read()) for x in f.samples}
+assert s[("iptaccount_src_bytes_total", "net6", "2001:db8:0:1::")] == 312, s
+assert s[("iptaccount_dst_packets_total", "all6", "::")] == 10, s
+assert s[("iptaccount_src_packets_total", "net4", "10.0.1.2")] == 3, s
+assert s[("iptaccount_uncounted_packets_total", "net6", None)] == 3, s
+assert s[("iptaccount_uncounted_packets_total", "all6", None)] == 0, s
+assert len(s) == 4 * 6 + 2, len(s)
+'
+check "--prometheus: both families and the uncounted packets, through prometheus_client" bash -c \
+	"FAKE_ACCOUNT=rs LD_PRELOAD='$fake' '$REL/iptaccount' --prometheus | python3 -c '$prom_check'"
+port6=$((40000 + $$ % 20000))
+FAKE_ACCOUNT=rs LD_PRELOAD=$fake "$REL/iptaccount" --listen 127.0.0.1:$port6 2>/dev/null &
+pids+=($!)
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port6/" && break; sleep 0.1; done
+check "--listen serves both families" bash -c \
+	"curl -sf http://127.0.0.1:$port6/metrics | python3 -c '$prom_check'"
 
 # --- --listen
 port=$((20000 + $$ % 20000))

@@ -62,7 +62,7 @@ const E_NAMES: &CStr = c"Can't get table names from kernel. Out of memory, MINBU
 // The extensions' messages, in upstream's style.
 /// A failed PREPARE_READ6(_FLUSH): no such IPv6 table (or no module, no free handle).
 pub const E_TABLE6: &CStr = c"Can't get IPv6 table information from kernel. Does it exist?";
-const E_NAMES6: &CStr = c"Can't get IPv6 table names from kernel. Out of memory?";
+const E_NAMES6: &CStr = c"Can't get IPv6 table names from kernel. Is xt_ACCOUNT loaded?";
 /// An IPv6 call refused by a module that answers the IPv4 ones: upstream's xt_ACCOUNT.
 pub const E_NO_IPV6: &CStr =
     c"Can't get IPv6 tables from kernel: xt_ACCOUNT module has no IPv6 support";
