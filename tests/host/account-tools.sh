@@ -56,9 +56,9 @@ check "no panic path survives (nothing calls abort)" bash -c "! nm -D '$lib' | g
 check "smaller than 32 KiB ($(stat -c %s "$lib") bytes; upstream's: $(stat -c %s "$(readlink -f $UPLIB)"))" \
 	test "$(stat -c %s "$lib")" -lt 32768
 exports() { objdump -T "$1" | awk '$2 == "g" && $4 == ".text" { print $NF }' | sort; }
-EXTENSIONS="ipt_ACCOUNT_get_next_entry6 ipt_ACCOUNT_get_table_names6 ipt_ACCOUNT_read_entries6"
-check "exports exactly upstream's functions and the IPv6 extensions ($EXTENSIONS)" \
-	test "$(exports "$lib")" = "$( (exports $UPLIB; printf '%s\n' $EXTENSIONS) | sort)"
+EXTENSIONS=(ipt_ACCOUNT_get_next_entry6 ipt_ACCOUNT_get_table_names6 ipt_ACCOUNT_read_entries6)
+check "exports exactly upstream's functions and the IPv6 extensions (${EXTENSIONS[*]})" \
+	test "$(exports "$lib")" = "$( (exports $UPLIB; printf '%s\n' "${EXTENSIONS[@]}") | sort)"
 check "upstream has none of the extensions (they are ours alone)" \
 	bash -c "! objdump -T $UPLIB | grep -q 'ipt_ACCOUNT_.*6\$'"
 check "upstream exports 9 functions (the comparison is not vacuous)" \
