@@ -25,6 +25,9 @@ EXPORT_SYMBOL_GPL(xa_account_check);
 EXPORT_SYMBOL_GPL(xa_account_classify);
 EXPORT_SYMBOL_GPL(xa_account_count);
 EXPORT_SYMBOL_GPL(xa_account_slot_addr);
+EXPORT_SYMBOL_GPL(xa_account6_check);
+EXPORT_SYMBOL_GPL(xa_account6_classify);
+EXPORT_SYMBOL_GPL(xa_account6_hash);
 
 /*
  * Known answers, computed outside the kernel:

@@ -21,6 +21,7 @@ enum xa_account_status {
 	XA_ACCOUNT_E_TOO_BIG = 4,    /* prefix 1..7: larger than a /8 */
 	XA_ACCOUNT_E_HOST_BITS = 5,  /* address has bits outside the mask */
 	XA_ACCOUNT_E_ARGUMENT = 6,   /* null pointer */
+	XA_ACCOUNT_E_PREFIX = 7,     /* IPv6 prefix length above 128 */
 };
 
 /*
@@ -51,14 +52,15 @@ struct xa_account_counters {
 };
 
 /*
- * Count one packet of tot_len bytes (the IP total length) as source traffic
- * of *src and destination traffic of *dst; either may be null (not counted)
+ * Count one packet of `bytes` bytes (the IP total length; for IPv6 the
+ * payload length plus the 40-byte header) as source traffic of *src and
+ * destination traffic of *dst; either may be null (not counted)
  * and both may be the same address. Counters wrap at 2^64 as upstream's.
  * Returns how many of the addresses were unseen before (both packet counters
  * zero): what the table's item count grows by, 0 to 2.
  */
 unsigned int xa_account_count(struct xa_account_counters *src,
-			      struct xa_account_counters *dst, uint16_t tot_len);
+			      struct xa_account_counters *dst, uint32_t bytes);
 
 /*
  * The address a slot of a validated table stands for, in HOST byte order as
@@ -67,5 +69,34 @@ unsigned int xa_account_count(struct xa_account_counters *src,
  */
 int xa_account_slot_addr(uint32_t net_ip, uint32_t net_mask, uint32_t slot,
 			 uint32_t *addr);
+
+/*
+ * IPv6 (target revision 2). Addresses are 16 bytes in network byte order.
+ *
+ * Validate an IPv6 rule: prefix_len 0..128, no address bits beyond it, and
+ * the table name as xa_account_check() wants it.
+ */
+int xa_account6_check(const uint8_t net_addr[16], uint32_t prefix_len,
+		      const char *name, size_t name_size);
+
+/*
+ * Which counters of a validated IPv6 table a packet updates, as
+ * xa_account_classify(): writes the address whose source counters grow to
+ * src_key (with XA_ACCOUNT_HIT_SRC) and the one whose destination counters
+ * grow to dst_key (with XA_ACCOUNT_HIT_DST). ::/0 counts every packet as
+ * source traffic of ::. Returns 0 for a packet outside the network or a
+ * null pointer.
+ */
+unsigned int xa_account6_classify(const uint8_t net_addr[16], uint32_t prefix_len,
+				  const uint8_t saddr[16], const uint8_t daddr[16],
+				  uint8_t src_key[16], uint8_t dst_key[16]);
+
+/*
+ * SipHash-2-4 of an address under a per-table random key (k0, k1; the
+ * array must be 8-byte aligned): the hash bucket of an IPv6 table. Keyed, so
+ * that a sender cannot aim addresses at one bucket. Returns 0 for a null or
+ * misaligned pointer.
+ */
+uint64_t xa_account6_hash(const uint64_t key[2], const uint8_t addr[16]);
 
 #endif /* XA_SHIM_ACCOUNT_H */

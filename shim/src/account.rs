@@ -15,9 +15,11 @@
 //! non-contiguous mask, a prefix of 1..=7 (upstream then silently accounts
 //! the low 8 bits only) and host bits in the network address are refused.
 //! Addresses are `u32` in host order; the C glue converts from `__be32`.
+//! IPv6 (an extension, target revision 2) is in [`v6`].
 
 #[cfg(test)]
 mod tests;
+pub mod v6;
 
 use core::fmt;
 
@@ -42,6 +44,8 @@ pub enum Error {
     TooBig,
     /// The network address has bits outside the mask (`XA_ACCOUNT_E_HOST_BITS`).
     HostBits,
+    /// An IPv6 prefix length above 128 (`XA_ACCOUNT_E_PREFIX`).
+    Prefix,
 }
 
 impl fmt::Display for Error {
@@ -52,6 +56,7 @@ impl fmt::Display for Error {
             Error::Mask => "netmask is not contiguous",
             Error::TooBig => "network larger than /8",
             Error::HostBits => "network address has host bits set",
+            Error::Prefix => "IPv6 prefix length above 128",
         })
     }
 }
@@ -149,12 +154,17 @@ impl Net {
 /// name (the whole `table_name` buffer; bytes after the NUL are ignored, as
 /// upstream compares names with `strncmp`).
 pub fn check_rule(addr: u32, mask: u32, name: &[u8]) -> Result<Net, Error> {
-    match name.iter().take(NAME_SIZE).position(|&b| b == 0) {
-        None => return Err(Error::NameLong),
-        Some(0) => return Err(Error::NameEmpty),
-        Some(_) => {}
-    }
+    check_name(name)?;
     Net::new(addr, mask)
+}
+
+/// A table name buffer must hold a NUL within [`NAME_SIZE`] bytes, not first.
+fn check_name(name: &[u8]) -> Result<(), Error> {
+    match name.iter().take(NAME_SIZE).position(|&b| b == 0) {
+        None => Err(Error::NameLong),
+        Some(0) => Err(Error::NameEmpty),
+        Some(_) => Ok(()),
+    }
 }
 
 /// One address's counters, as userspace reads them.
@@ -179,13 +189,14 @@ impl Counters {
     }
 
     /// Counts one packet of `bytes` as source traffic; wraps like upstream.
-    pub fn add_src(&mut self, bytes: u16) {
+    /// (`u32`: an IPv6 packet may be longer than 65535 bytes.)
+    pub fn add_src(&mut self, bytes: u32) {
         self.src_packets = self.src_packets.wrapping_add(1);
         self.src_bytes = self.src_bytes.wrapping_add(u64::from(bytes));
     }
 
     /// Counts one packet of `bytes` as destination traffic.
-    pub fn add_dst(&mut self, bytes: u16) {
+    pub fn add_dst(&mut self, bytes: u32) {
         self.dst_packets = self.dst_packets.wrapping_add(1);
         self.dst_bytes = self.dst_bytes.wrapping_add(u64::from(bytes));
     }

@@ -4,6 +4,7 @@
 use crate::sys::{self, *};
 use crate::{same_type, to_c_int};
 use core::ffi::{c_char, c_int, c_uint};
+use shim::account::v6::{self, Addr, Net6};
 use shim::account::{self, Counters, Net};
 
 // The shim mirrors this limit; the header is the source of truth.
@@ -27,6 +28,18 @@ const _: () = {
         sys::xa_account_slot_addr as unsafe extern "C" fn(_, _, _, _) -> _,
         xa_account_slot_addr,
     );
+    same_type(
+        sys::xa_account6_check as unsafe extern "C" fn(_, _, _, _) -> _,
+        xa_account6_check,
+    );
+    same_type(
+        sys::xa_account6_classify as unsafe extern "C" fn(_, _, _, _, _, _) -> _,
+        xa_account6_classify,
+    );
+    same_type(
+        sys::xa_account6_hash as unsafe extern "C" fn(_, _) -> _,
+        xa_account6_hash,
+    );
 };
 
 fn status(error: account::Error) -> xa_account_status {
@@ -36,6 +49,7 @@ fn status(error: account::Error) -> xa_account_status {
         account::Error::Mask => XA_ACCOUNT_E_MASK,
         account::Error::TooBig => XA_ACCOUNT_E_TOO_BIG,
         account::Error::HostBits => XA_ACCOUNT_E_HOST_BITS,
+        account::Error::Prefix => XA_ACCOUNT_E_PREFIX,
     }
 }
 
@@ -117,7 +131,7 @@ pub unsafe extern "C" fn xa_account_classify(
 /// # Safety
 /// `counters` must be null or point to a `struct xa_account_counters` that
 /// nothing else accesses during the call.
-unsafe fn count_one(counters: *mut xa_account_counters, as_src: bool, tot_len: u16) -> bool {
+unsafe fn count_one(counters: *mut xa_account_counters, as_src: bool, bytes: u32) -> bool {
     if counters.is_null() || !counters.is_aligned() {
         return false;
     }
@@ -131,9 +145,9 @@ unsafe fn count_one(counters: *mut xa_account_counters, as_src: bool, tot_len: u
     };
     let unseen = !c.seen();
     if as_src {
-        c.add_src(tot_len);
+        c.add_src(bytes);
     } else {
-        c.add_dst(tot_len);
+        c.add_dst(bytes);
     }
     // Safety: as above.
     unsafe {
@@ -147,7 +161,7 @@ unsafe fn count_one(counters: *mut xa_account_counters, as_src: bool, tot_len: u
     unseen
 }
 
-/// `unsigned int xa_account_count(src, dst, tot_len)`
+/// `unsigned int xa_account_count(src, dst, bytes)`
 ///
 /// # Safety
 /// `src` and `dst` must each be null or point to a `struct xa_account_counters`
@@ -157,14 +171,14 @@ unsafe fn count_one(counters: *mut xa_account_counters, as_src: bool, tot_len: u
 pub unsafe extern "C" fn xa_account_count(
     src: *mut xa_account_counters,
     dst: *mut xa_account_counters,
-    tot_len: u16,
+    bytes: u32,
 ) -> c_uint {
     // Safety: forwarded from this function's contract. The two updates are
     // sequential read-modify-writes through raw pointers, so equal pointers
     // see each other's update (and the address counts as new once).
     let (src_new, dst_new) = unsafe {
-        let src_new = count_one(src, true, tot_len);
-        (src_new, count_one(dst, false, tot_len))
+        let src_new = count_one(src, true, bytes);
+        (src_new, count_one(dst, false, bytes))
     };
     c_uint::from(src_new) + c_uint::from(dst_new)
 }
@@ -189,6 +203,103 @@ pub unsafe extern "C" fn xa_account_slot_addr(
             unsafe { addr.write(value) };
             1
         }
+        None => 0,
+    }
+}
+
+/// The 16 bytes of an IPv6 address at `addr`, or `None` for a null pointer.
+///
+/// # Safety
+/// `addr` must be null or point to 16 readable bytes.
+unsafe fn addr6(addr: *const u8) -> Option<Addr> {
+    if addr.is_null() {
+        return None;
+    }
+    // Safety: non-null and 16 readable bytes by contract; [u8; 16] has
+    // alignment 1.
+    Some(unsafe { addr.cast::<Addr>().read() })
+}
+
+/// `int xa_account6_check(net_addr, prefix_len, name, name_size)`
+///
+/// # Safety
+/// `net_addr` must be null or point to 16 readable bytes, `name` null or
+/// to `name_size` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account6_check(
+    net_addr: *const u8,
+    prefix_len: u32,
+    name: *const c_char,
+    name_size: usize,
+) -> c_int {
+    // Safety: forwarded from this function's contract.
+    let (Some(addr), Some(name)) = (unsafe { addr6(net_addr) }, unsafe {
+        crate::bytes(name.cast(), name_size)
+    }) else {
+        return to_c_int(XA_ACCOUNT_E_ARGUMENT);
+    };
+    match v6::check_rule6(addr, prefix_len, name) {
+        Ok(_) => to_c_int(XA_ACCOUNT_OK),
+        Err(error) => to_c_int(status(error)),
+    }
+}
+
+/// `unsigned int xa_account6_classify(net_addr, prefix_len, saddr, daddr, src_key, dst_key)`
+///
+/// # Safety
+/// `net_addr`, `saddr` and `daddr` must each be null or point to 16
+/// readable bytes; `src_key` and `dst_key` null or to 16 writable bytes
+/// that none of the inputs overlap.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account6_classify(
+    net_addr: *const u8,
+    prefix_len: u32,
+    saddr: *const u8,
+    daddr: *const u8,
+    src_key: *mut u8,
+    dst_key: *mut u8,
+) -> c_uint {
+    // Safety: forwarded from this function's contract.
+    let inputs = unsafe { (addr6(net_addr), addr6(saddr), addr6(daddr)) };
+    let (Some(net), Some(saddr), Some(daddr)) = inputs else {
+        return 0;
+    };
+    let Ok(net) = Net6::new(net, prefix_len) else {
+        return 0;
+    };
+    if src_key.is_null() || dst_key.is_null() {
+        return 0;
+    }
+    let hits = net.classify(saddr, daddr);
+    let mut result = 0;
+    if let Some(key) = hits.src {
+        // Safety: non-null, 16 writable bytes by contract, alignment 1.
+        unsafe { src_key.cast::<Addr>().write(key) };
+        result |= XA_ACCOUNT_HIT_SRC;
+    }
+    if let Some(key) = hits.dst {
+        // Safety: as above.
+        unsafe { dst_key.cast::<Addr>().write(key) };
+        result |= XA_ACCOUNT_HIT_DST;
+    }
+    result
+}
+
+/// `uint64_t xa_account6_hash(key, addr)`
+///
+/// # Safety
+/// `key` must be null or point to two readable `uint64_t`, `addr` null or
+/// to 16 readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account6_hash(key: *const u64, addr: *const u8) -> u64 {
+    if key.is_null() || !key.is_aligned() {
+        return 0;
+    }
+    // Safety: non-null and aligned (checked above), two readable u64 by contract.
+    let key = unsafe { key.cast::<[u64; 2]>().read() };
+    // Safety: forwarded from this function's contract.
+    match unsafe { addr6(addr) } {
+        Some(addr) => v6::hash(key, &addr),
         None => 0,
     }
 }

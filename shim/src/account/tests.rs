@@ -115,4 +115,7 @@ fn counters_wrap_and_report_first_sight() {
     c.src_bytes = u64::MAX - 1;
     c.add_src(3);
     assert_eq!((c.src_packets, c.src_bytes), (0, 1));
+    // An IPv6 jumbogram or payload of 65535 bytes plus the header.
+    c.add_dst(65535 + 40);
+    assert_eq!((c.dst_packets, c.dst_bytes), (2, 84 + 65575));
 }
