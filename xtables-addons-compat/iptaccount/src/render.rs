@@ -97,9 +97,9 @@ fn json_string(out: &mut String, bytes: &[u8]) {
     out.push('"');
 }
 
-/// `{"tables":[{"name":...,"family":"ipv4"|"ipv6","uncounted":N,"records":[{"ip":...,
-/// "src_packets":...},...]},...]}` and a newline. `family` and `uncounted` came with IPv6
-/// (readers of the older document ignore them); IPv4 tables never leave packets uncounted.
+/// `{"tables":[{"name":...,"records":[{"ip":...,"src_packets":...},...]},...]}` and a
+/// newline. IPv6 tables also have `"family":"ipv6","uncounted":N` after the name; IPv4 ones
+/// stay as they were before IPv6 (no family: IPv4), so documents of IPv4 tables do not change.
 pub fn json(tables: &[Table]) -> String {
     let mut s = String::from("{\"tables\":[");
     for (i, t) in tables.iter().enumerate() {
@@ -108,11 +108,13 @@ pub fn json(tables: &[Table]) -> String {
         }
         s.push_str("{\"name\":");
         json_string(&mut s, &t.name);
-        s.push_str(&format!(
-            ",\"family\":\"{}\",\"uncounted\":{},\"records\":[",
-            t.family.name(),
-            t.uncounted
-        ));
+        if t.family == Family::Ipv6 {
+            s.push_str(&format!(
+                ",\"family\":\"ipv6\",\"uncounted\":{}",
+                t.uncounted
+            ));
+        }
+        s.push_str(",\"records\":[");
         for (j, r) in t.records.iter().enumerate() {
             if j > 0 {
                 s.push(',');
@@ -166,8 +168,9 @@ const FAMILIES: [(&str, &str, Counter); 4] = [
 ];
 
 /// Text exposition format 0.0.4: four counter families, one sample per table, IP and
-/// counter, and the uncounted packets of each IPv6 table. Counters restart from 0 when a
-/// table is flushed (a counter reset).
+/// counter, and when there are IPv6 tables the uncounted packets of each (so the output of
+/// IPv4 tables does not change). Counters restart from 0 when a table is flushed (a
+/// counter reset).
 pub fn prometheus(tables: &[Table]) -> String {
     let mut s = String::new();
     for (name, help, value) in FAMILIES {
@@ -186,11 +189,17 @@ pub fn prometheus(tables: &[Table]) -> String {
             }
         }
     }
-    s.push_str(
-        "# HELP iptaccount_uncounted_packets_total Packets an IPv6 table did not count because it was full (xt_ACCOUNT parameter ip6_max_addresses), since its last flush.\n\
-         # TYPE iptaccount_uncounted_packets_total counter\n",
-    );
-    for t in tables.iter().filter(|t| t.family == Family::Ipv6) {
+    let mut ipv6 = tables
+        .iter()
+        .filter(|t| t.family == Family::Ipv6)
+        .peekable();
+    if ipv6.peek().is_some() {
+        s.push_str(
+            "# HELP iptaccount_uncounted_packets_total Packets an IPv6 table did not count because it was full (xt_ACCOUNT parameter ip6_max_addresses), since its last flush.\n\
+             # TYPE iptaccount_uncounted_packets_total counter\n",
+        );
+    }
+    for t in ipv6 {
         s.push_str(&format!(
             "iptaccount_uncounted_packets_total{{table=\"{}\"}} {}\n",
             label_value(&t.name),
@@ -331,19 +340,19 @@ mod tests {
             "import json,sys\n\
              d=json.load(sys.stdin)\n\
              for t in d['tables']:\n  \
-               print(repr(t['name']), t['family'], t['uncounted'], len(t['records']))\n  \
+               print(repr(t['name']), t.get('family', '-'), t.get('uncounted', '-'), len(t['records']))\n  \
                for r in t['records']: print(' ', r['ip'], r['src_packets'], r['src_bytes'], r['dst_packets'], r['dst_bytes'])\n\
              print(len(d['tables']))",
             &doc,
         );
         assert_eq!(
             summary,
-            "'lo' ipv4 0 2\n\
+            "'lo' - - 2\n\
              \x20 127.0.0.1 3 252 4 18446744073709551612\n\
              \x20 127.0.0.2 0 0 1 18446744073709551615\n\
-             'odd \"name\"\\\\\\n\u{fffd}' ipv4 0 1\n\
+             'odd \"name\"\\\\\\n\u{fffd}' - - 1\n\
              \x20 10.1.2.3 1 84 2 18446744073709551614\n\
-             'empty' ipv4 0 0\n\
+             'empty' - - 0\n\
              'net6' ipv6 5 3\n\
              \x20 2001:db8::1 2 168 3 18446744073709551613\n\
              \x20 2001:db8::abc:0:0:1 4 336 5 18446744073709551611\n\
@@ -351,6 +360,21 @@ mod tests {
              'all6' ipv6 0 1\n\
              \x20 :: 7 588 8 18446744073709551608\n5\n"
         );
+    }
+
+    /// Documents of IPv4 tables are what they were before IPv6 tables existed.
+    #[test]
+    fn ipv4_only_outputs_are_unchanged() {
+        let t = &sample()[..1];
+        assert_eq!(
+            json(t),
+            "{\"tables\":[{\"name\":\"lo\",\"records\":[\
+             {\"ip\":\"127.0.0.1\",\"src_packets\":3,\"src_bytes\":252,\"dst_packets\":4,\"dst_bytes\":18446744073709551612},\
+             {\"ip\":\"127.0.0.2\",\"src_packets\":0,\"src_bytes\":0,\"dst_packets\":1,\"dst_bytes\":18446744073709551615}]}]}\n"
+        );
+        let text = prometheus(t);
+        assert!(!text.contains("uncounted"), "{text}");
+        assert_eq!(text.lines().count(), 4 * (2 + 2), "{text}");
     }
 
     #[test]

@@ -38,14 +38,6 @@ pub enum Family {
 
 impl Family {
     pub const ALL: [Family; 2] = [Family::Ipv4, Family::Ipv6];
-
-    /// The name in JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::Ipv4 => "ipv4",
-            Family::Ipv6 => "ipv6",
-        }
-    }
 }
 
 /// The counters of one IP.
