@@ -1,0 +1,192 @@
+#!/bin/sh
+# xavm: boot=account6 smp=1 timeout=300
+# xt_ACCOUNT IPv6 (our module, our plugin's ACCOUNT revision 2), both backends: exact per-address
+# packet and byte counters (bytes = IPv6 payload length + 40) for known datagrams between known
+# addresses on lo, read through the sockopts 79-82 (accsockopt) and our iptaccount; records
+# ascending; read-and-flush zeroes; ::/0 counts everything as source of ::; /128 and /120
+# tables; two rules share a table; another prefix for the same name, or a name an IPv4 table
+# owns (and the reverse), refused with the reason logged; the IPv4 sockopts never see IPv6
+# tables nor the IPv6 ones IPv4 tables, handles of the other family give EINVAL; short buffers
+# and lengths, no CAP_NET_ADMIN refused; a 65536-byte packet counts as 65536 (wider than the
+# IPv4 16-bit total length); deleting a table's last rule frees it. With ip6_max_addresses=4 a
+# table holds 4 addresses, packets of further ones are reported as uncounted, exactly, until a
+# flush; out-of-range values refuse to load.
+. /vm/lib.sh
+NET=2001:db8::
+P10=0123456789
+P100=$(printf '%0100d' 0)
+T6="-p udp -j ACCOUNT --addr ${NET}/64 --tname t6"
+
+# r6 NAME [flush]: accsockopt read6 (the table's records, then its handle freed).
+r6() { accsockopt read6 "$@"; }
+# is WHAT EXPECTED ARGS...: accsockopt ARGS prints EXPECTED.
+is() {
+	local what=$1 want=$2
+	shift 2
+	echo "+ accsockopt $*"
+	check_eq "$BE: $what" "$want" "$(accsockopt "$@")"
+}
+# settle: loopback delivers from the backlog after rawudp returns.
+settle() { usleep 100000; }
+
+# Known traffic to ::1: 3 x 58 B from ::2, 2 x 148 B from ::3, 1 x 58 B from outside the /64.
+traffic() {
+	send6 ${NET}2 ${NET}1 "$P10" -n 3 &&
+		send6 ${NET}3 ${NET}1 "$P100" -n 2 &&
+		send6 2001:db8:0:1::5 ${NET}1 "$P10" &&
+		settle
+}
+T6_DATA="items 3 uncounted 0
+ok
+${NET}1 0 0 6 528
+${NET}2 3 174 0 0
+${NET}3 2 296 0 0"
+
+# The destination of every datagram is local (lo does no duplicate address detection).
+check "${NET}1/64 on lo" ip -6 addr add ${NET}1/64 dev lo
+head -c 65488 /dev/zero >/tmp/udp65488
+
+for BE in $BACKENDS; do
+	lab_reset
+	use_plugins ours || continue
+	load_module ours xt_ACCOUNT || { fail "$BE: load our xt_ACCOUNT"; continue; }
+	# shellcheck disable=SC2086
+	check "$BE: insert a ${NET}/64 rule" ip6t -A INPUT $T6
+	check "$BE: known traffic sent" traffic
+	is "exact counters, ascending" "$T6_DATA" read6 t6
+	check "$BE: our iptaccount lists the same counters" sh -c \
+		"iptaccount -l t6 | grep -qx 'IP: ${NET}1 SRC packets: 0 bytes: 0 DST packets: 6 bytes: 528'"
+	is "read and flush shows the counters" "$T6_DATA" read6 t6 flush
+	is "after the flush the table is empty" "items 0 uncounted 0
+ok" read6 t6
+
+	check "$BE: insert a ::/0 rule" ip6t -A INPUT -p udp -j ACCOUNT --addr ::/0 --tname all6
+	# shellcheck disable=SC2086
+	check "$BE: a second rule shares table t6" ip6t -A INPUT $T6
+	log_mark
+	check_fails "$BE: table t6 with another prefix refused" \
+		ip6t -A INPUT -p udp -j ACCOUNT --addr ${NET}/56 --tname t6
+	check "$BE: the refusal is logged with both networks" \
+		[ "$(count_since "xt_ACCOUNT: table t6 exists for ${NET}/64, refusing ${NET}/56$")" -ge 1 ]
+	check "$BE: an IPv4 table t4" ipt -A INPUT -p udp -j ACCOUNT --addr 127.0.0.0/24 --tname t4
+	log_mark
+	check_fails "$BE: an IPv6 rule for the IPv4 table t4 refused" \
+		ip6t -A INPUT -p udp -j ACCOUNT --addr ${NET}/64 --tname t4
+	check_fails "$BE: an IPv4 rule for the IPv6 table t6 refused" \
+		ipt -A INPUT -p udp -j ACCOUNT --addr 127.0.0.0/24 --tname t6
+	check "$BE: the IPv6 refusal logged" \
+		[ "$(count_since "xt_ACCOUNT: table t4 exists for 127.0.0.0/255.255.255.0, refusing ${NET}/64$")" -ge 1 ]
+	check "$BE: the IPv4 refusal logged" \
+		[ "$(count_since "xt_ACCOUNT: table t6 exists for ${NET}/64, refusing 127.0.0.0/255.255.255.0$")" -ge 1 ]
+	check "$BE: a /128 table" ip6t -A INPUT -p udp -j ACCOUNT --addr ${NET}2/128 --tname h128
+	check "$BE: a /120 table" ip6t -A INPUT -p udp -j ACCOUNT --addr ${NET}/120 --tname n120
+	check "$BE: a /128 table of ::1 for the long datagram" \
+		ip6t -A INPUT -p udp -j ACCOUNT --addr ${NET}1/128 --tname big6
+	check "$BE: known traffic sent" traffic
+	check "$BE: 1 x 58 B from ${NET}100 (inside the /64, outside the /120)" send6 ${NET}100 ${NET}1 "$P10"
+	settle
+	is "::/0 counts every datagram as source of ::" "items 1 uncounted 0
+ok
+:: 7 586 0 0" read6 all6
+	is "two rules count twice into the shared table" "items 4 uncounted 0
+ok
+${NET}1 0 0 14 1172
+${NET}2 6 348 0 0
+${NET}3 4 592 0 0
+${NET}100 2 116 0 0" read6 t6
+	is "/128: only its address, as source" "items 1 uncounted 0
+ok
+${NET}2 3 174 0 0" read6 h128
+	is "/120: not the source outside it (its destination is inside)" "items 3 uncounted 0
+ok
+${NET}1 0 0 7 586
+${NET}2 3 174 0 0
+${NET}3 2 296 0 0" read6 n120
+	accsockopt read6 big6 flush >/dev/null
+	check "$BE: a 65488-byte UDP datagram from ::1 to itself sent" \
+		socat -b 65536 -u OPEN:/tmp/udp65488 "UDP6-SENDTO:[${NET}1]:9"
+	settle
+	is "it counts 65536 bytes each way (IPv6 payload length + 40)" "items 1 uncounted 0
+ok
+${NET}1 1 65536 1 65536" read6 big6
+
+	# The two families' sockopts keep to their own tables and handles.
+	is "IPv4 names: the IPv4 table only" "ok names t4" names 4096
+	is "IPv6 names: the IPv6 tables only" "ok names t6 all6 h128 n120 big6" names6 4096
+	is "IPv6 names in exactly 24 bytes" "ok names t6 all6 h128 n120 big6" names6 24
+	is "IPv6 names: one byte short" "error ENOMEM" names6 23
+	is "PREPARE_READ of an IPv6 table" "error EINVAL" prepare t6
+	is "PREPARE_READ6 of an IPv4 table" "error EINVAL" prepare6 t4
+	is "PREPARE_READ6 of an unknown table" "error EINVAL" prepare6 nosuch
+	is "PREPARE_READ6 of an unterminated 32-byte name" "error EINVAL" \
+		prepare6 t6aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+	is "PREPARE_READ6 with a 47-byte buffer" "error EINVAL" getlen 79 47
+	is "prepare6 t6 (handle 0)" "ok handle 0 items 4 uncounted 0" prepare6 t6
+	is "prepare t4 (handle 1)" "ok handle 1 items 0" prepare t4
+	is "GET_DATA of an IPv6 handle" "error EINVAL" data 0 4096
+	is "GET_DATA6 of an IPv4 handle" "error EINVAL" data6 1 4096
+	is "GET_DATA6: 192 bytes hold the 4 records" "ok" data6 0 192
+	is "GET_DATA6: one byte short" "error ENOMEM" data6 0 191
+	is "GET_DATA6: length below the handle struct" "error EINVAL" data6 0 39
+	is "GET_DATA6: handle 10" "error EINVAL" data6 10 4096
+	is "GET_DATA6: unused handle 5" "error EINVAL" data6 5 4096
+	is "the families share the handles" "ok usage 2" usage
+	is "no CAP_NET_ADMIN: PREPARE_READ6" "error EPERM" -u prepare6 t6
+	is "no CAP_NET_ADMIN: GET_TABLE_NAMES6" "error EPERM" -u names6 4096
+	is "no CAP_NET_ADMIN: GET_DATA6" "error EPERM" -u data6 0 4096
+	is "free all" "ok" freeall
+	is "no handle left" "ok usage 0" usage
+
+	check "$BE: delete the /128 rule" ip6t -D INPUT -p udp -j ACCOUNT --addr ${NET}2/128 --tname h128
+	# shellcheck disable=SC2086
+	check "$BE: delete one t6 rule" ip6t -D INPUT $T6
+	# nf_tables releases a deleted rule's target after the commit: wait for the name to go.
+	tries=0
+	while accsockopt names6 4096 | grep -q ' h128'; do
+		[ $tries -lt 50 ] || break
+		usleep 100000
+		tries=$((tries + 1))
+	done
+	is "the /128 table is gone with its rule, t6 stays" "ok names t6 all6 n120 big6" names6 4096
+	is "its name is unknown" "error EINVAL" prepare6 h128
+done
+
+# ip6_max_addresses: a table holds that many addresses; the rest are reported, not counted.
+BE=legacy
+lab_reset
+use_plugins ours
+for bad in 0 16777217; do
+	check_fails "module refused with ip6_max_addresses=$bad" load_module ours xt_ACCOUNT ip6_max_addresses=$bad
+done
+if load_module ours xt_ACCOUNT ip6_max_addresses=4; then
+	check_eq "ip6_max_addresses=4 shown read-only" "4" "$(cat /sys/module/xt_ACCOUNT/parameters/ip6_max_addresses)"
+	# shellcheck disable=SC2086
+	check "$BE: insert a ${NET}/64 rule" ip6t -A INPUT $T6
+	log_mark
+	for i in 2 3 4 5 6 7; do send6 ${NET}$i ${NET}1 "$P10"; done
+	settle
+	# ::2 and ::1 (first packet), ::3, ::4 fill the table; ::5, ::6, ::7 are one too many.
+	is "4 addresses counted, 3 packets uncounted" "items 4 uncounted 3
+ok
+${NET}1 0 0 6 348
+${NET}2 1 58 0 0
+${NET}3 1 58 0 0
+${NET}4 1 58 0 0" read6 t6
+	check "$BE: the kernel warned about the full table" \
+		[ "$(count_since 'xt_ACCOUNT: table t6 holds ip6_max_addresses=4 addresses')" -ge 1 ]
+	is "read and flush reports the same" "ok handle 0 items 4 uncounted 3" prepare6 t6 flush
+	accsockopt freeall >/dev/null
+	is "after the flush: empty, nothing uncounted" "items 0 uncounted 0
+ok" read6 t6
+	send6 ${NET}7 ${NET}1 "$P10"
+	settle
+	is "a new address counts again after the flush" "items 2 uncounted 0
+ok
+${NET}1 0 0 1 58
+${NET}7 1 58 0 0" read6 t6
+else
+	fail "load our xt_ACCOUNT with ip6_max_addresses=4"
+fi
+lab_reset
+ip -6 addr del ${NET}1/64 dev lo
+finish
