@@ -113,6 +113,8 @@ for args in "-x" "-l" "stray" "--nope" "--json -u" "--listen 127.0.0.1" "--liste
 		"'$REL/iptaccount' $args >$WORK/out 2>$WORK/err; [ \$? -eq 2 ] && [ -s $WORK/err ] &&
 		 grep -q '^\[-l name\] show data in table <name>$' $WORK/out"
 done
+check "a bad command line with stderr unwritable: still exit 2, no panic" bash -c \
+	"'$REL/iptaccount' -x >/dev/null 2>/dev/full; [ \$? -eq 2 ]"
 check "--help lists the long options" bash -c "'$REL/iptaccount' --help | grep -q '^\[--listen ADDR:PORT\]'"
 check "--json without the module: the library's message, exit 1" bash -c \
 	"'$REL/iptaccount' --json -l lo 2>$WORK/err >$WORK/out; [ \$? -eq 1 ] && [ ! -s $WORK/out ] &&

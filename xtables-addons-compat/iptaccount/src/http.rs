@@ -165,7 +165,7 @@ pub fn serve(
             Err(e) => return Err(e),
         };
         if let Err(e) = handle(stream, metrics) {
-            eprintln!("iptaccount: {peer}: {e}");
+            crate::warn!("iptaccount: {peer}: {e}");
         }
     }
 }

@@ -3,6 +3,16 @@
 //! libxt_ACCOUNT_cl's functions. Upstream's flags and output byte for byte, plus JSON, Prometheus text
 //! format and a read-only HTTP endpoint for scrapers. The binary (main.rs) is the driver.
 
+/// `eprintln!` that never panics: a closed stderr (a reader gone) must not abort a
+/// listener or turn a clean exit status into a panic; what cannot be written is dropped.
+#[macro_export]
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod args;
 pub mod http;
 pub mod render;

@@ -25,14 +25,14 @@ fn main() -> ExitCode {
             (None, None) => classic(&mut out, &a),
         },
         Err(e) => {
-            eprintln!("iptaccount: {e}");
+            iptaccount::warn!("iptaccount: {e}");
             usage(&mut out, false).map(|()| 2)
         }
     };
     match result.and_then(|code| out.flush().map(|()| code)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("iptaccount: {e}");
+            iptaccount::warn!("iptaccount: {e}");
             ExitCode::from(1)
         }
     }
@@ -111,7 +111,7 @@ fn classic(out: &mut impl Write, a: &Args) -> io::Result<u8> {
                     if let Some(warning) = uncounted_warning(&t) {
                         // After the lines it concerns when both streams go to a terminal.
                         out.flush()?;
-                        eprintln!("{warning}");
+                        iptaccount::warn!("{warning}");
                     }
                 }
                 Err(e) => {
@@ -138,7 +138,7 @@ fn machine(out: &mut impl Write, a: &Args, format: Format) -> io::Result<u8> {
     let tables = match tables {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("iptaccount: {e}");
+            iptaccount::warn!("iptaccount: {e}");
             return Ok(1);
         }
     };
@@ -156,13 +156,13 @@ fn listen(a: &Args) -> io::Result<u8> {
     let mut session = match Session::open() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("iptaccount: {e}");
+            iptaccount::warn!("iptaccount: {e}");
             return Ok(255);
         }
     };
     let listener = TcpListener::bind(addr)
         .map_err(|e| io::Error::new(e.kind(), format!("--listen {addr}: {e}")))?;
-    eprintln!("iptaccount: serving http://{addr}/metrics");
+    iptaccount::warn!("iptaccount: serving http://{addr}/metrics");
     let table = a.table.as_deref();
     http::serve(&listener, &mut || {
         read_tables(&mut session, table, false).map(|t| render::prometheus(&t))
