@@ -1,12 +1,15 @@
 //! Cost of the xt_ACCOUNT arithmetic the kernel does per packet and rule: validating the
-//! table's network, classifying the packet's two addresses, updating their counters.
+//! table's network, classifying the packet's two addresses, updating their counters; for
+//! IPv6 also hashing each counted address to its bucket.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use shim::account::v6::{self, Net6};
 use shim::account::{Counters, Net};
 use std::hint::black_box;
 use std::time::Duration;
 
 const NET16: (u32, u32) = (0x0a01_0000, 0xffff_0000); // 10.1.0.0/16
+const NET64: u128 = 0x2001_0db8_0000_0000_0000_0000_0000_0000; // 2001:db8::/64
 
 fn per_packet(c: &mut Criterion) {
     let mut group = c.benchmark_group("account");
@@ -30,6 +33,23 @@ fn per_packet(c: &mut Criterion) {
             black_box(&mut src).add_src(black_box(84));
             black_box(&mut dst).add_dst(black_box(84));
             new
+        })
+    });
+    group.bench_function("classify6_inside_and_hash", |b| {
+        let key = [0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210];
+        b.iter(|| {
+            let net = Net6::new(black_box(NET64).to_be_bytes(), black_box(64)).ok()?;
+            let hits = net.classify(
+                black_box(NET64 | 2).to_be_bytes(),
+                black_box(NET64 | 0xffff).to_be_bytes(),
+            );
+            Some(hits.src.map(|a| v6::hash(key, &a))? ^ hits.dst.map(|a| v6::hash(key, &a))?)
+        })
+    });
+    group.bench_function("classify6_outside", |b| {
+        b.iter(|| {
+            let net = Net6::new(black_box(NET64).to_be_bytes(), black_box(64)).ok();
+            net.map(|net| net.classify(black_box([0x20; 16]), black_box([0x30; 16])))
         })
     });
     group.finish();
