@@ -16,26 +16,38 @@ lab_die() {
 	exit 1
 }
 
-# lab_kver: LAB_KVER; else the kernel of Debian's linux-image-amd64 (upstream's dkms modules, the
-# interop oracle, are built for it); else the newest kernel with an image and its modules.
+# lab_kroot: LAB_KROOT, a private root with boot/vmlinuz-*, lib/modules/*/ and
+# usr/src/linux-headers-*/ (scripts/fetch-kernel-image.sh unpacks one), as an absolute path;
+# empty for the host's own /boot, /lib/modules and headers.
+lab_kroot() {
+	[ -n "${LAB_KROOT:-}" ] || return 0
+	[ -d "$LAB_KROOT/boot" ] || lab_die "LAB_KROOT=$LAB_KROOT has no boot/ (see scripts/fetch-kernel-image.sh)"
+	(cd "$LAB_KROOT" && pwd)
+}
+
+# lab_kver KROOT: LAB_KVER; else, on the host's own root, the kernel of Debian's
+# linux-image-amd64 (upstream's dkms modules, the interop oracle, are built for it); else the
+# newest kernel under KROOT with an image and its modules.
 lab_kver() {
-	local img ver found=''
+	local kroot=$1 img ver found=''
 	if [ -n "${LAB_KVER:-}" ]; then
 		echo "$LAB_KVER"
 		return
 	fi
-	ver=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
-		sed -n 's/.*linux-image-\([^ ,]*\).*/\1/p')
-	if [ -n "$ver" ] && [ -e "/boot/vmlinuz-$ver" ]; then
-		echo "$ver"
-		return
+	if [ -z "$kroot" ]; then
+		ver=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null |
+			sed -n 's/.*linux-image-\([^ ,]*\).*/\1/p')
+		if [ -n "$ver" ] && [ -e "/boot/vmlinuz-$ver" ]; then
+			echo "$ver"
+			return
+		fi
 	fi
-	for img in /boot/vmlinuz-*; do
-		ver=${img#/boot/vmlinuz-}
-		[ -d "/lib/modules/$ver/kernel" ] && found+="$ver"$'\n'
+	for img in "$kroot"/boot/vmlinuz-*; do
+		ver=${img#"$kroot"/boot/vmlinuz-}
+		[ -d "$kroot/lib/modules/$ver/kernel" ] && found+="$ver"$'\n'
 	done
 	found=$(printf '%s' "$found" | sort -V | tail -n 1)
-	[ -n "$found" ] || lab_die "no kernel image with modules in /boot (install linux-image-amd64)"
+	[ -n "$found" ] || lab_die "no kernel image with modules in ${kroot:-/}boot (install linux-image-amd64)"
 	echo "$found"
 }
 
@@ -47,11 +59,12 @@ lab_kmod_stale() {
 		-o -name xa_shim_core.o \) -newer "$1/.built")" ]
 }
 
-# lab_ours KVER: sets lab_kmod_dir, our modules for KVER: kmod-c/ when `make` built them for
-# KVER, else a private build in out/kmod-KVER (make's KDIR may name another kernel). Warns
-# about pieces not built at all: the tests that need them fail.
+# lab_ours KVER [KDIR]: sets lab_kmod_dir, our modules for KVER: kmod-c/ when `make` built
+# them for KVER, else a private build in out/kmod-KVER against KDIR (default
+# /lib/modules/KVER/build; make's KDIR may name another kernel). Warns about pieces not built
+# at all: the tests that need them fail.
 lab_ours() {
-	local kver=$1 kdir=/lib/modules/$1/build built f missing='' dir
+	local kver=$1 kdir=${2:-/lib/modules/$1/build} built f missing='' dir
 	built=$(modinfo -F vermagic "$lab_repo/kmod-c/xt_SYSRQ.ko" 2>/dev/null | cut -d' ' -f1)
 	lab_kmod_dir=$lab_repo/kmod-c
 	if [ -n "$built" ] && [ "$built" != "$kver" ]; then
@@ -79,32 +92,42 @@ lab_ours() {
 	[ -z "$missing" ] || echo "vm lab: not built:$missing (run make); the tests that need them fail" >&2
 }
 
-# lab_prepare: sets lab_kver, lab_kernel and lab_initrd (built now).
+# lab_prepare: sets lab_kroot, lab_kver, lab_kernel, lab_initrd (built now), and lab_logs (and
+# lab_logs_rel, as messages show it), where the boots' logs go: out/ for the host's kernels,
+# out/KVER/ for one under LAB_KROOT.
 lab_prepare() {
+	local kdir=''
 	command -v qemu-system-x86_64 >/dev/null || lab_die "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
-	lab_kver=$(lab_kver)
-	lab_kernel=/boot/vmlinuz-$lab_kver
+	lab_kroot=$(lab_kroot)
+	lab_kver=$(lab_kver "$lab_kroot")
+	lab_kernel=$lab_kroot/boot/vmlinuz-$lab_kver
 	[ -r "$lab_kernel" ] || lab_die "cannot read $lab_kernel"
-	mkdir -p "$lab_out"
+	lab_logs=$lab_out
+	if [ -n "$lab_kroot" ]; then
+		kdir=$lab_kroot/usr/src/linux-headers-$lab_kver
+		lab_logs=$lab_out/$lab_kver
+	fi
+	lab_logs_rel=${lab_logs#"$lab_repo/"}
+	mkdir -p "$lab_out" "$lab_logs"
 	# One run at a time: runs share the image, the module build and the log names.
 	exec 9>"$lab_out/.lock"
 	if ! flock -n 9; then
 		echo "vm lab: another lab run is in progress; waiting for it"
 		flock 9
 	fi
-	lab_ours "$lab_kver"
+	lab_ours "$lab_kver" "$kdir"
 	lab_initrd=$lab_out/initrd-$lab_kver.img
-	"$lab_here/mkinitramfs.sh" "$lab_kver" "$lab_initrd" "$lab_kmod_dir"
+	"$lab_here/mkinitramfs.sh" --root "${lab_kroot:-/}" "$lab_kver" "$lab_initrd" "$lab_kmod_dir"
 }
 
 # lab_boot NAME SMP TIMEOUT JOB[,JOB...]: boot the guest, run the jobs, power off.
-# Leaves out/NAME.console.log (kernel console) and out/NAME.results.log (the jobs' report).
+# Leaves NAME.console.log (kernel console) and NAME.results.log (the jobs' report) in lab_logs.
 # The lockup detectors are off and RCU stalls are reported after 120 s, not 21: a vCPU thread
 # starved by the host looks like a stuck CPU to the guest. A real hang hits the timeout.
 # Returns qemu's status (124: timed out).
 lab_boot() {
 	local name=$1 smp=$2 timeout=$3 jobs=$4 rc=0
-	local console=$lab_out/$name.console.log results=$lab_out/$name.results.log
+	local console=$lab_logs/$name.console.log results=$lab_logs/$name.results.log
 	rm -f "$console" "$results"
 	timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m 512M \
 		-display none -monitor none -nic none -no-reboot \
@@ -121,15 +144,17 @@ rcupdate.rcu_cpu_stall_timeout=120 nowatchdog xavm_run=$jobs" \
 # lab_job_report NAME JOB: the PASS/FAIL lines of one job, and a FAIL if it did not finish,
 # reported nothing, or stopped before calling `finish` (a test that cannot run fails).
 lab_job_report() {
-	local results=$lab_out/$1.results.log job=$2 section
+	local results=$lab_logs/$1.results.log job=$2 section
 	section=$(sed -n "/^=== BEGIN $job\$/,/^=== END $job rc=/p" "$results")
-	printf '%s\n' "$section" | grep -E "^(PASS|FAIL) $job: " || true
-	if ! printf '%s\n' "$section" | grep -q "^=== END $job rc="; then
-		echo "FAIL $job: did not finish (guest crashed or timed out; see tests/vm/out/$1.console.log)"
-	elif ! printf '%s\n' "$section" | grep -qE "^(PASS|FAIL) $job: "; then
-		echo "FAIL $job: reported no result (see tests/vm/out/$1.results.log)"
-	elif ! printf '%s\n' "$section" | grep -qE "^# $job: [0-9]+ failure\(s\)\$"; then
-		echo "FAIL $job: stopped before its end (script error? see tests/vm/out/$1.results.log)"
+	# Here-strings, not pipes: `grep -q` stops reading at the first match, and a large section
+	# would then fail its writer with SIGPIPE, which pipefail turns into a false "no result".
+	grep -E "^(PASS|FAIL) $job: " <<<"$section" || true
+	if ! grep -q "^=== END $job rc=" <<<"$section"; then
+		echo "FAIL $job: did not finish (guest crashed or timed out; see $lab_logs_rel/$1.console.log)"
+	elif ! grep -qE "^(PASS|FAIL) $job: " <<<"$section"; then
+		echo "FAIL $job: reported no result (see $lab_logs_rel/$1.results.log)"
+	elif ! grep -qE "^# $job: [0-9]+ failure\(s\)\$" <<<"$section"; then
+		echo "FAIL $job: stopped before its end (script error? see $lab_logs_rel/$1.results.log)"
 	fi
 }
 
@@ -138,9 +163,9 @@ lab_job_report() {
 lab_boot_report() {
 	local name=$1 status=$2 line
 	[ "$status" -ne 124 ] || echo "FAIL boot $name: timed out"
-	grep -q '^=== DONE$' "$lab_out/$name.results.log" ||
-		echo "FAIL boot $name: guest did not finish its jobs (see tests/vm/out/$name.console.log)"
-	{ cat "$lab_out/$name.console.log"; sed -n '/^=== DMESG$/,/^=== DONE$/p' "$lab_out/$name.results.log"; } |
+	grep -q '^=== DONE$' "$lab_logs/$name.results.log" ||
+		echo "FAIL boot $name: guest did not finish its jobs (see $lab_logs_rel/$name.console.log)"
+	{ cat "$lab_logs/$name.console.log"; sed -n '/^=== DMESG$/,/^=== DONE$/p' "$lab_logs/$name.results.log"; } |
 		{ grep -aE "$lab_kernel_errors" || true; } | sort -u | head -n 20 |
 		while IFS= read -r line; do echo "FAIL boot $name: kernel: $line"; done
 }

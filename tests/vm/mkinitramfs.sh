@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the QEMU lab's initramfs for kernel KVER.
 #
-#   tests/vm/mkinitramfs.sh KVER OUTPUT [KMOD_DIR]
+#   tests/vm/mkinitramfs.sh [--root DIR] KVER OUTPUT [KMOD_DIR]
 #
-# KMOD_DIR holds our modules built for KVER (default: kmod-c/).
+# KMOD_DIR holds our modules built for KVER (default: kmod-c/). The kernel's own modules come
+# from DIR/lib/modules/KVER (default root /; scripts/fetch-kernel-image.sh unpacks a private one).
 # OUTPUT is two concatenated gzip'd cpio archives (the kernel unpacks both):
 #  - a base image, cached in tests/vm/out/ and rebuilt only when one of its inputs changes:
 #    busybox, iptables (legacy and nft, stock plugins), kmod, the in-tree modules the lab needs
@@ -20,12 +21,23 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out=$here/out
 
-usage() { echo "usage: $0 KVER OUTPUT [KMOD_DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 [--root DIR] KVER OUTPUT [KMOD_DIR]" >&2; exit 2; }
+kroot=''
+if [ "${1:-}" = --root ]; then
+	[ $# -ge 2 ] || usage
+	kroot=$(cd "$2" && pwd) || usage
+	kroot=${kroot%/} # "/" is the host's own root: no prefix
+	shift 2
+fi
 [ $# -eq 2 ] || [ $# -eq 3 ] || usage
 kver=$1
 output=$2
 kmod_dir=${3:-$repo/kmod-c}
-moddir=/lib/modules/$kver
+moddir=$kroot/lib/modules/$kver
+# Where the guest finds them: its own /lib/modules, whatever the host's root.
+guest_moddir=/lib/modules/$kver
+modprobe_root=()
+[ -z "$kroot" ] || modprobe_root=(-d "$kroot")
 [ -d "$moddir/kernel" ] || { echo "mkinitramfs: no modules for kernel $kver in $moddir" >&2; exit 1; }
 mkdir -p "$out"
 
@@ -71,7 +83,7 @@ elf_libs() {
 module_closure() {
 	local m
 	for m in "$@"; do
-		modprobe -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" { print $2 }'
+		modprobe "${modprobe_root[@]}" -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" { print $2 }'
 	done | grep "^$moddir/kernel/" | sort -u
 }
 
@@ -123,9 +135,14 @@ mapfile -t upstream_kos < <(upstream_modules)
 mapfile -t ours_kos < <(find "$kmod_dir" -maxdepth 1 -name '*.ko' | sort)
 mapfile -t tested_deps < <(module_depends "${upstream_kos[@]}" "${ours_kos[@]}")
 mapfile -t intree_kos < <(module_closure "${seed_modules[@]}" "${tested_deps[@]}")
-[ ${#upstream_kos[@]} -gt 0 ] || echo "mkinitramfs: warning: no upstream xtables-addons modules for $kver" \
-	"(dkms builds them only for kernels with headers: install linux-headers-$kver, run" \
-	"'dkms autoinstall -k $kver'); the interoperability tests will fail" >&2
+if [ ${#upstream_kos[@]} -eq 0 ] && [ -n "$kroot" ]; then
+	echo "mkinitramfs: note: no upstream xtables-addons modules for $kver (dkms builds them only" \
+		"for installed kernels): the scenarios with needs=upstream-modules cannot run" >&2
+elif [ ${#upstream_kos[@]} -eq 0 ]; then
+	echo "mkinitramfs: warning: no upstream xtables-addons modules for $kver" \
+		"(dkms builds them only for kernels with headers: install linux-headers-$kver, run" \
+		"'dkms autoinstall -k $kver'); the scenarios with needs=upstream-modules will fail" >&2
+fi
 [ -n "$upstream_plugins" ] || echo "mkinitramfs: warning: no upstream plugins" \
 	"(install xtables-addons-common); the interoperability tests will fail" >&2
 [ -n "$stock_plugins" ] || die "no stock iptables plugins found (dpkg -L iptables)"
@@ -177,10 +194,10 @@ build_base() {
 
 	for ko in "${intree_kos[@]}"; do
 		rel=${ko#"$moddir/"}
-		copy_module "$ko" "$root$moddir/$rel"
+		copy_module "$ko" "$root$guest_moddir/$rel"
 	done
-	cp "$moddir/modules.builtin" "$moddir/modules.order" "$root$moddir/"
-	[ -e "$moddir/modules.builtin.modinfo" ] && cp "$moddir/modules.builtin.modinfo" "$root$moddir/"
+	cp "$moddir/modules.builtin" "$moddir/modules.order" "$root$guest_moddir/"
+	[ -e "$moddir/modules.builtin.modinfo" ] && cp "$moddir/modules.builtin.modinfo" "$root$guest_moddir/"
 	depmod -b "$root" "$kver"
 	for ko in "${upstream_kos[@]}"; do
 		name=$(basename "$ko")

@@ -1,31 +1,46 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The QEMU lab: boot Debian's kernel under TCG and run tests/vm/scenarios/*.sh in the guest.
-# Scenarios sharing a boot (header line "# xavm: boot=NAME smp=N timeout=SECONDS") run one after
-# the other in a single guest. Prints every PASS/FAIL line, then "N passed, M failed"; exits
-# non-zero on any failure, any oops/BUG/WARNING/panic in the guest's kernel log, or a timeout.
+# Scenarios sharing a boot (header line "# xavm: boot=NAME smp=N timeout=SECONDS
+# [needs=WHAT[,WHAT]]") run one after the other in a single guest. Prints every PASS/FAIL line,
+# then "N passed, M failed"; exits non-zero on any failure, any oops/BUG/WARNING/panic in the
+# guest's kernel log, or a timeout.
 set -euo pipefail
 
 usage() {
 	cat <<EOF
-Usage: tests/vm/run.sh [--only SCENARIO]... [--list] [--help]
+Usage: tests/vm/run.sh [--only SCENARIO]... [--without NEED]... [--kernel-root DIR] [--list] [--help]
 Run the QEMU lab scenarios (tests/vm/scenarios/*.sh); expects 'make' to have run.
-  --only SCENARIO   run only this scenario (repeatable; name without .sh)
-  --list            list the scenarios and their boots, then exit
-Environment: LAB_KVER=VERSION boots /boot/vmlinuz-VERSION (default: linux-image-amd64's kernel);
-  LAB_JOBS=N runs N guests at a time (default 2).
-Logs: tests/vm/out/<boot>.console.log (kernel console), <boot>.results.log (guest report).
+  --only SCENARIO    run only this scenario (repeatable; name without .sh)
+  --without NEED     leave out, and list, the scenarios declaring needs=NEED (repeatable);
+                     NEED: $known_needs
+  --kernel-root DIR  boot a kernel unpacked under DIR by scripts/fetch-kernel-image.sh
+                     (DIR/boot, DIR/lib/modules, DIR/usr/src/linux-headers-*; same as LAB_KROOT=DIR)
+  --list             list the scenarios and their boots, then exit
+Environment: LAB_KVER=VERSION boots vmlinuz-VERSION (default: linux-image-amd64's kernel, or
+  the newest under the kernel root); LAB_JOBS=N runs N guests at a time (default 2).
+Logs: tests/vm/out/ (tests/vm/out/KVER/ for a --kernel-root kernel): <boot>.console.log
+  (kernel console), <boot>.results.log (guest report).
 EOF
 }
 
 . "$(dirname "$0")/lab.sh"
 
+# What a scenario may need beyond our own build and the stock system: upstream's dkms modules
+# exist only for the host's installed kernels (and fail to build on newer ones).
+known_needs='upstream-modules'
+
 only=()
+without=()
 list=false
 while [ $# -gt 0 ]; do
 	case $1 in
 	--only) [ $# -ge 2 ] || { usage >&2; exit 2; }; only+=("$2"); shift 2 ;;
 	--only=*) only+=("${1#--only=}"); shift ;;
+	--without) [ $# -ge 2 ] || { usage >&2; exit 2; }; without+=("$2"); shift 2 ;;
+	--without=*) without+=("${1#--without=}"); shift ;;
+	--kernel-root) [ $# -ge 2 ] || { usage >&2; exit 2; }; export LAB_KROOT=$2; shift 2 ;;
+	--kernel-root=*) export LAB_KROOT=${1#--kernel-root=}; shift ;;
 	--list) list=true; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -39,12 +54,27 @@ header() {
 	echo "${v:-$3}"
 }
 
+# known_need NEED: is NEED one run.sh knows?
+known_need() { grep -qxF "$1" <<<"${known_needs// /$'\n'}"; }
+for need in "${without[@]}"; do
+	known_need "$need" || lab_die "--without $need: unknown (known: $known_needs)"
+done
+
 declare -A boot_jobs boot_smp boot_timeout
 boots=()
+left_out=()
 for f in "$lab_here"/scenarios/*.sh; do
 	job=$(basename "$f" .sh)
+	needs=$(header "$f" needs '')
+	for need in ${needs//,/ }; do
+		known_need "$need" || lab_die "$f: needs=$need: unknown (known: $known_needs)"
+	done
 	if [ ${#only[@]} -gt 0 ]; then
 		printf '%s\n' "${only[@]}" | grep -qxF "$job" || continue
+	fi
+	if [ ${#without[@]} -gt 0 ] && grep -qxF -f <(printf '%s\n' "${without[@]}") <<<"${needs//,/$'\n'}"; then
+		left_out+=("$job (needs $needs)")
+		continue
 	fi
 	boot=$(header "$f" boot "$job")
 	smp=$(header "$f" smp 1)
@@ -63,6 +93,8 @@ done
 for name in "${only[@]}"; do
 	[ -e "$lab_here/scenarios/$name.sh" ] || lab_die "no scenario $name (see --list)"
 done
+# The selection is explicit: what --without leaves out is listed on every run.
+for job in "${left_out[@]}"; do echo "vm lab: left out: $job"; done
 [ ${#boots[@]} -gt 0 ] || lab_die "no scenarios to run"
 
 if $list; then
@@ -75,19 +107,19 @@ fi
 start=$SECONDS
 lab_prepare
 echo "vm lab: kernel $lab_kver, initramfs $(du -h "$lab_initrd" | cut -f1), ${#boots[@]} boot(s)"
-report=$lab_out/report.txt
+report=$lab_logs/report.txt
 : >"$report"
 
-# run_boot BOOT: boot one guest; its report goes to out/BOOT.report.
+# run_boot BOOT: boot one guest; its report goes to BOOT.report in lab_logs.
 run_boot() {
 	local boot=$1 t0=$SECONDS status=0 job
 	lab_boot "$boot" "${boot_smp[$boot]}" "${boot_timeout[$boot]}" "${boot_jobs[$boot]}" || status=$?
 	{
 		for job in ${boot_jobs[$boot]//,/ }; do lab_job_report "$boot" "$job"; done
 		lab_boot_report "$boot" "$status"
-	} >"$lab_out/$boot.report"
+	} >"$lab_logs/$boot.report"
 	echo "vm lab: boot $boot: $((SECONDS - t0))s ($(sed -n 's/^=== END \([^ ]*\) rc=[0-9]* seconds=\(.*\)/\1 \2s/p' \
-		"$lab_out/$boot.results.log" | paste -sd, - | sed 's/,/, /g'))"
+		"$lab_logs/$boot.results.log" | paste -sd, - | sed 's/,/, /g'))"
 }
 
 # LAB_JOBS guests at a time (TCG runs a vCPU per host thread); reports print in boot order.
@@ -98,7 +130,7 @@ for boot in "${boots[@]}"; do
 	run_boot "$boot" &
 done
 wait
-for boot in "${boots[@]}"; do cat "$lab_out/$boot.report"; done | tee "$report"
+for boot in "${boots[@]}"; do cat "$lab_logs/$boot.report"; done | tee "$report"
 passed=$(grep -c '^PASS ' "$report" || true)
 failed=$(grep -c '^FAIL ' "$report" || true)
 echo "vm lab: total $((SECONDS - start))s"

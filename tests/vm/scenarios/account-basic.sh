@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=account smp=2 timeout=300
+# xavm: boot=account smp=2 timeout=300 needs=upstream-modules
 # xt_ACCOUNT, our module and upstream's, both backends, rules inserted by upstream's plugin and
 # read by upstream's iptaccount: exact per-IP packet and byte counters (bytes = IP total length)
 # for known datagrams between known loopback addresses; -f flushes; -a lists; -u handle usage;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=account-bench smp=1 timeout=400
+# xavm: boot=account-bench smp=1 timeout=400 needs=upstream-modules
 # Benchmark (numbers for bench/account.md; no timed assertions), our xt_ACCOUNT and upstream's in
 # the same boot, legacy backend, one vCPU: the time to push M datagrams through INPUT with no
 # ACCOUNT rule and with 32 (one /24 table each), the modules alternating over 3 rounds, giving

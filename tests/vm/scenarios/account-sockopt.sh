@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=account smp=2 timeout=150
+# xavm: boot=account smp=2 timeout=150 needs=upstream-modules
 # xt_ACCOUNT's socket options with wrong arguments (accsockopt issues them one at a time), our
 # module and upstream's where they agree: buffer one byte short for table names and records,
 # record length below the handle, handle numbers out of range or unused, all 10 handles in use

@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=account smp=2 timeout=240
+# xavm: boot=account smp=2 timeout=240 needs=upstream-modules
 # Our ACCOUNT userspace with our module and with upstream's: our plugin and upstream's insert,
 # list and delete each other's rules (identical -S on both backends); for the same kernel
 # state our iptaccount prints exactly what upstream's prints (-a, -u, -l, -s, no arguments,

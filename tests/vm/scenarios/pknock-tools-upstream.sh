@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=pknock-tools smp=1 timeout=150
+# xavm: boot=pknock-tools smp=1 timeout=150 needs=upstream-modules
 # Our libxt_pknock.so and pknock-knock with UPSTREAM's xt_pknock module, TCP and UDP knock
 # modes only (upstream 3.23 panics on the first SPA packet: none is ever sent here), both
 # backends: upstream's example rule inserts; iptables-save prints upstream's documented text and

@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=compat smp=1 timeout=120
+# xavm: boot=compat smp=1 timeout=120 needs=upstream-modules
 # Upstream's plugin works with our module and ours with upstream's module: insert, list (-L,
 # -S), save and delete SYSRQ rules, IPv4 and IPv6, on both backends; the listings are the
 # same as with upstream's plugin and module together.

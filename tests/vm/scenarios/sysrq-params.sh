@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=compat smp=1 timeout=60
+# xavm: boot=compat smp=1 timeout=60 needs=upstream-modules
 # Our xt_SYSRQ has upstream's module parameters (names and permissions: password, seqno and
 # debug root read-write, hash root read-only), its seqno starts at the wall-clock time, and a
 # multi-line password is refused. No packet is sent (upstream's module is loaded here).

@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=compat smp=1 timeout=120
+# xavm: boot=compat smp=1 timeout=120 needs=upstream-modules
 # iptables-save of SYSRQ rules with our plugin and module is identical to upstream's (plugin and
 # module) and restores with iptables-restore; -L and -S agree too; non-UDP rules are refused.
 # Upstream's module panics on valid requests: no packet is sent in this scenario.
