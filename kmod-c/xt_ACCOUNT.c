@@ -305,7 +305,10 @@ static u32 acc6_nbuckets(u8 prefix_len)
 {
 	u32 addrs = ip6_max_addresses;
 
-	/* ::/0 counts the one address ::; a /97 or longer holds fewer than 2^31. */
+	/*
+	 * ::/0 counts the one address ::. Only a network longer than /97 has
+	 * fewer than 2^31 addresses, possibly fewer than ip6_max_addresses.
+	 */
 	if (prefix_len == 0)
 		addrs = 1;
 	else if (prefix_len > 128 - 31)
@@ -385,7 +388,7 @@ static unsigned int acc6_tg(struct sk_buff *skb, const struct xt_action_param *p
 	struct in6_addr src_key, dst_key;
 	struct acc6_data *data;
 	struct acc_table *t;
-	unsigned int hits;
+	unsigned int hits, added;
 	bool full = false;
 	u32 bytes, before;
 
@@ -411,8 +414,9 @@ static unsigned int acc6_tg(struct sk_buff *skb, const struct xt_action_param *p
 		src = acc6_counters(t, &src_key, &full);
 	if (hits & XA_ACCOUNT_HIT_DST)
 		dst = acc6_counters(t, &dst_key, &full);
-	/* New entries are the addresses the shim sees for the first time. */
-	WARN_ON_ONCE(xa_account_count(src, dst, bytes) != data->itemcount - before);
+	added = xa_account_count(src, dst, bytes);
+	/* The shim's new addresses are exactly the entries just added. */
+	WARN_ON_ONCE(added != data->itemcount - before);
 	if (full)
 		data->uncounted++;
 	spin_unlock_bh(&t->lock);
@@ -525,8 +529,8 @@ static int acc_table_get(struct acc_net *an, const struct acc_table *want)
 	return nr;
 }
 
-/* The index of the rule's table (shared or created), or an error. */
-static int acc_table_get_locked(struct net *net, const struct acc_table *want)
+/* The index of the rule's table (shared or created), or an error; takes acc_net.lock. */
+static int acc_rule_table_get(struct net *net, const struct acc_table *want)
 {
 	struct acc_net *an = acc_net(net);
 	int nr;
@@ -555,7 +559,7 @@ static int acc_tg_check(const struct xt_tgchk_param *par)
 	want.net_ip = info->net_ip;
 	want.net_mask = info->net_mask;
 
-	nr = acc_table_get_locked(par->net, &want);
+	nr = acc_rule_table_get(par->net, &want);
 	if (nr < 0)
 		return nr;
 	/* Cached so that packets need no name lookup. */
@@ -585,7 +589,7 @@ static int acc6_tg_check(const struct xt_tgchk_param *par)
 	want.prefix_len = info->prefix_len;
 	want.nbuckets = acc6_nbuckets(info->prefix_len);
 
-	nr = acc_table_get_locked(par->net, &want);
+	nr = acc_rule_table_get(par->net, &want);
 	if (nr < 0)
 		return nr;
 	info->table_nr = nr;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# xavm: boot=account6 smp=1 timeout=300
+# xavm: boot=account6 smp=2 timeout=300
 # xt_ACCOUNT IPv6 (our module, our plugin's ACCOUNT revision 2), both backends: exact per-address
 # packet and byte counters (bytes = IPv6 payload length + 40) for known datagrams between known
 # addresses on lo, read through the sockopts 79-82 (accsockopt) and our iptaccount; records
@@ -8,7 +8,9 @@
 # owns (and the reverse), refused with the reason logged; the IPv4 sockopts never see IPv6
 # tables nor the IPv6 ones IPv4 tables, handles of the other family give EINVAL; short buffers
 # and lengths, no CAP_NET_ADMIN refused; a 65536-byte packet counts as 65536 (wider than the
-# IPv4 16-bit total length); deleting a table's last rule frees it. With ip6_max_addresses=4 a
+# IPv4 16-bit total length); deleting a table's last rule frees it; two senders on the two vCPUs
+# while a reader keeps reading and flushing: the reads add up exactly to the traffic (nothing lost
+# or counted twice across a flush). With ip6_max_addresses=4 a
 # table holds 4 addresses, packets of further ones are reported as uncounted, exactly, until a
 # flush; out-of-range values refuse to load.
 . /vm/lib.sh
@@ -42,6 +44,13 @@ ${NET}1 0 0 6 528
 ${NET}2 3 174 0 0
 ${NET}3 2 296 0 0"
 
+N=${ACCOUNT_LOAD_N:-5000}
+
+# sender CPU SRC: N datagrams of 58 bytes from SRC to ::1, pinned to CPU.
+sender() { taskset -c "$1" rawudp -6 -s "$2" -d ${NET}1 -m "$P10" -n "$N"; }
+
+# Room for both senders' datagrams on the loopback backlog.
+echo 100000 >/proc/sys/net/core/netdev_max_backlog
 # The destination of every datagram is local (lo does no duplicate address detection).
 check "${NET}1/64 on lo" ip -6 addr add ${NET}1/64 dev lo
 head -c 65488 /dev/zero >/tmp/udp65488
@@ -149,6 +158,32 @@ ${NET}1 1 65536 1 65536" read6 big6
 	done
 	is "the /128 table is gone with its rule, t6 stays" "ok names t6 all6 n120 big6" names6 4096
 	is "its name is unknown" "error EINVAL" prepare6 h128
+
+	accsockopt read6 t6 flush >/dev/null
+	rm -f /tmp/acc6-read.*
+	sender 0 ${NET}2 &
+	a=$!
+	sender 1 ${NET}3 &
+	b=$!
+	i=0
+	while kill -0 $a 2>/dev/null || kill -0 $b 2>/dev/null; do
+		i=$((i + 1))
+		accsockopt read6 t6 flush >/tmp/acc6-read.$i
+	done
+	wait $a
+	ra=$?
+	wait $b
+	check_eq "$BE: both senders finished" "0 0" "$ra $?"
+	usleep 500000
+	accsockopt read6 t6 flush >/tmp/acc6-read.final
+	check "$BE: read and flushed $i times during the load" [ "$i" -ge 2 ]
+	check_eq "$BE: reads under load add up exactly (::2, ::3 sources; ::1 destination)" \
+		"$N $((58 * N)) $N $((58 * N)) $((2 * N)) $((116 * N))" \
+		"$(cat /tmp/acc6-read.* | awk -v net=$NET '
+			$1 == net "2" { p2 += $2; b2 += $3 }
+			$1 == net "3" { p3 += $2; b3 += $3 }
+			$1 == net "1" { p1 += $4; b1 += $5 }
+			END { printf "%d %d %d %d %d %d\n", p2, b2, p3, b3, p1, b1 }')"
 done
 
 # ip6_max_addresses: a table holds that many addresses; the rest are reported, not counted.
