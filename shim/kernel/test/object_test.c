@@ -9,7 +9,8 @@
  *       verify one request; exit 0 when xa_sysrq_verify returns STATUS
  *       (and, for 0, the given seqno and SysRq keys)
  *   object_test --interface
- *       hash lookups and argument checks (null pointers, bad ids)
+ *       hash lookups and argument checks (null pointers, bad ids), and the
+ *       xt_ACCOUNT IPv6 functions (SipHash reference vector, verdicts)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,6 +34,62 @@ static void expect(int ok, const char *what)
 static int hash_of(const char *name)
 {
 	return xa_hash_from_name(name, strlen(name));
+}
+
+/* The xt_ACCOUNT IPv6 exports, through the object as the kernel runs them. */
+static void account6(void)
+{
+	/* The SipHash paper's key 00..0f (little-endian words) and message 00..0f. */
+	static const uint64_t key[2] = { 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull };
+	static const uint8_t net[16] = { 0x20, 0x01, 0x0d, 0xb8 }; /* 2001:db8:: */
+	static const uint8_t none[16];
+	uint8_t msg[16], in[16], out[16], src_key[16], dst_key[16];
+	struct xa_account_counters c = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		msg[i] = (uint8_t)i;
+	memcpy(in, net, 16);
+	in[15] = 1; /* 2001:db8::1 */
+	memcpy(out, net, 16);
+	out[3] = 0xb9; /* 2001:db9:: */
+
+	expect(xa_account6_hash(key, msg) == 0x3f2acc7f57c29bdbull,
+	       "xa_account6_hash: SipHash-2-4 reference vector (16-byte message)");
+	expect(xa_account6_hash(NULL, msg) == 0 && xa_account6_hash(key, NULL) == 0,
+	       "xa_account6_hash survives null pointers");
+	expect(xa_account6_check(net, 64, "t6", 3) == XA_ACCOUNT_OK &&
+	       xa_account6_check(in, 128, "t6", 3) == XA_ACCOUNT_OK &&
+	       xa_account6_check(none, 0, "t6", 3) == XA_ACCOUNT_OK,
+	       "xa_account6_check accepts /64, /128, ::/0");
+	expect(xa_account6_check(net, 129, "t6", 3) == XA_ACCOUNT_E_PREFIX &&
+	       xa_account6_check(net, 16, "t6", 3) == XA_ACCOUNT_E_HOST_BITS &&
+	       xa_account6_check(net, 64, "", 1) == XA_ACCOUNT_E_NAME_EMPTY &&
+	       xa_account6_check(net, 64, "t6", 2) == XA_ACCOUNT_E_NAME_LONG,
+	       "xa_account6_check refuses prefix 129, host bits, empty and unterminated names");
+	expect(xa_account6_check(NULL, 64, "t6", 3) == XA_ACCOUNT_E_ARGUMENT &&
+	       xa_account6_check(net, 64, NULL, 3) == XA_ACCOUNT_E_ARGUMENT,
+	       "xa_account6_check refuses null pointers");
+	expect(xa_account6_classify(net, 64, in, out, src_key, dst_key) == XA_ACCOUNT_HIT_SRC &&
+	       memcmp(src_key, in, 16) == 0 &&
+	       xa_account6_classify(net, 64, out, in, src_key, dst_key) == XA_ACCOUNT_HIT_DST &&
+	       memcmp(dst_key, in, 16) == 0 &&
+	       xa_account6_classify(net, 64, out, out, src_key, dst_key) == 0,
+	       "xa_account6_classify: only the addresses inside the /64, as themselves");
+	memset(src_key, 0xff, 16);
+	expect(xa_account6_classify(none, 0, in, out, src_key, dst_key) == XA_ACCOUNT_HIT_SRC &&
+	       memcmp(src_key, none, 16) == 0,
+	       "xa_account6_classify: ::/0 counts the source as ::");
+	expect(xa_account6_classify(NULL, 64, in, out, src_key, dst_key) == 0 &&
+	       xa_account6_classify(net, 64, NULL, out, src_key, dst_key) == 0 &&
+	       xa_account6_classify(net, 64, in, out, NULL, dst_key) == 0 &&
+	       xa_account6_classify(net, 129, in, out, src_key, dst_key) == 0 &&
+	       xa_account6_classify(net, 16, in, out, src_key, dst_key) == 0,
+	       "xa_account6_classify: 0 for null pointers and invalid networks");
+	expect(xa_account_count(&c, NULL, 65535 + 40) == 1 && c.src_packets == 1 &&
+	       c.src_bytes == 65575 && xa_account_count(&c, &c, 70000) == 0 &&
+	       c.src_bytes == 135575 && c.dst_bytes == 70000,
+	       "xa_account_count counts lengths above 65535 (IPv6)");
 }
 
 static int interface(void)
@@ -74,6 +131,7 @@ static int interface(void)
 	expect(xa_sysrq_verify(XA_HASH_SHA1, p, n, (const uint8_t *)"1.2.3.4", 7,
 			       (const uint8_t *)"pw", 2, &req) == XA_SYSRQ_E_BAD_DIGEST,
 	       "xa_sysrq_verify refuses a wrong digest");
+	account6();
 	return failures ? 1 : 0;
 }
 
