@@ -17,13 +17,23 @@ case $# in
 2) suite=$1; dir=$2 ;;
 *) echo "usage: $0 [SUITE] DIR" >&2; exit 2 ;;
 esac
+[ -n "$dir" ] || die "DIR must not be empty"
 
-# The headers name the release; the image of that release is linux-image-KVER.
-kdir=$("$(dirname "$0")/fetch-kernel-headers.sh" "$suite" "$dir" | tail -n 1)
-kver=${kdir##*/linux-headers-}
-if [ -z "$kver" ] || [ "$kver" = "$kdir" ]; then die "cannot tell the kernel release from $kdir"; fi
+# linux-image-amd64 of the suite names the release; the headers must be of the same one.
+kver=$(apt-cache show "linux-image-amd64/$suite" 2>/dev/null |
+	sed -n 's/^Depends: linux-image-\([^ ,]*\).*/\1/p' | head -n 1)
+[ -n "$kver" ] || die "no linux-image-amd64 in $suite (is $suite in the apt sources? run apt-get update)"
 image=linux-image-$kver
 moddir=$dir/lib/modules/$kver
+
+# One release per root, so the lab boots this one: a new release replaces what this script
+# unpacked for an older one (its marker says it did; nothing else in DIR is touched).
+if ! [ -e "$dir/.image-$kver" ] && compgen -G "$dir/.image-*" >/dev/null; then
+	rm -rf "${dir:?}/boot" "${dir:?}/lib" "${dir:?}/usr" "$dir/debs" "$dir/image-debs" "$dir"/.image-*
+fi
+kdir=$("$(dirname "$0")/fetch-kernel-headers.sh" "$suite" "$dir" | tail -n 1)
+[ "${kdir##*/}" = "linux-headers-$kver" ] ||
+	die "the suite's headers ($kdir) are not of its image's release $kver (run apt-get update)"
 
 # The image package is about 100 MB: fetched and unpacked once per release.
 if [ ! -e "$dir/.image-$kver" ]; then
