@@ -12,7 +12,9 @@
 # while a reader keeps reading and flushing: the reads add up exactly to the traffic (nothing lost
 # or counted twice across a flush). With ip6_max_addresses=4 a
 # table holds 4 addresses, packets of further ones are reported as uncounted, exactly, until a
-# flush; out-of-range values refuse to load.
+# flush; out-of-range values refuse to load. With the default 65536: 70000 sources fill the table
+# to exactly 65536 addresses (4465 packets uncounted), read back sorted, at 64 B of kmalloc-64
+# per address; deleting the rule gives the memory back.
 . /vm/lib.sh
 NET=2001:db8::
 P10=0123456789
@@ -221,6 +223,44 @@ ${NET}1 0 0 1 58
 ${NET}7 1 58 0 0" read6 t6
 else
 	fail "load our xt_ACCOUNT with ip6_max_addresses=4"
+fi
+
+# kmalloc64: active objects of the kmalloc-64 cache (where the 56-byte entries live).
+kmalloc64() { awk '$1 == "kmalloc-64" { print $2 }' /proc/slabinfo; }
+# memfree: MemFree in kB.
+memfree() { awk '$1 == "MemFree:" { print $2 }' /proc/meminfo; }
+
+lab_reset
+use_plugins ours
+if load_module ours xt_ACCOUNT; then
+	# shellcheck disable=SC2086
+	check "$BE: insert a ${NET}/64 rule" ip6t -A INPUT $T6
+	slab0=$(kmalloc64)
+	mem0=$(memfree)
+	check "$BE: 70000 sources ${NET}1:0 and up sent" udpsweep -6 -s ${NET}1:0 -c 70000 -d ${NET}1 -b 1
+	settle
+	slab1=$(kmalloc64)
+	mem1=$(memfree)
+	echo "kmalloc-64 active objects $slab0 -> $slab1, MemFree $mem0 -> $mem1 kB"
+	# SLUB counts its per-CPU slabs as in use: the figures are exact to a few slabs only.
+	check "$BE: the full table holds 65536 more kmalloc-64 objects, +2048/-1024 ($slab0 -> $slab1)" \
+		[ $((slab1 - slab0)) -ge $((65536 - 1024)) -a $((slab1 - slab0)) -le $((65536 + 2048)) ]
+	check "$BE: and at most 128 KiB + 64 B x 65536 = 4224 kB more memory, plus 1 MiB of slack ($((mem0 - mem1)) kB)" \
+		[ $((mem0 - mem1)) -le $((4224 + 1024)) ]
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	accsockopt read6 t6 flush >/tmp/acc6-full
+	echo "read and flush of 65536 records: $t0 -> $(cut -d' ' -f1 /proc/uptime) s"
+	check_eq "$BE: 65536 addresses, 70000 - 65535 packets uncounted" "items 65536 uncounted 4465" \
+		"$(head -n 1 /tmp/acc6-full)"
+	check_eq "$BE: ::1 first, with every packet as destination" "${NET}1 0 0 70000 3430000" \
+		"$(sed -n 3p /tmp/acc6-full)"
+	check_eq "$BE: then the first 65535 sources in ascending order, 1 packet of 49 B each" 65535 \
+		"$(awk -v net=$NET 'NR > 3 && $0 == sprintf("%s1:%x 1 49 0 0", net, NR - 4) { n++ } END { print n + 0 }' /tmp/acc6-full)"
+	# shellcheck disable=SC2086
+	check "$BE: delete the rule" ip6t -D INPUT $T6
+	check "$BE: the memory is given back (kmalloc-64 $slab0 -> $(kmalloc64))" [ $(($(kmalloc64) - slab0)) -le 2048 ]
+else
+	fail "load our xt_ACCOUNT"
 fi
 lab_reset
 ip -6 addr del ${NET}1/64 dev lo

@@ -11,7 +11,7 @@
  *   accsockopt [-u] names BUFLEN            table names, comma-separated
  *   accsockopt [-u] free HANDLE [LEN]       HANDLE_FREE with a LEN-byte argument
  *   accsockopt [-u] freeall
- *   accsockopt [-u] getlen OPT LEN          any get option with any length (a 64 KiB buffer)
+ *   accsockopt [-u] getlen OPT LEN          any get option with any length (a 4 MiB buffer)
  *
  * IPv6 tables (PREPARE_READ6 and the other options 79-82 of our module):
  *   accsockopt [-u] prepare6 NAME [flush]  handle, itemcount and uncounted; the handle is NOT freed
@@ -37,7 +37,8 @@
 
 #include "../../../kmod-c/include/xt_ACCOUNT.h"
 
-#define ACCSOCKOPT_BUF (64 * 1024)
+/* Room for the records of an IPv6 table of 65536 addresses (48 B each). */
+#define ACCSOCKOPT_BUF (4 << 20)
 
 static unsigned char accsockopt_buf[ACCSOCKOPT_BUF];
 
@@ -74,7 +75,7 @@ static void accsockopt_error(void)
 static int accsockopt_get(int fd, int opt, socklen_t len)
 {
 	if (len > ACCSOCKOPT_BUF) {
-		fputs("accsockopt: length above the 64 KiB buffer\n", stderr);
+		fputs("accsockopt: length above the 4 MiB buffer\n", stderr);
 		exit(1);
 	}
 	return getsockopt(fd, IPPROTO_IP, opt, accsockopt_buf, &len);

@@ -4,16 +4,20 @@
  * from the QEMU lab guest: fills accounting tables of whole networks (a /16
  * is 65536 sources) without a process per packet.
  *
- *   udpsweep -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES]
+ *   udpsweep [-6] -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES]
  *
  * Source i (0 <= i < COUNT) is FIRST + i * STRIDE (host-order arithmetic,
  * wrapping). Every datagram has the same size: 28 + PAYLOAD_BYTES bytes of IP.
+ * -6: IPv6 addresses; the stride steps the source's last 32 bits, and every
+ * datagram is 48 + PAYLOAD_BYTES bytes (UDP checksum left 0, which IPv6
+ * forbids: the datagrams are meant for INPUT rules, not for a socket).
  * Linked statically; the guest has no compiler.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 #include <netinet/udp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +30,7 @@
 
 static void udpsweep_usage(FILE *out)
 {
-	fputs("usage: udpsweep -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES]\n"
+	fputs("usage: udpsweep [-6] -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES]\n"
 	      "  sends one UDP datagram from each source FIRST + i * STRIDE, i < COUNT\n",
 	      out);
 }
@@ -56,6 +60,62 @@ static struct in_addr udpsweep_addr(const char *s)
 	return a;
 }
 
+static struct in6_addr udpsweep_addr6(const char *s)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, s, &a) != 1) {
+		fprintf(stderr, "udpsweep: bad IPv6 address \"%s\"\n", s);
+		exit(2);
+	}
+	return a;
+}
+
+/* -6: as main() does for IPv4. */
+static int udpsweep6(const char *first, const char *dst, unsigned long count,
+		     unsigned long stride, uint16_t dport, unsigned long payload)
+{
+	unsigned char packet[sizeof(struct ip6_hdr) + sizeof(struct udphdr) + UDPSWEEP_MAX_PAYLOAD] = {0};
+	struct ip6_hdr *ip6 = (struct ip6_hdr *)packet;
+	struct udphdr *udp = (struct udphdr *)(ip6 + 1);
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
+	size_t len = sizeof(*ip6) + sizeof(*udp) + payload;
+	unsigned long i;
+	uint32_t low;
+	int fd;
+
+	to.sin6_addr = udpsweep_addr6(dst);
+	ip6->ip6_src = udpsweep_addr6(first);
+	memcpy(&low, &ip6->ip6_src.s6_addr[12], sizeof(low));
+	low = ntohl(low);
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0) {
+		perror("udpsweep: socket");
+		return 1;
+	}
+	ip6->ip6_flow = htonl(6u << 28);
+	ip6->ip6_plen = htons((uint16_t)(sizeof(*udp) + payload));
+	ip6->ip6_nxt = IPPROTO_UDP;
+	ip6->ip6_hlim = 64;
+	ip6->ip6_dst = to.sin6_addr;
+	udp->source = htons(40000);
+	udp->dest = htons(dport);
+	udp->len = ip6->ip6_plen;
+	memset(udp + 1, 'x', payload);
+
+	for (i = 0; i < count; i++, low += (uint32_t)stride) {
+		uint32_t be = htonl(low);
+
+		memcpy(&ip6->ip6_src.s6_addr[12], &be, sizeof(be));
+		if (sendto(fd, packet, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len) {
+			perror("udpsweep: sendto");
+			return 1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned char packet[sizeof(struct iphdr) + sizeof(struct udphdr) + UDPSWEEP_MAX_PAYLOAD] = {0};
@@ -67,10 +127,11 @@ int main(int argc, char **argv)
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	uint32_t src;
 	size_t len;
-	int fd, opt;
+	int fd, opt, v6 = 0;
 
-	while ((opt = getopt(argc, argv, "s:c:S:d:p:b:h")) != -1) {
+	while ((opt = getopt(argc, argv, "6s:c:S:d:p:b:h")) != -1) {
 		switch (opt) {
+		case '6': v6 = 1; break;
 		case 's': first = optarg; break;
 		case 'c': count = udpsweep_number(optarg, 1UL << 24, "count"); break;
 		case 'S': stride = udpsweep_number(optarg, UINT32_MAX, "stride"); break;
@@ -85,6 +146,8 @@ int main(int argc, char **argv)
 		udpsweep_usage(stderr);
 		return 2;
 	}
+	if (v6)
+		return udpsweep6(first, dst, count, stride, dport, payload);
 
 	len = sizeof(*ip) + sizeof(*udp) + payload;
 	to.sin_addr = udpsweep_addr(dst);
