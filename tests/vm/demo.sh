@@ -20,7 +20,7 @@ lab_prepare
 echo "Booting Debian's kernel $lab_kver in QEMU (TCG, no KVM): about 10 seconds..."
 status=0
 lab_boot demo 1 180 demo || status=$?
-sed -n '/^=== BEGIN demo$/,/^=== END demo rc=/p' "$lab_out/demo.results.log" | sed '1d;$d' | grep -v '^+ '
+sed -n '/^=== BEGIN demo$/,/^=== END demo rc=/p' "$lab_logs/demo.results.log" | sed '1d;$d' | grep -v '^+ '
 report=$( { lab_job_report demo demo; lab_boot_report demo "$status"; } )
 failed=$(printf '%s\n' "$report" | grep -c '^FAIL ' || true)
 echo
