@@ -8,13 +8,13 @@
 # owns (and the reverse), refused with the reason logged; the IPv4 sockopts never see IPv6
 # tables nor the IPv6 ones IPv4 tables, handles of the other family give EINVAL; short buffers
 # and lengths, no CAP_NET_ADMIN refused; a 65536-byte packet counts as 65536 (wider than the
-# IPv4 16-bit total length); deleting a table's last rule frees it; two senders on the two vCPUs
-# while a reader keeps reading and flushing: the reads add up exactly to the traffic (nothing lost
-# or counted twice across a flush). With ip6_max_addresses=4 a
-# table holds 4 addresses, packets of further ones are reported as uncounted, exactly, until a
-# flush; out-of-range values refuse to load. With the default 65536: 70000 sources fill the table
-# to exactly 65536 addresses (4465 packets uncounted), read back sorted, at 64 B of kmalloc-64
-# per address; deleting the rule gives the memory back.
+# IPv4 16-bit total length), a 66056-byte jumbogram (RFC 2675) as 66056; deleting a table's
+# last rule frees it; two senders on the two vCPUs while a reader keeps reading and flushing:
+# the reads add up exactly to the traffic (nothing lost or counted twice across a flush).
+# With ip6_max_addresses=4 a table holds 4 addresses, packets of further ones are reported as
+# uncounted, exactly, until a flush; out-of-range values refuse to load. With the default
+# 65536: 70000 sources fill the table to exactly 65536 addresses (4465 packets uncounted), read
+# back sorted, at 64 B of kmalloc-64 per address; deleting the rule gives the memory back.
 . /vm/lib.sh
 NET=2001:db8::
 P10=0123456789
@@ -119,7 +119,14 @@ ${NET}3 2 296 0 0" read6 n120
 	settle
 	is "it counts 65536 bytes each way (IPv6 payload length + 40)" "items 1 uncounted 0
 ok
-${NET}1 1 65536 1 65536" read6 big6
+${NET}1 1 65536 1 65536" read6 big6 flush
+	check "$BE: lo's MTU raised for a jumbogram" ip link set lo mtu 70000
+	check "$BE: a 66056-byte jumbogram from ::1 to itself received on lo" jumbo6 ${NET}1 ${NET}1 66000
+	settle
+	check "$BE: lo's MTU back to 65536" ip link set lo mtu 65536
+	is "a jumbogram (payload length 0) counts its full length" "items 1 uncounted 0
+ok
+${NET}1 1 66056 1 66056" read6 big6
 
 	# The two families' sockopts keep to their own tables and handles.
 	is "IPv4 names: the IPv4 table only" "ok names t4" names 4096
