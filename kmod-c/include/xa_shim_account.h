@@ -84,8 +84,8 @@ int xa_account6_check(const uint8_t net_addr[16], uint32_t prefix_len,
  * xa_account_classify(): writes the address whose source counters grow to
  * src_key (with XA_ACCOUNT_HIT_SRC) and the one whose destination counters
  * grow to dst_key (with XA_ACCOUNT_HIT_DST). ::/0 counts every packet as
- * source traffic of ::. Returns 0 for a packet outside the network or a
- * null pointer.
+ * source traffic of ::. Returns 0 for a packet outside the network, an
+ * invalid network or a null pointer.
  */
 unsigned int xa_account6_classify(const uint8_t net_addr[16], uint32_t prefix_len,
 				  const uint8_t saddr[16], const uint8_t daddr[16],
