@@ -8,13 +8,14 @@
 # owns (and the reverse), refused with the reason logged; the IPv4 sockopts never see IPv6
 # tables nor the IPv6 ones IPv4 tables, handles of the other family give EINVAL; short buffers
 # and lengths, no CAP_NET_ADMIN refused; a 65536-byte packet counts as 65536 (wider than the
-# IPv4 16-bit total length), a 66056-byte jumbogram (RFC 2675) as 66056; deleting a table's
-# last rule frees it; two senders on the two vCPUs while a reader keeps reading and flushing:
-# the reads add up exactly to the traffic (nothing lost or counted twice across a flush).
-# With ip6_max_addresses=4 a table holds 4 addresses, packets of further ones are reported as
-# uncounted, exactly, until a flush; out-of-range values refuse to load. With the default
-# 65536: 70000 sources fill the table to exactly 65536 addresses (4465 packets uncounted), read
-# back sorted, at 64 B of kmalloc-64 per address; deleting the rule gives the memory back.
+# IPv4 16-bit total length), a 66056-byte jumbogram (RFC 2675) as 66056; tables are per
+# network namespace; deleting a table's last rule frees it; two senders on the two vCPUs while
+# a reader keeps reading and flushing: the reads add up exactly to the traffic (nothing lost
+# or counted twice across a flush). With ip6_max_addresses=4 a table holds 4 addresses,
+# packets of further ones are reported as uncounted, exactly, until a flush; out-of-range
+# values refuse to load. With the default 65536: 70000 sources fill the table to exactly 65536
+# addresses (4465 packets uncounted), read back sorted, at 64 B of kmalloc-64 per address;
+# deleting the rule gives the memory back.
 . /vm/lib.sh
 NET=2001:db8::
 P10=0123456789
@@ -133,6 +134,10 @@ ${NET}1 1 66056 1 66056" read6 big6
 	is "IPv6 names: the IPv6 tables only" "ok names t6 all6 h128 n120 big6" names6 4096
 	is "IPv6 names in exactly 24 bytes" "ok names t6 all6 h128 n120 big6" names6 24
 	is "IPv6 names: one byte short" "error ENOMEM" names6 23
+	# The namespace dies with its rule when sh exits: the table goes with it.
+	check "$BE: a new netns has its own table t6 (for another network)" unshare -n sh -c \
+		"/usr/sbin/ip6tables-$BE -w -A INPUT -p udp -j ACCOUNT --addr 2001:db8:1::/48 --tname t6 &&
+		accsockopt names6 4096 | grep -qx 'ok names t6' && accsockopt names 4096 | grep -qx 'ok names'"
 	is "PREPARE_READ of an IPv6 table" "error EINVAL" prepare t6
 	is "PREPARE_READ6 of an IPv4 table" "error EINVAL" prepare6 t4
 	is "PREPARE_READ6 of an unknown table" "error EINVAL" prepare6 nosuch
