@@ -892,43 +892,37 @@ static int acc_prepare_read_reply(struct acc_net *an, void __user *user,
 	return -EFAULT;
 }
 
-static int acc_prepare_read4(struct acc_net *an, bool flush, void __user *user,
-			     unsigned int len)
-{
-	struct ipt_acc_handle_sockopt hs;
-	struct acc_read r;
-	int ret;
+/*
+ * PREPARE_READ(6)(_FLUSH): the IPv6 argument is the IPv4 one with uncounted
+ * appended, so one buffer of the longer type serves both.
+ */
+static_assert(offsetof(struct xt_acc_handle6_sockopt, name) ==
+	      offsetof(struct ipt_acc_handle_sockopt, name));
+static_assert(offsetof(struct xt_acc_handle6_sockopt, itemcount) ==
+	      offsetof(struct ipt_acc_handle_sockopt, itemcount));
+static_assert(offsetof(struct xt_acc_handle6_sockopt, uncounted) >=
+	      sizeof(struct ipt_acc_handle_sockopt));
 
-	if (len < sizeof(hs))
-		return -EINVAL;
-	if (copy_from_user(&hs, user, sizeof(hs)))
-		return -EFAULT;
-	ret = acc_prepare_read(an, NFPROTO_IPV4, flush, hs.name, &r);
-	if (ret)
-		return ret;
-	hs.handle_nr = r.handle_nr;
-	hs.itemcount = r.itemcount;
-	return acc_prepare_read_reply(an, user, &hs, sizeof(hs), r.handle_nr);
-}
-
-static int acc_prepare_read6(struct acc_net *an, bool flush, void __user *user,
-			     unsigned int len)
+static int acc_prepare_read_ctl(struct acc_net *an, u8 family, bool flush,
+				void __user *user, unsigned int len)
 {
+	size_t size = family == NFPROTO_IPV6 ? sizeof(struct xt_acc_handle6_sockopt)
+					     : sizeof(struct ipt_acc_handle_sockopt);
 	struct xt_acc_handle6_sockopt hs;
 	struct acc_read r;
 	int ret;
 
-	if (len < sizeof(hs))
+	if (len < size)
 		return -EINVAL;
-	if (copy_from_user(&hs, user, sizeof(hs)))
+	if (copy_from_user(&hs, user, size))
 		return -EFAULT;
-	ret = acc_prepare_read(an, NFPROTO_IPV6, flush, hs.name, &r);
+	ret = acc_prepare_read(an, family, flush, hs.name, &r);
 	if (ret)
 		return ret;
 	hs.handle_nr = r.handle_nr;
 	hs.itemcount = r.itemcount;
-	hs.uncounted = r.uncounted;
-	return acc_prepare_read_reply(an, user, &hs, sizeof(hs), r.handle_nr);
+	hs.uncounted = r.uncounted; /* beyond size for IPv4: not copied */
+	return acc_prepare_read_reply(an, user, &hs, size, r.handle_nr);
 }
 
 /* GET_DATA(6): the records of a handle of family. */
@@ -1058,12 +1052,12 @@ static int acc_get_ctl(struct sock *sk, int cmd, void __user *user, int *len)
 	switch (cmd) {
 	case IPT_SO_GET_ACCOUNT_PREPARE_READ:
 	case IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH:
-		return acc_prepare_read4(an, cmd == IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH,
-					 user, *len);
+		return acc_prepare_read_ctl(an, NFPROTO_IPV4,
+					    cmd == IPT_SO_GET_ACCOUNT_PREPARE_READ_FLUSH, user, *len);
 	case IPT_SO_GET_ACCOUNT_PREPARE_READ6:
 	case IPT_SO_GET_ACCOUNT_PREPARE_READ6_FLUSH:
-		return acc_prepare_read6(an, cmd == IPT_SO_GET_ACCOUNT_PREPARE_READ6_FLUSH,
-					 user, *len);
+		return acc_prepare_read_ctl(an, NFPROTO_IPV6,
+					    cmd == IPT_SO_GET_ACCOUNT_PREPARE_READ6_FLUSH, user, *len);
 	case IPT_SO_GET_ACCOUNT_GET_DATA:
 		return acc_get_data(an, NFPROTO_IPV4, user, *len);
 	case IPT_SO_GET_ACCOUNT_GET_DATA6:
