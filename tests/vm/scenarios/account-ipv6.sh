@@ -2,7 +2,8 @@
 # xavm: boot=account6 smp=2 timeout=300
 # xt_ACCOUNT IPv6 (our module, our plugin's ACCOUNT revision 2), both backends: exact per-address
 # packet and byte counters (bytes = IPv6 payload length + 40) for known datagrams between known
-# addresses on lo, read through the sockopts 79-82 (accsockopt) and our iptaccount; records
+# addresses on lo, read through the sockopts 79-82 (accsockopt) and our iptaccount (-l, -s, -a,
+# -f, an unknown table, the uncounted warning, --json, --prometheus); records
 # ascending; read-and-flush zeroes; ::/0 counts everything as source of ::; /128 and /120
 # tables; two rules share a table; another prefix for the same name, or a name an IPv4 table
 # owns (and the reverse), refused with the reason logged; the IPv4 sockopts never see IPv6
@@ -66,8 +67,19 @@ for BE in $BACKENDS; do
 	check "$BE: insert a ${NET}/64 rule" ip6t -A INPUT $T6
 	check "$BE: known traffic sent" traffic
 	is "exact counters, ascending" "$T6_DATA" read6 t6
-	check "$BE: our iptaccount lists the same counters" sh -c \
-		"iptaccount -l t6 | grep -qx 'IP: ${NET}1 SRC packets: 0 bytes: 0 DST packets: 6 bytes: 528'"
+	check_eq "$BE: our iptaccount -l shows them in upstream's shape" "
+libxt_ACCOUNT_cl userspace accounting tool v1.3
+
+Showing table: t6
+Run #0 - 3 items found
+IP: ${NET}1 SRC packets: 0 bytes: 0 DST packets: 6 bytes: 528
+IP: ${NET}2 SRC packets: 3 bytes: 174 DST packets: 0 bytes: 0
+IP: ${NET}3 SRC packets: 2 bytes: 296 DST packets: 0 bytes: 0
+Finished." "$(iptaccount -l t6)"
+	check_eq "$BE: iptaccount -s: CSV" "IP;SRC packets;SRC bytes;DST packets;DST bytes
+${NET}1;0;0;6;528
+${NET}2;3;174;0;0
+${NET}3;2;296;0;0" "$(iptaccount -s -l t6 | grep ';')"
 	is "read and flush shows the counters" "$T6_DATA" read6 t6 flush
 	is "after the flush the table is empty" "items 0 uncounted 0
 ok" read6 t6
@@ -138,6 +150,18 @@ ${NET}1 1 66056 1 66056" read6 big6
 	check "$BE: a new netns has its own table t6 (for another network)" unshare -n sh -c \
 		"/usr/sbin/ip6tables-$BE -w -A INPUT -p udp -j ACCOUNT --addr 2001:db8:1::/48 --tname t6 &&
 		accsockopt names6 4096 | grep -qx 'ok names t6' && accsockopt names 4096 | grep -qx 'ok names'"
+	check_eq "$BE: iptaccount -a: the IPv4 table, then the IPv6 ones" "Found table: t4
+Found table: t6
+Found table: all6
+Found table: h128
+Found table: n120
+Found table: big6" "$(iptaccount -a | grep '^Found table: ')"
+	check_eq "$BE: iptaccount -f -l n120 shows, then zeroes the table" "3 0" \
+		"$(iptaccount -f -l n120 | grep -c '^IP: ') $(iptaccount -l n120 | grep -c '^IP: ')"
+	iptaccount -l nosuch >/tmp/acc6-nosuch
+	check_eq "$BE: iptaccount -l of an unknown table: exit 1" 1 $?
+	check "$BE: ... with upstream's message" \
+		grep -qx "Read failed: Can't get table information from kernel. Does it exist?" /tmp/acc6-nosuch
 	is "PREPARE_READ of an IPv6 table" "error EINVAL" prepare t6
 	is "PREPARE_READ6 of an IPv4 table" "error EINVAL" prepare6 t4
 	is "PREPARE_READ6 of an unknown table" "error EINVAL" prepare6 nosuch
@@ -223,6 +247,13 @@ ${NET}3 1 58 0 0
 ${NET}4 1 58 0 0" read6 t6
 	check "$BE: the kernel warned about the full table" \
 		[ "$(count_since 'xt_ACCOUNT: table t6 holds ip6_max_addresses=4 addresses')" -ge 1 ]
+	check_eq "$BE: iptaccount warns on stderr about the uncounted packets" \
+		"iptaccount: warning: table t6: 3 packets not counted since the last flush: the table is full (xt_ACCOUNT parameter ip6_max_addresses)" \
+		"$(iptaccount -l t6 2>&1 >/dev/null)"
+	check "$BE: iptaccount --json: family and uncounted" sh -c \
+		"iptaccount --json -l t6 | grep -q '\"name\":\"t6\",\"family\":\"ipv6\",\"uncounted\":3,'"
+	check "$BE: iptaccount --prometheus: the uncounted counter" sh -c \
+		"iptaccount --prometheus -l t6 | grep -qx 'iptaccount_uncounted_packets_total{table=\"t6\"} 3'"
 	is "read and flush reports the same" "ok handle 0 items 4 uncounted 3" prepare6 t6 flush
 	accsockopt freeall >/dev/null
 	is "after the flush: empty, nothing uncounted" "items 0 uncounted 0
