@@ -22,4 +22,12 @@ for BE in $BACKENDS; do
 done
 check_fails "rawudp refuses an odd hex payload" rawudp -s 127.0.0.9 -d 127.0.0.1 -x abc
 lab_reset
+log_mark
+check "xa_shim loads" load_module ours xa_shim
+passed=$(log_since | sed -n 's/.*xa_shim: self-test passed in [0-9]* us: //p')
+log_since | grep 'xa_shim: self-test'
+check_eq "xa_shim self-test passed for every family of exports" \
+	"SYSRQ sha1 sha224 sha256 sha384 sha512; pknock knock and SPA; ACCOUNT IPv6 with SipHash-2-4; ACCOUNT IPv4" \
+	"$passed"
+lab_reset
 finish
