@@ -182,6 +182,10 @@ struct xa_selftest_knock {
 	u32 status;          /* the peer's status afterwards */
 };
 
+/*
+ * A forged open is refused; the open opens; a forged close is ordinary
+ * traffic of an allowed peer; the close closes; the open's minute is spent.
+ */
 static const struct xa_selftest_knock xa_selftest_spa_steps[] __initconst = {
 	{ XA_SELFTEST_SPA_PORT, xa_selftest_spa_open, true,
 	  XA_PKNOCK_EV_SPA_DIGEST, XA_PKNOCK_ST_INIT },
@@ -195,6 +199,7 @@ static const struct xa_selftest_knock xa_selftest_spa_steps[] __initconst = {
 	  XA_PKNOCK_EV_SPA_REPLAY, XA_PKNOCK_ST_INIT },
 };
 
+/* Strict: a wrong port restarts the sequence. */
 static const struct xa_selftest_knock xa_selftest_knock_steps[] __initconst = {
 	{ 1000, NULL, false, XA_PKNOCK_EV_PROGRESS, XA_PKNOCK_ST_MATCHING },
 	{ 3000, NULL, false, XA_PKNOCK_EV_RESET, XA_PKNOCK_ST_INIT },
@@ -430,14 +435,16 @@ static bool __init xa_selftest_account(void)
 	for (i = 0; i < ARRAY_SIZE(xa_selftest_packets); i++) {
 		const struct xa_selftest_packet *t = &xa_selftest_packets[i];
 
+		src_slot = U32_MAX;
+		dst_slot = U32_MAX;
 		hits = xa_account_classify(htonl(t->ip), htonl(t->mask),
 					   htonl(t->saddr), htonl(t->daddr),
 					   &src_slot, &dst_slot);
 		if (hits != t->hits ||
 		    ((hits & XA_ACCOUNT_HIT_SRC) && src_slot != t->src_slot) ||
 		    ((hits & XA_ACCOUNT_HIT_DST) && dst_slot != t->dst_slot)) {
-			pr_err("self-test failed: ACCOUNT classify, case %zu: hits %u\n",
-			       i + 1, hits);
+			pr_err("self-test failed: ACCOUNT classify, case %zu: hits %u, slots %u %u\n",
+			       i + 1, hits, src_slot, dst_slot);
 			return false;
 		}
 	}
