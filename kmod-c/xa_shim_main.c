@@ -393,28 +393,9 @@ static const struct xa_selftest_slot {
 	{ 0, 0, 1, 0 },
 };
 
-/* A new source and a new destination, then one address as both. */
-static bool __init xa_selftest_count(void)
+static bool __init xa_selftest_account_nets(void)
 {
-	static const struct xa_account_counters a_after __initconst = {
-		.src_packets = 2, .src_bytes = 160,
-		.dst_packets = 1, .dst_bytes = 60,
-	};
-	static const struct xa_account_counters b_after __initconst = {
-		.dst_packets = 1, .dst_bytes = 100,
-	};
-	struct xa_account_counters a = {}, b = {};
-
-	return xa_account_count(&a, &b, 100) == 2 &&
-	       xa_account_count(&a, &a, 60) == 0 &&
-	       !memcmp(&a, &a_after, sizeof(a)) &&
-	       !memcmp(&b, &b_after, sizeof(b));
-}
-
-static bool __init xa_selftest_account(void)
-{
-	u32 slot_bits, src_slot, dst_slot, addr;
-	unsigned int hits;
+	u32 slot_bits;
 	size_t i;
 	int status;
 
@@ -432,6 +413,15 @@ static bool __init xa_selftest_account(void)
 			return false;
 		}
 	}
+	return true;
+}
+
+static bool __init xa_selftest_account_packets(void)
+{
+	u32 src_slot, dst_slot;
+	unsigned int hits;
+	size_t i;
+
 	for (i = 0; i < ARRAY_SIZE(xa_selftest_packets); i++) {
 		const struct xa_selftest_packet *t = &xa_selftest_packets[i];
 
@@ -448,23 +438,55 @@ static bool __init xa_selftest_account(void)
 			return false;
 		}
 	}
+	return true;
+}
+
+static bool __init xa_selftest_account_slots(void)
+{
+	u32 addr;
+	size_t i;
+	int found;
+
 	for (i = 0; i < ARRAY_SIZE(xa_selftest_slots); i++) {
 		const struct xa_selftest_slot *t = &xa_selftest_slots[i];
 
 		addr = U32_MAX;
-		status = xa_account_slot_addr(htonl(t->ip), htonl(t->mask),
-					      t->slot, &addr);
-		if (status != t->found || (status && addr != t->addr)) {
+		found = xa_account_slot_addr(htonl(t->ip), htonl(t->mask),
+					     t->slot, &addr);
+		if (found != t->found || (found && addr != t->addr)) {
 			pr_err("self-test failed: ACCOUNT slot address, case %zu: %d, %#x\n",
-			       i + 1, status, addr);
+			       i + 1, found, addr);
 			return false;
 		}
 	}
-	if (!xa_selftest_count()) {
+	return true;
+}
+
+/* A new source and a new destination, then one address as both. */
+static bool __init xa_selftest_account_count(void)
+{
+	static const struct xa_account_counters a_after __initconst = {
+		.src_packets = 2, .src_bytes = 160,
+		.dst_packets = 1, .dst_bytes = 60,
+	};
+	static const struct xa_account_counters b_after __initconst = {
+		.dst_packets = 1, .dst_bytes = 100,
+	};
+	struct xa_account_counters a = {}, b = {};
+
+	if (xa_account_count(&a, &b, 100) != 2 ||
+	    xa_account_count(&a, &a, 60) != 0 ||
+	    memcmp(&a, &a_after, sizeof(a)) || memcmp(&b, &b_after, sizeof(b))) {
 		pr_err("self-test failed: ACCOUNT count\n");
 		return false;
 	}
 	return true;
+}
+
+static bool __init xa_selftest_account(void)
+{
+	return xa_selftest_account_nets() && xa_selftest_account_packets() &&
+	       xa_selftest_account_slots() && xa_selftest_account_count();
 }
 
 /*
