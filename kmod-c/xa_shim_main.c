@@ -264,7 +264,7 @@ static bool __init xa_selftest_pknock(void)
 	return true;
 }
 
-/* ACCOUNT IPv6: 2001:db8::/32 and ::/0. */
+/* ACCOUNT IPv6: 2001:db8::/32, /120 (a mask in both 64-bit halves) and ::/0. */
 #define XA_SELFTEST_IN6(b4, b15) \
 	{ 0x20, 0x01, 0x0d, 0xb8, b4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, b15 }
 #define XA_SELFTEST_OUT6 { 0x20, 0x01, 0x0d, 0xb9, [15] = 1 }
@@ -280,7 +280,9 @@ static const struct xa_selftest_net6 {
 } xa_selftest_nets6[] __initconst = {
 	{ XA_SELFTEST_IN6(0, 0), 32, XA_ACCOUNT_OK },
 	{ XA_SELFTEST_ANY6, 0, XA_ACCOUNT_OK },
+	{ XA_SELFTEST_IN6(0, 1), 128, XA_ACCOUNT_OK },
 	{ XA_SELFTEST_IN6(0, 1), 32, XA_ACCOUNT_E_HOST_BITS },
+	{ XA_SELFTEST_IN6(0, 0x80), 120, XA_ACCOUNT_E_HOST_BITS },
 	{ XA_SELFTEST_IN6(0, 0), 129, XA_ACCOUNT_E_PREFIX },
 };
 
@@ -297,6 +299,8 @@ static const struct xa_selftest_packet6 {
 	  XA_SELFTEST_IN6(2, 6), XA_ACCOUNT_HIT_SRC | XA_ACCOUNT_HIT_DST,
 	  XA_SELFTEST_IN6(1, 5), XA_SELFTEST_IN6(2, 6) },
 	{ XA_SELFTEST_IN6(0, 0), 32, XA_SELFTEST_OUT6, XA_SELFTEST_OUT6, 0 },
+	{ XA_SELFTEST_IN6(0, 0), 120, XA_SELFTEST_IN6(0, 5),
+	  XA_SELFTEST_IN6(1, 5), XA_ACCOUNT_HIT_SRC, XA_SELFTEST_IN6(0, 5) },
 	{ XA_SELFTEST_ANY6, 0, XA_SELFTEST_OUT6, XA_SELFTEST_IN6(1, 5),
 	  XA_ACCOUNT_HIT_SRC, XA_SELFTEST_ANY6 },
 };
