@@ -125,6 +125,7 @@ struct acc_table {
 	spinlock_t lock;
 	/* IPv4 */
 	__be32 net_ip, net_mask;
+	struct xa_account_net net4; /* the same network, as packets are classified by */
 	u32 slot_bits;
 	struct acc_data *data; /* under lock; replaced only under acc_net.lock too */
 	/* IPv6 */
@@ -221,13 +222,43 @@ static void acc_data_free(struct acc_data *data)
 }
 
 /*
- * The counters of a slot, allocated on first use; NULL when out of memory
- * (the packet then goes uncounted for that address). Called with t->lock held.
+ * acc_counters()'s slow path: allocates the block and group of a slot on its
+ * first use; NULL when out of memory (the packet then goes uncounted for that
+ * address). Called with t->lock held, slot checked against the table.
  */
-static inline struct xa_account_counters *acc_counters(struct acc_table *t, u32 slot)
+static noinline struct xa_account_counters *acc_counters_alloc(struct acc_table *t, u32 slot)
+{
+	struct acc_block **block = &t->data->block[slot >> ACC_BLOCK_BITS];
+	struct acc_group **group;
+
+	if (!*block) {
+		*block = kzalloc(sizeof(**block), GFP_ATOMIC);
+		if (!*block)
+			goto nomem;
+	}
+	group = &(*block)->group[(slot >> ACC_GROUP_BITS) % ACC_BLOCK_GROUPS];
+	if (!*group) {
+		*group = kzalloc(sizeof(**group), GFP_ATOMIC);
+		if (!*group)
+			goto nomem;
+	}
+	return &(*group)->ip[slot % ACC_GROUP_SIZE];
+
+nomem:
+	net_warn_ratelimited(KBUILD_MODNAME ": out of memory, packet not counted in table %s\n",
+			     t->name);
+	return NULL;
+}
+
+/*
+ * The counters of a slot, allocated on first use; NULL when out of memory.
+ * Called with t->lock held. Inlined: it runs for every packet and rule, and
+ * a call costs more than the lookup.
+ */
+static __always_inline struct xa_account_counters *acc_counters(struct acc_table *t, u32 slot)
 {
 	struct acc_data *data = t->data;
-	u32 b = slot >> ACC_BLOCK_BITS, g;
+	u32 b = slot >> ACC_BLOCK_BITS;
 	struct acc_block *block;
 	struct acc_group *group;
 
@@ -236,30 +267,16 @@ static inline struct xa_account_counters *acc_counters(struct acc_table *t, u32 
 	if (WARN_ON_ONCE(b >= data->nblocks))
 		return NULL;
 	block = data->block[b];
-	if (unlikely(!block)) {
-		block = kzalloc(sizeof(*block), GFP_ATOMIC);
-		if (!block)
-			goto nomem;
-		data->block[b] = block;
-	}
-	g = (slot >> ACC_GROUP_BITS) % ACC_BLOCK_GROUPS;
-	group = block->group[g];
-	if (unlikely(!group)) {
-		group = kzalloc(sizeof(*group), GFP_ATOMIC);
-		if (!group)
-			goto nomem;
-		block->group[g] = group;
-	}
+	if (unlikely(!block))
+		return acc_counters_alloc(t, slot);
+	group = block->group[(slot >> ACC_GROUP_BITS) % ACC_BLOCK_GROUPS];
+	if (unlikely(!group))
+		return acc_counters_alloc(t, slot);
 	return &group->ip[slot % ACC_GROUP_SIZE];
-
-nomem:
-	net_warn_ratelimited(KBUILD_MODNAME ": out of memory, packet not counted in table %s\n",
-			     t->name);
-	return NULL;
 }
 
 /* The table of a rule; table_nr is the kernel's own copy, set by checkentry. */
-static struct acc_table *acc_rule_table(struct acc_net *an, s32 table_nr, u8 family)
+static __always_inline struct acc_table *acc_rule_table(struct acc_net *an, s32 table_nr, u8 family)
 {
 	struct acc_table *t;
 
@@ -276,25 +293,23 @@ static unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *pa
 	const struct ipt_acc_info *info = par->targinfo;
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xa_account_counters *src = NULL, *dst = NULL;
+	struct xa_account_hits hits;
 	struct acc_table *t;
-	u32 src_slot, dst_slot;
-	unsigned int hits;
 
 	t = acc_rule_table(acc_net(xt_net(par)), info->table_nr, NFPROTO_IPV4);
 	if (!t)
 		return XT_CONTINUE;
 
-	hits = xa_account_classify(t->net_ip, t->net_mask, iph->saddr,
-				   iph->daddr, &src_slot, &dst_slot);
-	if (!hits)
+	hits = xa_account_classify_net(t->net4, iph->saddr, iph->daddr);
+	if (!hits.which)
 		return XT_CONTINUE;
 
 	/* nf_tables may run the target with bottom halves enabled. */
 	spin_lock_bh(&t->lock);
-	if (hits & XA_ACCOUNT_HIT_SRC)
-		src = acc_counters(t, src_slot);
-	if (hits & XA_ACCOUNT_HIT_DST)
-		dst = acc_counters(t, dst_slot);
+	if (hits.which & XA_ACCOUNT_HIT_SRC)
+		src = acc_counters(t, hits.src_slot);
+	if (hits.which & XA_ACCOUNT_HIT_DST)
+		dst = acc_counters(t, hits.dst_slot);
 	t->data->itemcount += xa_account_count(src, dst, ntohs(iph->tot_len));
 	spin_unlock_bh(&t->lock);
 	return XT_CONTINUE;
@@ -550,6 +565,9 @@ static int acc_tg_check(const struct xt_tgchk_param *par)
 	status = xa_account_check(info->net_ip, info->net_mask,
 				  info->table_name, sizeof(info->table_name),
 				  &want.slot_bits);
+	/* Validated here once: packets use what the shim derives from it. */
+	if (status == XA_ACCOUNT_OK)
+		status = xa_account_net_init(info->net_ip, info->net_mask, &want.net4);
 	if (status != XA_ACCOUNT_OK) {
 		pr_info_ratelimited("rule refused: %s\n", acc_status_str(status));
 		return -EINVAL;

@@ -40,11 +40,45 @@ int xa_account_check(uint32_t net_ip, uint32_t net_mask, const char *name,
  * Which counters of a validated table a packet updates: XA_ACCOUNT_HIT_SRC
  * with *src_slot, XA_ACCOUNT_HIT_DST with *dst_slot (outputs written only for
  * the bits returned). A /0 table counts every packet as source of slot 0.
- * Returns 0 for a packet outside the network or a null output pointer.
+ * Returns 0 for a packet outside the network, an invalid network or a null
+ * output pointer. Validates the network on every call: xt_ACCOUNT's packets
+ * take xa_account_classify_net() instead.
  */
 unsigned int xa_account_classify(uint32_t net_ip, uint32_t net_mask,
 				 uint32_t saddr, uint32_t daddr,
 				 uint32_t *src_slot, uint32_t *dst_slot);
+
+/*
+ * A table's network in the form the per-packet path reads it: host byte
+ * order, mask 0 for 0.0.0.0/0. Filled once, by xa_account_net_init(), so
+ * that packets need no validation. xa_account_classify_net() indexes no
+ * memory with it: whatever it holds, it yields slots the C side range-checks
+ * against its allocation as it does any slot.
+ */
+struct xa_account_net {
+	uint32_t addr, mask;
+};
+
+/*
+ * Fill *net for a network (as xa_account_check() takes it); returns
+ * XA_ACCOUNT_OK, or xa_account_check()'s error for the network and leaves
+ * *net unchanged.
+ */
+int xa_account_net_init(uint32_t net_ip, uint32_t net_mask,
+			struct xa_account_net *net);
+
+/* xa_account_classify_net()'s result: which (bits as above) and the slots. */
+struct xa_account_hits {
+	uint32_t which, src_slot, dst_slot;
+};
+
+/*
+ * xa_account_classify() for a network xa_account_net_init() filled in, its
+ * result returned by value (in registers: the per-packet path has no output
+ * to pass through memory). Slots of bits not in `which` are 0.
+ */
+struct xa_account_hits xa_account_classify_net(struct xa_account_net net,
+					       uint32_t saddr, uint32_t daddr);
 
 /* One address's counters; upstream's layout of them, without the address. */
 struct xa_account_counters {

@@ -65,7 +65,7 @@ impl fmt::Display for Error {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Net {
     addr: u32,
-    prefix: u32,
+    mask: u32,
 }
 
 /// What one packet does to a table: the slots whose source and destination
@@ -92,7 +92,7 @@ impl Net {
         if addr & !mask != 0 {
             return Err(Error::HostBits);
         }
-        Ok(Net { addr, prefix })
+        Ok(Net { addr, mask })
     }
 
     /// The network address (host order).
@@ -101,45 +101,32 @@ impl Net {
         self.addr
     }
 
+    /// The netmask (host order); 0 for `0.0.0.0/0`.
+    #[must_use]
+    pub fn mask(self) -> u32 {
+        self.mask
+    }
+
     /// The prefix length: 0 or 8..=32.
     #[must_use]
     pub fn prefix(self) -> u32 {
-        self.prefix
+        self.mask.leading_ones()
     }
 
     /// log2 of the number of slots: 0 for /0 (one slot) and /32, else 32 - prefix.
     #[must_use]
     pub fn slot_bits(self) -> u32 {
-        if self.prefix == 0 {
+        if self.mask == 0 {
             0
         } else {
-            32 - self.prefix
+            self.mask.count_zeros()
         }
-    }
-
-    fn mask(self) -> u32 {
-        u32::MAX.checked_shl(32 - self.prefix).unwrap_or(0)
-    }
-
-    /// The slot of `addr` if it lies in the network.
-    #[must_use]
-    pub fn slot(self, addr: u32) -> Option<u32> {
-        (addr & self.mask() == self.addr).then_some(addr & !self.mask())
     }
 
     /// Which counters a packet from `src` to `dst` updates.
     #[must_use]
     pub fn classify(self, src: u32, dst: u32) -> Hits {
-        if self.prefix == 0 {
-            return Hits {
-                src: Some(0),
-                dst: None,
-            };
-        }
-        Hits {
-            src: self.slot(src),
-            dst: self.slot(dst),
-        }
+        classify_masked(self.addr, self.mask, src, dst)
     }
 
     /// The address a slot stands for in the records userspace reads, or
@@ -147,6 +134,28 @@ impl Net {
     #[must_use]
     pub fn slot_addr(self, slot: u32) -> Option<u32> {
         (u64::from(slot) < 1u64 << self.slot_bits()).then_some(self.addr | slot)
+    }
+}
+
+/// Which counters a packet from `src` to `dst` updates in the table of the
+/// network [`Net::addr`]/[`Net::mask`] gave: [`Net::classify`] without
+/// validating the network again, for the kernel's per-packet path (which
+/// validates it once, when the rule is added). Total for any two words: for
+/// ones no [`Net`] has, the slots are still bits outside `mask`, which the
+/// caller range-checks against its table like any slot.
+#[must_use]
+pub fn classify_masked(addr: u32, mask: u32, src: u32, dst: u32) -> Hits {
+    // 0.0.0.0/0: every packet is source traffic of slot 0.
+    if mask == 0 {
+        return Hits {
+            src: Some(0),
+            dst: None,
+        };
+    }
+    let slot = |a: u32| (a & mask == addr).then_some(a & !mask);
+    Hits {
+        src: slot(src),
+        dst: slot(dst),
     }
 }
 
@@ -167,7 +176,9 @@ fn check_name(name: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// One address's counters, as userspace reads them.
+/// One address's counters, as userspace reads them. `repr(C)`: the kernel
+/// glue updates `struct xa_account_counters` in place as this type.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Counters {
     /// Packets with this address as source.

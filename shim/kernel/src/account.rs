@@ -10,6 +10,17 @@ use shim::account::{self, Counters, Net};
 // The shim mirrors this limit; the header is the source of truth.
 const _: () = assert!(account::MAX_HOST_BITS == XA_ACCOUNT_MAX_SLOT_BITS);
 
+// count_one() updates a struct xa_account_counters as a Counters.
+const _: () = {
+    use core::mem::{align_of, offset_of, size_of};
+    assert!(size_of::<Counters>() == size_of::<xa_account_counters>());
+    assert!(align_of::<Counters>() == align_of::<xa_account_counters>());
+    assert!(offset_of!(Counters, src_packets) == offset_of!(xa_account_counters, src_packets));
+    assert!(offset_of!(Counters, src_bytes) == offset_of!(xa_account_counters, src_bytes));
+    assert!(offset_of!(Counters, dst_packets) == offset_of!(xa_account_counters, dst_packets));
+    assert!(offset_of!(Counters, dst_bytes) == offset_of!(xa_account_counters, dst_bytes));
+};
+
 // Each export has exactly the type of the header's prototype.
 const _: () = {
     same_type(
@@ -19,6 +30,14 @@ const _: () = {
     same_type(
         sys::xa_account_classify as unsafe extern "C" fn(_, _, _, _, _, _) -> _,
         xa_account_classify,
+    );
+    same_type(
+        sys::xa_account_net_init as unsafe extern "C" fn(_, _, _) -> _,
+        xa_account_net_init,
+    );
+    same_type(
+        sys::xa_account_classify_net as unsafe extern "C" fn(_, _, _) -> _,
+        xa_account_classify_net,
     );
     same_type(
         sys::xa_account_count as unsafe extern "C" fn(_, _, _) -> _,
@@ -124,40 +143,74 @@ pub unsafe extern "C" fn xa_account_classify(
     result
 }
 
+/// `int xa_account_net_init(net_ip, net_mask, net)`
+///
+/// # Safety
+/// `net` must be null or point to a writable `struct xa_account_net`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_account_net_init(
+    net_ip: u32,
+    net_mask: u32,
+    net: *mut xa_account_net,
+) -> c_int {
+    if net.is_null() || !net.is_aligned() {
+        return to_c_int(XA_ACCOUNT_E_ARGUMENT);
+    }
+    match Net::new(u32::from_be(net_ip), u32::from_be(net_mask)) {
+        Ok(valid) => {
+            // Safety: non-null and aligned (checked above), writable by contract.
+            unsafe {
+                net.write(xa_account_net {
+                    addr: valid.addr(),
+                    mask: valid.mask(),
+                })
+            };
+            to_c_int(XA_ACCOUNT_OK)
+        }
+        Err(error) => to_c_int(status(error)),
+    }
+}
+
+/// `struct xa_account_hits xa_account_classify_net(net, saddr, daddr)`:
+/// no pointer, so nothing the caller passes can make it touch memory.
+#[unsafe(no_mangle)]
+pub extern "C" fn xa_account_classify_net(
+    net: xa_account_net,
+    saddr: u32,
+    daddr: u32,
+) -> xa_account_hits {
+    let hits =
+        account::classify_masked(net.addr, net.mask, u32::from_be(saddr), u32::from_be(daddr));
+    let bit = |hit: Option<u32>, bit| if hit.is_some() { bit } else { 0 };
+    xa_account_hits {
+        which: bit(hits.src, XA_ACCOUNT_HIT_SRC) | bit(hits.dst, XA_ACCOUNT_HIT_DST),
+        src_slot: hits.src.unwrap_or(0),
+        dst_slot: hits.dst.unwrap_or(0),
+    }
+}
+
 /// Adds one packet to the counters at `counters` (if not null), as source
 /// traffic or else destination traffic; returns whether the address was
 /// unseen before. (A bool, not a function pointer: no indirect calls.)
+/// Always inlined: a call and return per address cost more than the update.
 ///
 /// # Safety
 /// `counters` must be null or point to a `struct xa_account_counters` that
 /// nothing else accesses during the call.
+#[inline(always)]
 unsafe fn count_one(counters: *mut xa_account_counters, as_src: bool, bytes: u32) -> bool {
     if counters.is_null() || !counters.is_aligned() {
         return false;
     }
     // Safety: non-null, aligned, exclusively ours for the call (contract).
-    let raw = unsafe { counters.read() };
-    let mut c = Counters {
-        src_packets: raw.src_packets,
-        src_bytes: raw.src_bytes,
-        dst_packets: raw.dst_packets,
-        dst_bytes: raw.dst_bytes,
-    };
+    // The struct has Counters' fields in the same order and types.
+    let c = unsafe { &mut *counters.cast::<Counters>() };
     let unseen = !c.seen();
     if as_src {
         c.add_src(bytes);
     } else {
         c.add_dst(bytes);
     }
-    // Safety: as above.
-    unsafe {
-        counters.write(xa_account_counters {
-            src_packets: c.src_packets,
-            src_bytes: c.src_bytes,
-            dst_packets: c.dst_packets,
-            dst_bytes: c.dst_bytes,
-        })
-    };
     unseen
 }
 

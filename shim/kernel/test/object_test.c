@@ -10,7 +10,8 @@
  *       (and, for 0, the given seqno and SysRq keys)
  *   object_test --interface
  *       hash lookups and argument checks (null pointers, bad ids), and the
- *       xt_ACCOUNT IPv6 functions (SipHash reference vector, verdicts)
+ *       xt_ACCOUNT functions (IPv4 per-packet path, whose network and result
+ *       cross the boundary by value; IPv6: SipHash reference vector, verdicts)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,6 +35,46 @@ static void expect(int ok, const char *what)
 static int hash_of(const char *name)
 {
 	return xa_hash_from_name(name, strlen(name));
+}
+
+/* Network-order IPv4 address a.b.c.d, as packets and rules carry it. */
+static uint32_t be_ip(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	const uint8_t bytes[4] = { a, b, c, d };
+	uint32_t v;
+
+	memcpy(&v, bytes, 4);
+	return v;
+}
+
+/* The xt_ACCOUNT IPv4 per-packet exports: structs in and out by value. */
+static void account4(void)
+{
+	struct xa_account_net net = { 1, 2 }, all;
+	struct xa_account_hits h;
+
+	expect(xa_account_net_init(be_ip(10, 1, 0, 0), be_ip(255, 255, 0, 0), &net) == XA_ACCOUNT_OK &&
+	       net.addr == 0x0a010000 && net.mask == 0xffff0000 &&
+	       xa_account_net_init(0, 0, &all) == XA_ACCOUNT_OK && all.addr == 0 && all.mask == 0,
+	       "xa_account_net_init: 10.1.0.0/16 and 0.0.0.0/0 in host order");
+	expect(xa_account_net_init(be_ip(10, 1, 0, 1), be_ip(255, 255, 0, 0), &all) ==
+		       XA_ACCOUNT_E_HOST_BITS && all.addr == 0 && all.mask == 0 &&
+	       xa_account_net_init(0, be_ip(255, 0, 255, 0), &all) == XA_ACCOUNT_E_MASK &&
+	       xa_account_net_init(0, 0, NULL) == XA_ACCOUNT_E_ARGUMENT,
+	       "xa_account_net_init refuses what xa_account_check refuses, and null");
+	h = xa_account_classify_net(net, be_ip(10, 1, 2, 3), be_ip(10, 1, 255, 1));
+	expect(h.which == (XA_ACCOUNT_HIT_SRC | XA_ACCOUNT_HIT_DST) && h.src_slot == 0x0203 &&
+	       h.dst_slot == 0xff01, "xa_account_classify_net: both inside, their slots");
+	h = xa_account_classify_net(net, be_ip(8, 8, 8, 8), be_ip(10, 1, 0, 9));
+	expect(h.which == XA_ACCOUNT_HIT_DST && h.src_slot == 0 && h.dst_slot == 9,
+	       "xa_account_classify_net: destination only");
+	h = xa_account_classify_net(all, be_ip(8, 8, 8, 8), be_ip(10, 1, 0, 9));
+	expect(h.which == XA_ACCOUNT_HIT_SRC && h.src_slot == 0 && h.dst_slot == 0,
+	       "xa_account_classify_net: 0.0.0.0/0 counts the source as slot 0");
+	/* What the shim never fills (host bits): no memory touched, no hit. */
+	net.addr = 0x0a010001;
+	h = xa_account_classify_net(net, be_ip(10, 1, 0, 1), be_ip(10, 1, 0, 2));
+	expect(h.which == 0, "xa_account_classify_net: a corrupt network matches nothing here");
 }
 
 /* The xt_ACCOUNT IPv6 exports, through the object as the kernel runs them. */
@@ -131,6 +172,7 @@ static int interface(void)
 	expect(xa_sysrq_verify(XA_HASH_SHA1, p, n, (const uint8_t *)"1.2.3.4", 7,
 			       (const uint8_t *)"pw", 2, &req) == XA_SYSRQ_E_BAD_DIGEST,
 	       "xa_sysrq_verify refuses a wrong digest");
+	account4();
 	account6();
 	return failures ? 1 : 0;
 }

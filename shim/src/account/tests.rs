@@ -1,4 +1,5 @@
 use super::*;
+use proptest::prelude::*;
 
 const fn ip(a: u8, b: u8, c: u8, d: u8) -> u32 {
     u32::from_be_bytes([a, b, c, d])
@@ -118,4 +119,34 @@ fn counters_wrap_and_report_first_sight() {
     // An IPv6 jumbogram or payload of 65535 bytes plus the header.
     c.add_dst(65535 + 40);
     assert_eq!((c.dst_packets, c.dst_bytes), (2, 84 + 65575));
+}
+
+#[test]
+fn net_words_for_the_kernel() {
+    let net = Net::new(ip(10, 1, 0, 0), mask(16)).unwrap();
+    assert_eq!((net.addr(), net.mask()), (ip(10, 1, 0, 0), mask(16)));
+    assert_eq!(Net::new(0, 0).unwrap().mask(), 0);
+    assert_eq!(
+        Net::new(ip(10, 1, 2, 3), mask(32)).unwrap().mask(),
+        u32::MAX
+    );
+}
+
+proptest! {
+    /// Validated once, a network classifies packets exactly as it did when
+    /// validated each time; any other words are harmless: slots hold only
+    /// bits outside the mask, and at most slot 0 for a zero mask.
+    #[test]
+    fn classify_masked_any_words(addr: u32, m: u32, src: u32, dst: u32) {
+        let hits = classify_masked(addr, m, src, dst);
+        if let Ok(net) = Net::new(addr, m) {
+            prop_assert_eq!(hits, net.classify(src, dst));
+        }
+        for slot in [hits.src, hits.dst].into_iter().flatten() {
+            prop_assert_eq!(slot & m, 0);
+        }
+        if m == 0 {
+            prop_assert_eq!(hits, Hits { src: Some(0), dst: None });
+        }
+    }
 }
