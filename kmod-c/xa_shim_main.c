@@ -376,7 +376,7 @@ static const struct xa_selftest_net {
 static const struct xa_selftest_packet {
 	u32 ip, mask, saddr, daddr;
 	unsigned int hits;
-	u32 src_slot, dst_slot; /* only as hits says */
+	u32 src_slot, dst_slot; /* 0 for a bit not in hits */
 } xa_selftest_packets[] __initconst = {
 	{ 0xc0000200, 0xffffff00, 0xc0000205, 0xc6336401,
 	  XA_ACCOUNT_HIT_SRC, 5 },
@@ -399,11 +399,13 @@ static const struct xa_selftest_slot {
 	{ 0, 0, 1, 0 },
 };
 
+/* xa_account_check() and xa_account_net_init() agree on every network. */
 static bool __init xa_selftest_account_nets(void)
 {
+	struct xa_account_net net;
+	int status, init_status;
 	u32 slot_bits;
 	size_t i;
-	int status;
 
 	for (i = 0; i < ARRAY_SIZE(xa_selftest_nets); i++) {
 		const struct xa_selftest_net *t = &xa_selftest_nets[i];
@@ -412,24 +414,50 @@ static bool __init xa_selftest_account_nets(void)
 		status = xa_account_check(htonl(t->ip), htonl(t->mask),
 					  xa_selftest_table,
 					  sizeof(xa_selftest_table), &slot_bits);
-		if (status != t->status ||
-		    (status == XA_ACCOUNT_OK && slot_bits != t->slot_bits)) {
-			pr_err("self-test failed: ACCOUNT check, case %zu: status %d, slot bits %u\n",
-			       i + 1, status, slot_bits);
+		net.addr = U32_MAX;
+		net.mask = U32_MAX;
+		init_status = xa_account_net_init(htonl(t->ip), htonl(t->mask),
+						  &net);
+		if (status != t->status || init_status != t->status ||
+		    (status == XA_ACCOUNT_OK &&
+		     (slot_bits != t->slot_bits || net.addr != t->ip ||
+		      net.mask != t->mask))) {
+			pr_err("self-test failed: ACCOUNT check, case %zu: status %d/%d, slot bits %u, net %#x/%#x\n",
+			       i + 1, status, init_status, slot_bits, net.addr,
+			       net.mask);
 			return false;
 		}
 	}
 	return true;
 }
 
+/* Both classifiers; xa_account_classify_net() zeroes the slots not hit. */
 static bool __init xa_selftest_account_packets(void)
 {
+	struct xa_account_hits by_net;
+	struct xa_account_net net;
 	u32 src_slot, dst_slot;
 	unsigned int hits;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(xa_selftest_packets); i++) {
 		const struct xa_selftest_packet *t = &xa_selftest_packets[i];
+
+		if (xa_account_net_init(htonl(t->ip), htonl(t->mask), &net) !=
+		    XA_ACCOUNT_OK) {
+			pr_err("self-test failed: ACCOUNT net init, case %zu\n",
+			       i + 1);
+			return false;
+		}
+		by_net = xa_account_classify_net(net, htonl(t->saddr),
+						 htonl(t->daddr));
+		if (by_net.which != t->hits || by_net.src_slot != t->src_slot ||
+		    by_net.dst_slot != t->dst_slot) {
+			pr_err("self-test failed: ACCOUNT classify by net, case %zu: hits %u, slots %u %u\n",
+			       i + 1, by_net.which, by_net.src_slot,
+			       by_net.dst_slot);
+			return false;
+		}
 
 		src_slot = U32_MAX;
 		dst_slot = U32_MAX;
