@@ -24,7 +24,6 @@ EXPORT_SYMBOL_GPL(xa_pknock_packet);
 EXPORT_SYMBOL_GPL(xa_pknock_peer_live);
 EXPORT_SYMBOL_GPL(xa_account_check);
 EXPORT_SYMBOL_GPL(xa_account_net_init);
-EXPORT_SYMBOL_GPL(xa_account_classify);
 EXPORT_SYMBOL_GPL(xa_account_classify_net);
 EXPORT_SYMBOL_GPL(xa_account_count);
 EXPORT_SYMBOL_GPL(xa_account_slot_addr);
@@ -431,13 +430,11 @@ static bool __init xa_selftest_account_nets(void)
 	return true;
 }
 
-/* Both classifiers; xa_account_classify_net() zeroes the slots not hit. */
+/* xa_account_classify_net() of known packets; it zeroes the slots not hit. */
 static bool __init xa_selftest_account_packets(void)
 {
-	struct xa_account_hits by_net;
+	struct xa_account_hits hits;
 	struct xa_account_net net;
-	u32 src_slot, dst_slot;
-	unsigned int hits;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(xa_selftest_packets); i++) {
@@ -449,26 +446,11 @@ static bool __init xa_selftest_account_packets(void)
 			       i + 1);
 			return false;
 		}
-		by_net = xa_account_classify_net(net, htonl(t->saddr),
-						 htonl(t->daddr));
-		if (by_net.which != t->hits || by_net.src_slot != t->src_slot ||
-		    by_net.dst_slot != t->dst_slot) {
-			pr_err("self-test failed: ACCOUNT classify by net, case %zu: hits %u, slots %u %u\n",
-			       i + 1, by_net.which, by_net.src_slot,
-			       by_net.dst_slot);
-			return false;
-		}
-
-		src_slot = U32_MAX;
-		dst_slot = U32_MAX;
-		hits = xa_account_classify(htonl(t->ip), htonl(t->mask),
-					   htonl(t->saddr), htonl(t->daddr),
-					   &src_slot, &dst_slot);
-		if (hits != t->hits ||
-		    ((hits & XA_ACCOUNT_HIT_SRC) && src_slot != t->src_slot) ||
-		    ((hits & XA_ACCOUNT_HIT_DST) && dst_slot != t->dst_slot)) {
+		hits = xa_account_classify_net(net, htonl(t->saddr), htonl(t->daddr));
+		if (hits.which != t->hits || hits.src_slot != t->src_slot ||
+		    hits.dst_slot != t->dst_slot) {
 			pr_err("self-test failed: ACCOUNT classify, case %zu: hits %u, slots %u %u\n",
-			       i + 1, hits, src_slot, dst_slot);
+			       i + 1, hits.which, hits.src_slot, hits.dst_slot);
 			return false;
 		}
 	}

@@ -32,21 +32,9 @@ enum xa_account_status {
 int xa_account_check(uint32_t net_ip, uint32_t net_mask, const char *name,
 		     size_t name_size, uint32_t *slot_bits);
 
-/* Bits of xa_account_classify()'s result. */
+/* Bits of struct xa_account_hits' which (and of xa_account6_classify()'s result). */
 #define XA_ACCOUNT_HIT_SRC 1u
 #define XA_ACCOUNT_HIT_DST 2u
-
-/*
- * Which counters of a validated table a packet updates: XA_ACCOUNT_HIT_SRC
- * with *src_slot, XA_ACCOUNT_HIT_DST with *dst_slot (outputs written only for
- * the bits returned). A /0 table counts every packet as source of slot 0.
- * Returns 0 for a packet outside the network, an invalid network or a null
- * output pointer. Validates the network on every call: xt_ACCOUNT's packets
- * take xa_account_classify_net() instead.
- */
-unsigned int xa_account_classify(uint32_t net_ip, uint32_t net_mask,
-				 uint32_t saddr, uint32_t daddr,
-				 uint32_t *src_slot, uint32_t *dst_slot);
 
 /*
  * A table's network in the form the per-packet path reads it: host byte
@@ -115,7 +103,7 @@ int xa_account6_check(const uint8_t net_addr[16], uint32_t prefix_len,
 
 /*
  * Which counters of a validated IPv6 table a packet updates, as
- * xa_account_classify(): writes the address whose source counters grow to
+ * xa_account_classify_net(): writes the address whose source counters grow to
  * src_key (with XA_ACCOUNT_HIT_SRC) and the one whose destination counters
  * grow to dst_key (with XA_ACCOUNT_HIT_DST). ::/0 counts every packet as
  * source traffic of ::. Returns 0 for a packet outside the network, an

@@ -28,10 +28,6 @@ const _: () = {
         xa_account_check,
     );
     same_type(
-        sys::xa_account_classify as unsafe extern "C" fn(_, _, _, _, _, _) -> _,
-        xa_account_classify,
-    );
-    same_type(
         sys::xa_account_net_init as unsafe extern "C" fn(_, _, _) -> _,
         xa_account_net_init,
     );
@@ -106,41 +102,6 @@ pub unsafe extern "C" fn xa_account_check(
         }
         Err(error) => to_c_int(status(error)),
     }
-}
-
-/// `unsigned int xa_account_classify(net_ip, net_mask, saddr, daddr, src_slot, dst_slot)`
-///
-/// # Safety
-/// `src_slot` and `dst_slot` must each be null or point to a writable `uint32_t`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn xa_account_classify(
-    net_ip: u32,
-    net_mask: u32,
-    saddr: u32,
-    daddr: u32,
-    src_slot: *mut u32,
-    dst_slot: *mut u32,
-) -> c_uint {
-    let usable = |p: *mut u32| !p.is_null() && p.is_aligned();
-    let Some(net) = net(net_ip, net_mask) else {
-        return 0;
-    };
-    if !usable(src_slot) || !usable(dst_slot) {
-        return 0;
-    }
-    let hits = net.classify(u32::from_be(saddr), u32::from_be(daddr));
-    let mut result = 0;
-    if let Some(slot) = hits.src {
-        // Safety: non-null and aligned (checked above), writable by contract.
-        unsafe { src_slot.write(slot) };
-        result |= XA_ACCOUNT_HIT_SRC;
-    }
-    if let Some(slot) = hits.dst {
-        // Safety: as above.
-        unsafe { dst_slot.write(slot) };
-        result |= XA_ACCOUNT_HIT_DST;
-    }
-    result
 }
 
 /// `int xa_account_net_init(net_ip, net_mask, net)`
