@@ -61,9 +61,11 @@ struct xa_account_hits {
 };
 
 /*
- * xa_account_classify() for a network xa_account_net_init() filled in, its
- * result returned by value (in registers: the per-packet path has no output
- * to pass through memory). Slots of bits not in `which` are 0.
+ * Which counters of the table of a network xa_account_net_init() filled in a
+ * packet updates: XA_ACCOUNT_HIT_SRC with src_slot, XA_ACCOUNT_HIT_DST with
+ * dst_slot; a /0 table counts every packet as source of slot 0. Returned by
+ * value (in registers: the per-packet path has no output to pass through
+ * memory). Slots of bits not in `which` are 0.
  */
 struct xa_account_hits xa_account_classify_net(struct xa_account_net net,
 					       uint32_t saddr, uint32_t daddr);
