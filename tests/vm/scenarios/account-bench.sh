@@ -62,37 +62,32 @@ push() {
 	elapsed "$t0"
 }
 
-# setup MOD RULES: MOD's module loaded, RULES ACCOUNT rules (one /24 table each).
-# One iptables-restore, not RULES iptables runs: those cost seconds under TCG.
-setup() {
+# rules N RULE: a filter table of N INPUT rules RULE, with table tI for the I-th, for *-restore
+# (one restore, not N iptables runs: those cost seconds under TCG).
+rules() {
 	local r=0
+	echo '*filter'
+	while [ $r -lt "$1" ]; do
+		echo "-A INPUT $2 --tname t$r"
+		r=$((r + 1))
+	done
+	echo COMMIT
+}
+
+# setup MOD RULES: MOD's module loaded, RULES ACCOUNT rules (one /24 table each).
+setup() {
 	acc_reset
 	use_plugins upstream || return 1
 	load_module "$1" xt_ACCOUNT || return 1
-	{
-		echo '*filter'
-		while [ $r -lt "$2" ]; do
-			echo "-A INPUT -p udp -j ACCOUNT --addr 127.0.0.0/24 --tname t$r"
-			r=$((r + 1))
-		done
-		echo COMMIT
-	} | ipt_restore
+	rules "$2" "-p udp -j ACCOUNT --addr 127.0.0.0/24" | ipt_restore
 }
 
 # setup6 RULES: our module and plugins, RULES ip6tables ACCOUNT rules (one /64 table each).
 setup6() {
-	local r=0
 	acc_reset
 	use_plugins ours || return 1
 	load_module ours xt_ACCOUNT || return 1
-	{
-		echo '*filter'
-		while [ $r -lt "$1" ]; do
-			echo "-A INPUT -p udp -j ACCOUNT --addr ${NET6}/64 --tname t$r"
-			r=$((r + 1))
-		done
-		echo COMMIT
-	} | ip6t_restore
+	rules "$1" "-p udp -j ACCOUNT --addr ${NET6}/64" | ip6t_restore
 }
 
 # The IPv6 destination is local (lo does no duplicate address detection).
