@@ -35,10 +35,8 @@ trap cleanup EXIT
 for t in cc curl setpriv valgrind objdump; do
 	command -v $t >/dev/null || setup_failed "$t not found (scripts/setup.sh installs it)"
 done
-python3 -c 'import prometheus_client' 2>/dev/null ||
-	python3 -m pip install --quiet prometheus_client 2>/dev/null ||
-	python3 -m pip install --quiet --break-system-packages prometheus_client ||
-	setup_failed "python3 cannot import prometheus_client (python3-prometheus-client, or pip)"
+$PY -c 'import prometheus_client' 2>/dev/null ||
+	setup_failed "$PY cannot import prometheus_client (scripts/setup.sh installs python3-prometheus-client)"
 (cd "$ROOT" && cargo build --release --quiet -p xt_ACCOUNT_cl -p iptaccount) || setup_failed "cargo build failed"
 
 # --- unit tests (argument parsing, output formats with real parsers, HTTP routing, ABI layout)
@@ -248,7 +246,7 @@ check "-f -l of an IPv6 table: PREPARE_READ_FLUSH (not found), PREPARE_READ6_FLU
 fake rs "$REL/iptaccount" -l net6 >/dev/null 2>&1
 check "-l without -f reads IPv6 without flushing ($(sockopts))" test "$(sockopts)" = "74 79 81 71 "
 check "--json: both families through Python's parser (IPv6 tables: family, uncounted; RFC 5952 addresses)" bash -c "
-	FAKE_ACCOUNT=rs LD_PRELOAD='$fake' '$REL/iptaccount' --json | python3 -c '
+	FAKE_ACCOUNT=rs LD_PRELOAD='$fake' '$REL/iptaccount' --json | $PY -c '
 import json, sys
 d = json.load(sys.stdin)
 got = [(t[\"name\"], t.get(\"family\"), t.get(\"uncounted\"), [r[\"ip\"] for r in t[\"records\"]]) for t in d[\"tables\"]]
@@ -282,13 +280,13 @@ assert s[("iptaccount_uncounted_packets_total", "all6", None)] == 0, s
 assert len(s) == 4 * 6 + 2, len(s)
 '
 check "--prometheus: both families and the uncounted packets, through prometheus_client" bash -c \
-	"FAKE_ACCOUNT=rs LD_PRELOAD='$fake' '$REL/iptaccount' --prometheus | python3 -c '$prom_check'"
+	"FAKE_ACCOUNT=rs LD_PRELOAD='$fake' '$REL/iptaccount' --prometheus | $PY -c '$prom_check'"
 port6=$((40000 + $$ % 20000))
 FAKE_ACCOUNT=rs LD_PRELOAD=$fake "$REL/iptaccount" --listen 127.0.0.1:$port6 2>/dev/null &
 pids+=($!)
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port6/" && break; sleep 0.1; done
 check "--listen serves both families" bash -c \
-	"curl -sf http://127.0.0.1:$port6/metrics | python3 -c '$prom_check'"
+	"curl -sf http://127.0.0.1:$port6/metrics | $PY -c '$prom_check'"
 
 # --- --listen
 port=$((20000 + $$ % 20000))

@@ -15,6 +15,9 @@ WORK=$(mktemp -d "/tmp/$(basename "$0" .sh)-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 PASSED=0
 FAILED=0
+# Debian's interpreter, with the python3-* modules scripts/setup.sh installs: never whatever
+# python3 comes first on PATH (a pyenv one sees none of them).
+PY=/usr/bin/python3
 
 ok() { echo "ok   $1"; PASSED=$((PASSED + 1)); }
 ko() { echo "FAIL $1"; FAILED=$((FAILED + 1)); }

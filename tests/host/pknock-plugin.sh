@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../plugin/lib.sh"
 
 plugin_under_test xt_pknock pknock
-command -v python3 >/dev/null || setup_failed "python3 not found"
+[ -x "$PY" ] || setup_failed "$PY not found (scripts/setup.sh installs python3)"
 
 ours_path=$ours:$UPSTREAM_XTLIBDIR
 
@@ -141,7 +141,7 @@ check "ip6tables: --knockports without -p is refused" fails_with 2 "pknock: need
 
 # --- kernel records: random well-formed ones identical to upstream; malformed ones (counts
 # past the array, names without NUL) never crash ours (upstream reads past its buffers there)
-python3 - "$WORK/records" <<'EOF'
+"$PY" - "$WORK/records" <<'EOF'
 import random, struct, sys
 random.seed(3)
 def name(n): return bytes(random.choice(b"abcXYZ019_-.") for _ in range(n))

@@ -11,13 +11,13 @@ KNOCK=$ROOT/target/release/pknock-knock
 PKNLUSR=$ROOT/target/release/pknlusr
 UPSTREAM_PKNLUSR=/usr/sbin/pknlusr
 [ -x "$UPSTREAM_PKNLUSR" ] || setup_failed "upstream pknlusr missing (xtables-addons-common)"
-for tool in python3 stdbuf timeout; do
+for tool in $PY stdbuf timeout; do
 	command -v $tool >/dev/null || setup_failed "$tool not found"
 done
 
 # hmac_hex SECRET ADDR SECONDS: the 64 hex digits, computed independently of our code.
 hmac_hex() {
-	python3 -c '
+	"$PY" -c '
 import hashlib, hmac, ipaddress, struct, sys
 secret, addr, now = sys.argv[1].encode(), ipaddress.ip_address(sys.argv[2]).packed, int(sys.argv[3])
 print(hmac.new(secret, addr + struct.pack("<I", now // 60), hashlib.sha256).hexdigest())' "$@"
@@ -91,7 +91,7 @@ EOF
 run_listener() {
 	local out=$1
 	shift
-	python3 "$WORK/listen.py" "$@" >"$out" &
+	"$PY" "$WORK/listen.py" "$@" >"$out" &
 	listener=$!
 	for _ in $(seq 50); do grep -q ready "$out" 2>/dev/null && return 0; sleep 0.1; done
 	return 1
@@ -207,7 +207,7 @@ for group in 1 7 32; do
 	timeout 20 "$PKNLUSR" $([ $group = 1 ] || echo $group) >"$WORK/ours.out" 2>&1 &
 	us=$!
 	bound $((1 << (group - 1))) 2 || ko "pknlusr group $group: listeners bound within 10 s"
-	python3 "$WORK/nlsend.py" $group
+	"$PY" "$WORK/nlsend.py" $group
 	# Both print LAST last; then they are stopped (timeout passes the signal on).
 	for _ in $(seq 50); do
 		grep -q "^rule_name: LAST " "$WORK/up.out" && grep -q "^rule_name: LAST " "$WORK/ours.out" && break
@@ -231,7 +231,7 @@ done
 timeout 2 "$PKNLUSR" 3 >"$WORK/other.out" 2>&1 &
 us=$!
 bound 4 1 || ko "pknlusr group 3: listener bound within 10 s"
-python3 "$WORK/nlsend.py" 4
+"$PY" "$WORK/nlsend.py" 4
 wait $us
 check "pknlusr on group 3 does not see group 4" test ! -s "$WORK/other.out"
 

@@ -368,7 +368,7 @@ fn spa_payload_matches_python() {
             "import hmac,hashlib,struct,sys;print(hmac.new(b'foo', bytes.fromhex('{}') + struct.pack('<I', {minute}), hashlib.sha256).hexdigest())",
             src.iter().map(|b| format!("{b:02x}")).collect::<String>()
         );
-        let out = Command::new("python3")
+        let out = Command::new("/usr/bin/python3")
             .args(["-c", &script])
             .output()
             .expect("python3");

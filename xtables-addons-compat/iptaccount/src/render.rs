@@ -316,7 +316,7 @@ mod tests {
     /// Runs a Python snippet on `input` (stdin) and returns its stdout; python3 and
     /// python3-prometheus-client are test dependencies (scripts/debian-packages.txt).
     fn python(code: &str, input: &str) -> String {
-        let mut child = Command::new("python3")
+        let mut child = Command::new("/usr/bin/python3")
             .args(["-c", code])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
