@@ -28,7 +28,7 @@ trap 'exit 130' INT TERM HUP
 
 cargo build --release -q -p fw-safetynet || setup_failed "cargo build"
 for tool in socat script iptables-legacy-restore ip6tables-legacy-restore iptables-nft-restore \
-	ip6tables-nft-restore nft systemd-analyze /usr/bin/python3; do
+	ip6tables-nft-restore nft systemd-analyze "$PY"; do
 	command -v "$tool" >/dev/null || setup_failed "$tool is not installed"
 done
 ip netns add "$SRV" && ip netns add "$CLI" || setup_failed "ip netns add"
@@ -84,7 +84,7 @@ apply_bg() {
 }
 # reap VAR PID: waits for a background job and stores its exit status in VAR.
 reap() { { wait "$2"; } 2>/dev/null; printf -v "$1" %d $?; }
-json() { fwsn status --json | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+json() { fwsn status --json | "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # 1-6: nobody confirms; the old rules come back, also when the session dies right after apply.
 rollback_case() {
