@@ -62,20 +62,22 @@ check "long name: upstream's message (after the extension's name)" \
 # --- stock iptables loads it (no module here: it stops after parsing)
 for bin in iptables-legacy iptables-nft; do
 	check "$bin -j ACCOUNT --help shows our IPv4 help" \
-		eval 'as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -j ACCOUNT --help 2>/dev/null | grep -q "Base network IP and netmask"'
+		help_shows "Base network IP and netmask" as_nobody "$ours:$STOCK" $bin -j ACCOUNT --help
 	check "$bin: missing --tname is an error, exit 2" \
-		fails_with 2 'needs --addr and --tname' as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -A FORWARD -j ACCOUNT --addr 10.1.0.0/16
+		fails_with 2 'needs --addr and --tname' as_nobody "$ours:$STOCK" $bin -A FORWARD -j ACCOUNT --addr 10.1.0.0/16
+	check "$bin: a net wider than /8 is refused (ours only)" \
+		fails_with 2 'a table holds at most a /8' as_nobody "$ours:$STOCK" $bin -A FORWARD -j ACCOUNT --addr 10.0.0.0/7 --tname x
 done
 for bin in ip6tables-legacy ip6tables-nft; do
 	check "$bin -j ACCOUNT --help shows our IPv6 help" \
-		eval 'as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -j ACCOUNT --help 2>/dev/null | grep -q "Base network IPv6 address and prefix length"'
+		help_shows "Base network IPv6 address and prefix length" as_nobody "$ours:$STOCK" $bin -j ACCOUNT --help
 	# Exit 4: past parsing, at the lock file or netlink socket nobody cannot open.
 	check "$bin parses a whole IPv6 rule" exits 4 \
-		as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -t mangle -A FORWARD -j ACCOUNT --addr 2001:db8::/64 --tname t6
+		as_nobody "$ours:$STOCK" $bin -t mangle -A FORWARD -j ACCOUNT --addr 2001:db8::/64 --tname t6
 	check "$bin: missing --tname is an error, exit 2" \
-		fails_with 2 'needs --addr and --tname' as_nobody "$ours:$UPSTREAM_XTLIBDIR" $bin -A FORWARD -j ACCOUNT --addr ::/0
+		fails_with 2 'needs --addr and --tname' as_nobody "$ours:$STOCK" $bin -A FORWARD -j ACCOUNT --addr ::/0
 	check "$bin with upstream's plugin has no IPv6 ACCOUNT" fails_with 2 'unknown option "--addr"' \
-		as_nobody "$upstream:$UPSTREAM_XTLIBDIR" $bin -A FORWARD -j ACCOUNT --addr ::/0 --tname x
+		as_nobody "$upstream:$STOCK" $bin -A FORWARD -j ACCOUNT --addr ::/0 --tname x
 done
 
 # --- IPv6: revision 2 (upstream has none, so nothing to compare with)

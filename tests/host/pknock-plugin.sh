@@ -8,7 +8,7 @@
 plugin_under_test xt_pknock pknock
 [ -x "$PY" ] || setup_failed "$PY not found (scripts/setup.sh installs python3)"
 
-ours_path=$ours:$UPSTREAM_XTLIBDIR
+ours_path=$ours:$STOCK
 
 # --- the shared object
 check "links only libxtables and libc" needs_only "$so" libxtables.so.12 libc.so.6
@@ -19,13 +19,16 @@ check "exports no symbols of its own" test -z "$(nm -D --defined-only "$so" | gr
 # --- stock binaries load it; ip6tables too (upstream's plugin is IPv4 only)
 for bin in iptables-legacy iptables-nft ip6tables-legacy ip6tables-nft; do
 	check "$bin -m pknock --help shows the options" \
-		eval 'as_nobody "$ours_path" $bin -m pknock --help 2>/dev/null | grep -q "^  --checkip"'
+		help_shows "^  --checkip" as_nobody "$ours_path" $bin -m pknock --help
 	check "$bin: missing --name is an error, exit 2" \
 		fails_with 2 "pknock: --name option is required." \
 		as_nobody "$ours_path" $bin -A INPUT -p tcp -m pknock --knockports 1 --time 5 -j ACCEPT
 	check "$bin: bad port is an error, exit 2" \
 		fails_with 2 "invalid port/service \`nope' specified" \
 		as_nobody "$ours_path" $bin -A INPUT -p tcp -m pknock --knockports 1,nope --name x --time 5
+	check "$bin: a dot-file --name is refused (ours only)" \
+		fails_with 2 '--name ".hidden" must not start with a dot' \
+		as_nobody "$ours_path" $bin -A INPUT -p tcp -m pknock --knockports 1 --name .hidden --time 5
 done
 
 # ours_vs_upstream FAMILY [-p PROTO] ARGS...: both plugins through the driver, same output and

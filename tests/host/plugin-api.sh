@@ -63,8 +63,8 @@ check "error: non-UTF-8 argument shown escaped" \
 
 # --- the same through stock iptables (unprivileged: it stops before touching the kernel)
 for bin in iptables-legacy iptables-nft; do
-	check "$bin -m RSDEMO --help shows the help" eval \
-		'as_nobody "$dir" $bin -m RSDEMO --help 2>/dev/null | grep -qF -- "--loud        needs --level above 0; not with --quiet"'
+	check "$bin -m RSDEMO --help shows the help" \
+		help_shows "--loud        needs --level above 0; not with --quiet" as_nobody "$dir:$STOCK" $bin -m RSDEMO --help
 	check "$bin: the extension's error, exit 2" fails_with 2 \
 		'RSDEMO: --name "0123456789abcdef": 1 to 15 bytes' as_nobody "$dir" $bin -A INPUT -m RSDEMO --name 0123456789abcdef
 	check "$bin: libxtables' error, exit 2" fails_with 2 \
@@ -74,8 +74,21 @@ for bin in iptables-legacy iptables-nft; do
 	check "$bin: the extension sees -p icmp" fails_with 2 '--port needs -p tcp or -p udp' \
 		as_nobody "$dir" $bin -A INPUT -p icmp -m RSDEMO --name x --port 5
 	check "$bin: the extension sees -p udp" fails_with 4 'ermission denied' \
-		as_nobody "$dir:$UPSTREAM_XTLIBDIR" $bin -A INPUT -p udp -m RSDEMO --name x --port 5
+		as_nobody "$dir:$STOCK" $bin -A INPUT -p udp -m RSDEMO --name x --port 5
 done
+
+# --- the harness itself: a plugin that does not load is caught, never replaced by upstream's
+mkdir "$WORK/broken" && chmod 755 "$WORK/broken"
+printf 'extern int xa_no_such_symbol(void);\nint xa_broken(void) { return xa_no_such_symbol(); }\n' >"$WORK/broken.c"
+cc -shared -fPIC -o "$WORK/broken/libxt_SYSRQ.so" "$WORK/broken.c" || setup_failed "cannot build a broken plugin"
+check "harness: a plugin that does not load finds no stand-in in \$STOCK" eval \
+	'XTABLES_LIBDIR="$WORK/broken:$STOCK" "$DRIVER" -4 target SYSRQ where >/dev/null 2>"$WORK/broken.err"
+	 [ $? -ne 0 ] && loader_error "$WORK/broken.err" && grep -q "Couldn.t load target .SYSRQ." "$WORK/broken.err"'
+check "harness: where upstream's plugin stands in, the loader error fails the check" \
+	eval '! help_shows "SYSRQ" as_nobody "$WORK/broken:$UPSTREAM_XTLIBDIR" iptables-nft -j SYSRQ --help >/dev/null'
+check "harness: the driver names the stand-in" eval \
+	'[ "$(XTABLES_LIBDIR="$WORK/broken:$UPSTREAM_XTLIBDIR" "$DRIVER" -4 target SYSRQ where 2>/dev/null)" = \
+	   "$UPSTREAM_XTLIBDIR/libxt_SYSRQ.so" ]'
 
 # --- records from the kernel: too short, unterminated name, random bytes
 check "short record: no read beyond it" output_is \

@@ -8,7 +8,7 @@
 plugin_under_test xt_SYSRQ SYSRQ
 
 # Ours first; the stock directory supplies udp/udplite for --dport.
-ours_path=$ours:$UPSTREAM_XTLIBDIR
+ours_path=$ours:$STOCK
 
 # --- the shared object
 check "links only libxtables and libc (no libgcc_s, no Rust std)" \
@@ -20,7 +20,8 @@ check "exports no symbols of its own" test -z "$(nm -D --defined-only "$so" | gr
 # --- stock binaries load our plugin
 for bin in iptables-legacy iptables-nft ip6tables-legacy ip6tables-nft; do
 	check "$bin -j SYSRQ --help shows our help" \
-		eval 'as_nobody "$ours_path" $bin -j SYSRQ --help 2>/dev/null | grep -q "^(/sys/module/xt_SYSRQ/parameters/); requests come from send_sysrq(8).$"'
+		help_shows "^(/sys/module/xt_SYSRQ/parameters/); requests come from send_sysrq(8).$" \
+		as_nobody "$ours_path" $bin -j SYSRQ --help
 	check "$bin: unknown option is an error, exit 2" \
 		fails_with 2 'unknown option "--foo"' as_nobody "$ours_path" $bin -A INPUT -p udp --dport 9 -j SYSRQ --foo
 	check "$bin: stray argument is an error, exit 2" \
@@ -51,7 +52,7 @@ for rule in "-A INPUT -p udp --dport 9 -j SYSRQ" "-I OUTPUT 2 -p udplite -d 10.0
 		[ $bin = ip6tables-translate ] && rule=${rule/10.0.0.1/fd00::1}
 		check "$bin $rule: identical to upstream" eval '
 			[ "$(as_nobody "$ours_path" $bin $rule 2>&1)" = \
-			  "$(as_nobody "$UPSTREAM_XTLIBDIR" $bin $rule 2>&1)" ]'
+			  "$(as_nobody "$upstream:$STOCK" $bin $rule 2>&1)" ]'
 	done
 done
 
@@ -59,7 +60,7 @@ done
 long=$(head -c 100000 /dev/zero | tr '\0' x)
 for args in "--foo" "! --foo" "!" "x" "--" "-x" "--help=3" $'\xff\xfe' "--$long" "$long"; do
 	check "driver: odd argument '${args:0:12}' handled cleanly" \
-		survives "$DRIVER" -4 target SYSRQ parse "$args"
+		survives env XTABLES_LIBDIR="$ours" "$DRIVER" -4 target SYSRQ parse "$args"
 done
 command -v valgrind >/dev/null || setup_failed "valgrind not found (scripts/setup.sh installs it)"
 for fam in -4 -6; do

@@ -18,6 +18,20 @@ DRIVER=$WORK/xt-driver
 cc -Wall -Wextra -Wno-unused-parameter -Werror -O1 -o "$DRIVER" "$ROOT/tests/plugin/xt-driver.c" -lxtables ||
 	setup_failed "cannot build tests/plugin/xt-driver.c (libxtables-dev missing?)"
 
+# Stock iptables' own plugins, without the ones Debian's xtables-addons-common puts beside them:
+# iptables runs with XTABLES_LIBDIR=OURS:$STOCK. libxtables reports a plugin that fails to
+# dlopen and goes on down the path, so with upstream's directory there a broken plugin of ours
+# would be silently replaced by upstream's.
+STOCK=$WORK/stock
+addons=$(dpkg-query -L xtables-addons-common 2>/dev/null | grep "^$UPSTREAM_XTLIBDIR/libxt_.*\.so\$") ||
+	setup_failed "xtables-addons-common is not installed (scripts/setup.sh installs it)"
+mkdir "$STOCK"
+for stock_so in "$UPSTREAM_XTLIBDIR"/*.so; do
+	grep -qxF "$stock_so" <<<"$addons" || ln -s "$stock_so" "$STOCK/"
+done
+[ -e "$STOCK/libxt_standard.so" ] && [ ! -e "$STOCK/libxt_SYSRQ.so" ] ||
+	setup_failed "cannot separate stock plugins from xtables-addons' in $UPSTREAM_XTLIBDIR"
+
 # plugin_dir NAME SO...: a directory holding the given plugins, usable as XTABLES_LIBDIR.
 plugin_dir() {
 	local dir=$WORK/$1 so
@@ -53,33 +67,53 @@ needs_only() {
 		"$(printf '%s\n' "$@" | sort | tr '\n' ' ')" ]
 }
 
-# survives CMD...: exits 0 or 2 (never a signal or another error), prints no BUG line.
+# survives CMD...: exits 0 or 2 (never a signal or another error), prints no BUG line and no
+# loader error.
 survives() {
 	local rc
 	"$@" >"$WORK/out" 2>"$WORK/err"
 	rc=$?
-	{ [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ! grep -q BUG "$WORK/err"
+	{ [ $rc -eq 0 ] || [ $rc -eq 2 ]; } && ! grep -q BUG "$WORK/err" && ! loader_error "$WORK/err"
 }
 
-# exits STATUS CMD...: exits with STATUS and prints no BUG line (output kept in $WORK).
+# loader_error FILE: libxtables reported a plugin it could not load ("PATH.so: dlerror").
+loader_error() { grep -q '\.so: ' "$1"; }
+
+# exits STATUS CMD...: exits with STATUS and prints no BUG line and no loader error (output
+# kept in $WORK).
 exits() {
 	local status=$1 rc
 	shift
 	"$@" >"$WORK/out" 2>"$WORK/err"
 	rc=$?
-	[ $rc -eq "$status" ] && ! grep -q BUG "$WORK/err" || {
+	[ $rc -eq "$status" ] && ! grep -q BUG "$WORK/err" && ! loader_error "$WORK/err" || {
 		echo "     exit $rc, stderr: $(head -c 300 "$WORK/err")"
 		return 1
 	}
 }
 
-# fails_with STATUS TEXT CMD...: exits with STATUS and TEXT appears on stderr.
+# fails_with STATUS TEXT CMD...: exits with STATUS, TEXT appears on stderr, no loader error.
 fails_with() {
 	local status=$1 text=$2 rc
 	shift 2
 	"$@" >"$WORK/out" 2>"$WORK/err"
 	rc=$?
-	[ $rc -eq "$status" ] && grep -qF -- "$text" "$WORK/err" || {
+	[ $rc -eq "$status" ] && grep -qF -- "$text" "$WORK/err" && ! loader_error "$WORK/err" || {
+		echo "     exit $rc, stderr: $(head -c 300 "$WORK/err")"
+		return 1
+	}
+}
+
+# help_shows PATTERN CMD...: CMD exits 0, prints a line matching PATTERN (a basic regular
+# expression) on stdout and nothing on stderr (no loader error, no warning) but the one line
+# legacy iptables run by nobody prints, as it cannot ask the kernel for revisions.
+help_shows() {
+	local pattern=$1 rc
+	shift
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	rc=$?
+	[ $rc -eq 0 ] && grep -q -- "$pattern" "$WORK/out" &&
+		! grep -qv '^[A-Za-z0-9_]*: Could not determine whether revision [0-9]* is supported, assuming it is\.$' "$WORK/err" || {
 		echo "     exit $rc, stderr: $(head -c 300 "$WORK/err")"
 		return 1
 	}
@@ -97,13 +131,21 @@ output_is() {
 }
 
 # plugin_under_test PACKAGE NAME: builds our libxt_NAME.so (cargo package PACKAGE); sets $so to
-# it, $ours and $upstream to XTABLES_LIBDIRs holding ours and upstream's plugin.
+# it, $ours and $upstream to XTABLES_LIBDIRs holding ours and upstream's plugin (stock iptables
+# takes "$ours:$STOCK"). First check: libxtables loads ours, even with upstream's directory
+# searched after it (the driver names the file; a plugin of ours that does not load would be
+# replaced by upstream's there).
 plugin_under_test() {
+	local kind=target
 	cargo build --release --quiet -p "$1" || setup_failed "cargo build -p $1 failed"
 	so=$ROOT/target/release/libxt_$2.so
 	[ -r "$UPSTREAM_XTLIBDIR/libxt_$2.so" ] || setup_failed "upstream plugin missing (xtables-addons-common)"
 	ours=$(plugin_dir ours "$so")
 	upstream=$(plugin_dir upstream "$UPSTREAM_XTLIBDIR/libxt_$2.so")
+	# Targets are named in capitals, matches are not.
+	case $2 in *[a-z]*) kind=match ;; esac
+	check "libxtables loads our libxt_$2.so, not upstream's" output_is "$ours/libxt_$2.so" \
+		env XTABLES_LIBDIR="$ours:$UPSTREAM_XTLIBDIR" "$DRIVER" -4 $kind "$2" where
 }
 
 # same_as_upstream COMMAND...: COMMAND prints the same and exits alike with $ours and with

@@ -7,12 +7,15 @@
  *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME help
  *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME parse [OPTION...]  ("!" inverts an option)
  *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME data HEX  (record data as from the kernel)
+ *   xt-driver -4|-6 target|match NAME where  (the file libxtables loaded the extension from)
  *
  * -p sets the protocol number of the rule the options are parsed for, like iptables' -p.
  * parse and data print two lines, "print:<text>|" and "save:<text>|" ("(none)" when the
  * plugin has no such callback). Errors go through xt_params->exit_err: message on stderr,
  * exit status 2, as in iptables.
  */
+#define _GNU_SOURCE /* dladdr */
+#include <dlfcn.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -91,6 +94,17 @@ static void find_ext(struct ext *e, const char *kind, const char *name)
 	} else {
 		xtables_error(PARAMETER_PROBLEM, "kind must be target or match, not \"%s\"", kind);
 	}
+}
+
+/* The shared object that defines the extension's struct: which plugin libxtables loaded. */
+static void print_where(const struct ext *e)
+{
+	const void *defined = e->t ? (const void *)e->t : (const void *)e->m;
+	Dl_info info;
+
+	if (dladdr(defined, &info) == 0 || info.dli_fname == NULL)
+		xtables_error(OTHER_PROBLEM, "dladdr cannot place the extension");
+	puts(info.dli_fname);
 }
 
 static size_t ext_size(const struct ext *e)
@@ -227,7 +241,7 @@ int main(int argc, char **argv)
 
 	if (argc < 5 || (strcmp(argv[1], "-4") != 0 && strcmp(argv[1], "-6") != 0)) {
 		fputs("usage: xt-driver -4|-6 [-p [!]PROTO] target|match NAME "
-		      "help|parse [OPTION...]|data HEX\n", stderr);
+		      "help|parse [OPTION...]|data HEX|where\n", stderr);
 		return 2;
 	}
 	family = argv[1][1] == '4' ? NFPROTO_IPV4 : NFPROTO_IPV6;
@@ -252,6 +266,8 @@ int main(int argc, char **argv)
 		/* getopt sees argv[4] ("parse") as the program name */
 		parse_options(&e, argc - 4, argv + 4);
 		print_and_save(&e);
+	} else if (strcmp(argv[4], "where") == 0) {
+		print_where(&e);
 	} else if (strcmp(argv[4], "data") == 0 && argc == 6) {
 		load_hex(&e, argv[3], argv[5]);
 		print_and_save(&e);
