@@ -11,6 +11,7 @@
 pub mod account;
 pub mod ct;
 mod cursor;
+pub mod geoip;
 pub mod hash;
 pub mod hex;
 pub mod pknock;
