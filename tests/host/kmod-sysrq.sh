@@ -12,7 +12,7 @@
 make_kdir=$(env -u KDIR make -s print-kdir)
 KDIR=${KDIR:-$make_kdir}
 [ -n "$KDIR" ] && [ -d "$KDIR" ] || setup_failed "no kernel build dir (install linux-headers or set KDIR)"
-cp -r kmod-c/Kbuild kmod-c/*.c kmod-c/include "$WORK/"
+cp -r kmod-c/Kbuild kmod-c/*.[ch] kmod-c/include "$WORK/"
 if [ "$(realpath "$KDIR")" = "$(realpath "$make_kdir")" ]; then
 	[ -f kmod-c/xa_shim_core.o ] || setup_failed "kmod-c/xa_shim_core.o missing (run make first)"
 	cp kmod-c/xa_shim_core.o "$WORK/"

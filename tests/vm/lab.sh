@@ -76,7 +76,7 @@ lab_ours() {
 			rm -rf "$dir"
 			mkdir -p "$dir"
 			cp -r "$lab_repo/kmod-c/Kbuild" "$lab_repo/kmod-c/include" "$dir/"
-			find "$lab_repo/kmod-c" -maxdepth 1 -name '*.c' ! -name '*.mod.c' -exec cp {} "$dir/" \;
+			find "$lab_repo/kmod-c" -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' -exec cp {} "$dir/" \;
 			"$lab_repo/shim/kernel/build-object.sh" "$kdir" "$dir/xa_shim_core.o" >&2 ||
 				lab_die "building the Rust object for $kver failed"
 			make -s -C "$kdir" M="$dir" modules >&2 || lab_die "building our modules for $kver failed"
