@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xt_ACCOUNT: IPv4 tables and the IPv4 target (see xt_ACCOUNT_ipv4.h).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/mm.h>
+#include <linux/netfilter.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "xt_ACCOUNT_table.h"
+
+struct acc_data *acc_data_alloc(u32 slot_bits)
+{
+	u32 nblocks = 1u << (slot_bits > ACC_BLOCK_BITS ?
+			     slot_bits - ACC_BLOCK_BITS : 0);
+	struct acc_data *data;
+
+	data = kvzalloc(struct_size(data, block, nblocks), GFP_KERNEL);
+	if (data)
+		data->nblocks = nblocks;
+	return data;
+}
+
+void acc_data_free(struct acc_data *data)
+{
+	u32 b, g;
+
+	if (!data)
+		return;
+	for (b = 0; b < data->nblocks; b++) {
+		if (!data->block[b])
+			continue;
+		for (g = 0; g < ACC_BLOCK_GROUPS; g++)
+			kfree(data->block[b]->group[g]);
+		kfree(data->block[b]);
+	}
+	kvfree(data);
+}
+
+/*
+ * acc_counters()'s slow path: allocates the block and group of a slot on its
+ * first use; NULL when out of memory (the packet then goes uncounted for that
+ * address). The slot is checked against the table.
+ */
+static noinline struct xa_account_counters *acc_counters_alloc(struct acc_table *t, u32 slot)
+{
+	struct acc_block **block = &t->data->block[slot >> ACC_BLOCK_BITS];
+	struct acc_group **group;
+
+	lockdep_assert_held(&t->lock);
+	if (!*block) {
+		*block = kzalloc(sizeof(**block), GFP_ATOMIC);
+		if (!*block)
+			goto nomem;
+	}
+	group = &(*block)->group[(slot >> ACC_GROUP_BITS) % ACC_BLOCK_GROUPS];
+	if (!*group) {
+		*group = kzalloc(sizeof(**group), GFP_ATOMIC);
+		if (!*group)
+			goto nomem;
+	}
+	return &(*group)->ip[slot % ACC_GROUP_SIZE];
+
+nomem:
+	net_warn_ratelimited("out of memory, packet not counted in table %s\n",
+			     t->name);
+	return NULL;
+}
+
+/*
+ * The counters of a slot, allocated on first use; NULL when out of memory.
+ * Inlined: it runs for every packet and rule, and a call costs more than
+ * the lookup.
+ */
+static __always_inline struct xa_account_counters *acc_counters(struct acc_table *t, u32 slot)
+{
+	struct acc_data *data = t->data;
+	u32 b = slot >> ACC_BLOCK_BITS;
+	struct acc_block *block;
+	struct acc_group *group;
+
+	lockdep_assert_held(&t->lock);
+	/* The shim keeps slots inside the table; never trust that with memory. */
+	if (WARN_ON_ONCE(b >= data->nblocks))
+		return NULL;
+	block = data->block[b];
+	if (unlikely(!block))
+		return acc_counters_alloc(t, slot);
+	group = block->group[(slot >> ACC_GROUP_BITS) % ACC_BLOCK_GROUPS];
+	if (unlikely(!group))
+		return acc_counters_alloc(t, slot);
+	return &group->ip[slot % ACC_GROUP_SIZE];
+}
+
+unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct ipt_acc_info *info = par->targinfo;
+	const struct iphdr *iph = ip_hdr(skb);
+	struct xa_account_counters *src = NULL, *dst = NULL;
+	struct xa_account_hits hits;
+	struct acc_table *t;
+
+	t = acc_rule_table(acc_net(xt_net(par)), info->table_nr, NFPROTO_IPV4);
+	if (!t)
+		return XT_CONTINUE;
+
+	hits = xa_account_classify_net(t->net4, iph->saddr, iph->daddr);
+	if (!hits.which)
+		return XT_CONTINUE;
+
+	/* nf_tables may run the target with bottom halves enabled. */
+	spin_lock_bh(&t->lock);
+	if (hits.which & XA_ACCOUNT_HIT_SRC)
+		src = acc_counters(t, hits.src_slot);
+	if (hits.which & XA_ACCOUNT_HIT_DST)
+		dst = acc_counters(t, hits.dst_slot);
+	t->data->itemcount += xa_account_count(src, dst, ntohs(iph->tot_len));
+	spin_unlock_bh(&t->lock);
+	return XT_CONTINUE;
+}
+
+u32 acc_records_fill(const struct acc_table *t, const struct acc_data *data,
+		     struct ipt_acc_handle_ip *records, u32 cap)
+{
+	u32 n = 0, b, g, i;
+
+	for (b = 0; b < data->nblocks; b++) {
+		const struct acc_block *block = data->block[b];
+
+		if (!block)
+			continue;
+		for (g = 0; g < ACC_BLOCK_GROUPS; g++) {
+			const struct acc_group *group = block->group[g];
+
+			if (!group)
+				continue;
+			for (i = 0; i < ACC_GROUP_SIZE; i++) {
+				const struct xa_account_counters *c = &group->ip[i];
+				u32 slot = (b << ACC_BLOCK_BITS) |
+					   (g << ACC_GROUP_BITS) | i;
+				u32 addr;
+
+				if (!c->src_packets && !c->dst_packets)
+					continue;
+				if (WARN_ON_ONCE(n == cap) ||
+				    !xa_account_slot_addr(t->net_ip, t->net_mask,
+							  slot, &addr))
+					return n;
+				records[n] = (struct ipt_acc_handle_ip){
+					.ip = addr,
+					.src_packets = c->src_packets,
+					.src_bytes = c->src_bytes,
+					.dst_packets = c->dst_packets,
+					.dst_bytes = c->dst_bytes,
+				};
+				n++;
+			}
+		}
+	}
+	return n;
+}
+

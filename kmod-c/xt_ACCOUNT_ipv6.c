@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xt_ACCOUNT: IPv6 tables and the IPv6 target (see xt_ACCOUNT_ipv6.h).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ipv6.h>
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/netfilter.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <net/ipv6.h>
+
+#include "xt_ACCOUNT_table.h"
+
+u32 acc6_nbuckets(u8 prefix_len)
+{
+	u32 addrs = acc_ip6_max_addresses;
+
+	/*
+	 * ::/0 counts the one address ::. Only a network longer than /97 has
+	 * fewer than 2^31 addresses, possibly fewer than ip6_max_addresses.
+	 */
+	if (prefix_len == 0)
+		addrs = 1;
+	else if (prefix_len > 128 - 31)
+		addrs = min(addrs, 1u << (128 - prefix_len));
+	return min(roundup_pow_of_two(DIV_ROUND_UP(addrs, ACC6_ADDRS_PER_BUCKET)),
+		   (unsigned long)ACC6_MAX_BUCKETS);
+}
+
+struct acc6_data *acc6_data_alloc(u32 nbuckets)
+{
+	struct acc6_data *data;
+
+	data = kvzalloc(struct_size(data, bucket, nbuckets), GFP_KERNEL);
+	if (data)
+		data->nbuckets = nbuckets;
+	return data;
+}
+
+void acc6_data_free(struct acc6_data *data)
+{
+	struct acc6_entry *e, *next;
+	u32 b;
+
+	if (!data)
+		return;
+	for (b = 0; b < data->nbuckets; b++) {
+		for (e = data->bucket[b]; e; e = next) {
+			next = e->next;
+			kfree(e);
+		}
+		/* Up to ip6_max_addresses entries: let others run. */
+		cond_resched();
+	}
+	kvfree(data);
+}
+
+/*
+ * The counters of an address of an IPv6 table, added when first seen; NULL
+ * when the table already holds ip6_max_addresses addresses (*full is then
+ * set) or when out of memory.
+ */
+static struct xa_account_counters *acc6_counters(struct acc_table *t,
+						 const struct in6_addr *addr,
+						 bool *full)
+{
+	struct acc6_data *data = t->data6;
+	struct acc6_entry **head, *e;
+
+	lockdep_assert_held(&t->lock);
+	head = &data->bucket[xa_account6_hash(t->hash_key, addr->s6_addr) &
+			     (data->nbuckets - 1)];
+	for (e = *head; e; e = e->next)
+		if (ipv6_addr_equal(&e->addr, addr))
+			return &e->c;
+	if (data->itemcount >= acc_ip6_max_addresses) {
+		*full = true;
+		return NULL;
+	}
+	e = kzalloc(sizeof(*e), GFP_ATOMIC);
+	if (!e) {
+		net_warn_ratelimited("out of memory, packet not counted in table %s\n",
+				     t->name);
+		return NULL;
+	}
+	e->addr = *addr;
+	e->next = *head;
+	*head = e;
+	data->itemcount++;
+	return &e->c;
+}
+
+unsigned int acc6_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	const struct xt_acc_info_v2 *info = par->targinfo;
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct xa_account_counters *src = NULL, *dst = NULL;
+	struct in6_addr src_key, dst_key;
+	struct acc6_data *data;
+	struct acc_table *t;
+	unsigned int hits, added;
+	bool full = false;
+	u32 bytes, before;
+
+	t = acc_rule_table(acc_net(xt_net(par)), info->table_nr, NFPROTO_IPV6);
+	if (!t)
+		return XT_CONTINUE;
+
+	hits = xa_account6_classify(t->net6.s6_addr, t->prefix_len,
+				    ip6h->saddr.s6_addr, ip6h->daddr.s6_addr,
+				    src_key.s6_addr, dst_key.s6_addr);
+	if (!hits)
+		return XT_CONTINUE;
+	/* payload_len 0: a jumbogram (RFC 2675), as long as the skb says. */
+	if (ip6h->payload_len)
+		bytes = ntohs(ip6h->payload_len) + sizeof(*ip6h);
+	else
+		bytes = skb->len - skb_network_offset(skb);
+
+	spin_lock_bh(&t->lock);
+	data = t->data6;
+	before = data->itemcount;
+	if (hits & XA_ACCOUNT_HIT_SRC)
+		src = acc6_counters(t, &src_key, &full);
+	if (hits & XA_ACCOUNT_HIT_DST)
+		dst = acc6_counters(t, &dst_key, &full);
+	added = xa_account_count(src, dst, bytes);
+	/* The shim's new addresses are exactly the entries just added. */
+	WARN_ON_ONCE(added != data->itemcount - before);
+	if (full)
+		data->uncounted++;
+	spin_unlock_bh(&t->lock);
+	if (full)
+		net_warn_ratelimited("table %s holds ip6_max_addresses=%u addresses, packet not counted for a new one\n",
+				     t->name, acc_ip6_max_addresses);
+	return XT_CONTINUE;
+}
+
+u32 acc6_records_fill(const struct acc6_data *data,
+		      struct xt_acc_handle_ip6 *records, u32 cap)
+{
+	const struct acc6_entry *e;
+	u32 n = 0, b;
+
+	for (b = 0; b < data->nbuckets; b++) {
+		for (e = data->bucket[b]; e; e = e->next) {
+			if (WARN_ON_ONCE(n == cap))
+				return n;
+			memcpy(records[n].ip, e->addr.s6_addr, sizeof(records[n].ip));
+			records[n].src_packets = e->c.src_packets;
+			records[n].src_bytes = e->c.src_bytes;
+			records[n].dst_packets = e->c.dst_packets;
+			records[n].dst_bytes = e->c.dst_bytes;
+			n++;
+		}
+	}
+	return n;
+}
+
+static int acc6_record_cmp(const void *a, const void *b)
+{
+	const struct xt_acc_handle_ip6 *ra = a, *rb = b;
+
+	return memcmp(ra->ip, rb->ip, sizeof(ra->ip));
+}
+
+void acc6_records_sort(struct xt_acc_handle_ip6 *records, u32 n)
+{
+	sort(records, n, sizeof(*records), acc6_record_cmp, NULL);
+}

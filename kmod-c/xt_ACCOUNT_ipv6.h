@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xt_ACCOUNT's IPv6 tables: the addresses seen of a network of any prefix,
+ * in a chained hash table.
+ *
+ * Memory: 56 B per address (a kmalloc-64 object), at most ip6_max_addresses
+ * of them, and a bucket array of 8 B per bucket, a power of two of at most
+ * 16384 (128 KiB) sized for four addresses per bucket. A table thus costs at most 128 KiB + 64 B * ip6_max_addresses
+ * (about 4.1 MiB by default). The bucket is chosen by SipHash-2-4 under a
+ * random per-table key, so senders cannot aim addresses at one chain.
+ * Packets of addresses beyond the limit are counted in the table's uncounted
+ * instead.
+ */
+#ifndef XT_ACCOUNT_IPV6_H
+#define XT_ACCOUNT_IPV6_H
+
+#include <linux/in6.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+#include "xa_shim.h"
+#include "xt_ACCOUNT.h"
+
+#define ACC6_MAX_ADDRESSES_LIMIT (1u << 24)
+#define ACC6_MAX_BUCKETS 16384u
+#define ACC6_ADDRS_PER_BUCKET 4u
+
+/* Module parameter ip6_max_addresses: addresses per IPv6 table. */
+extern unsigned int acc_ip6_max_addresses;
+
+/* One address of an IPv6 table, in the chain of its hash bucket. */
+struct acc6_entry {
+	struct acc6_entry *next;
+	struct in6_addr addr;
+	struct xa_account_counters c;
+};
+
+/* The addresses of an IPv6 table; replaced as a whole by a read-and-flush. */
+struct acc6_data {
+	u32 itemcount; /* entries: at most ip6_max_addresses */
+	u32 nbuckets;  /* a power of two */
+	u64 uncounted; /* packets with an address beyond ip6_max_addresses */
+	struct acc6_entry *bucket[];
+};
+
+/* Hash buckets of an IPv6 table: about four of the addresses it can hold each. */
+u32 acc6_nbuckets(u8 prefix_len);
+struct acc6_data *acc6_data_alloc(u32 nbuckets);
+void acc6_data_free(struct acc6_data *data);
+
+/* Appends the addresses of data to records (at most cap); returns how many. */
+u32 acc6_records_fill(const struct acc6_data *data,
+		      struct xt_acc_handle_ip6 *records, u32 cap);
+/* Sorts records by address, ascending: hash order is random per table. */
+void acc6_records_sort(struct xt_acc_handle_ip6 *records, u32 n);
+
+/* The target of revision 2 (IPv6). */
+unsigned int acc6_tg(struct sk_buff *skb, const struct xt_action_param *par);
+
+#endif /* XT_ACCOUNT_IPV6_H */
