@@ -33,7 +33,7 @@ else
 fi
 
 # The packet path runs in softirq context with a 512-byte request buffer on the stack.
-frame=$(awk -F'\t' '$1 ~ /:sysrq_process$/ {print $2}' "$WORK"/xt_SYSRQ.su)
+frame=$(awk -F'\t' '$1 ~ /:sysrq_process$/ {print $2}' "$WORK"/xt_SYSRQ_main.su)
 check "sysrq_process stack frame ${frame:-?} bytes <= 1024" test "${frame:-99999}" -le 1024
 
 mi() { modinfo -F "$1" "$WORK/$2"; }

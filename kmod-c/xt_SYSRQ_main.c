@@ -3,163 +3,34 @@
  * xt_SYSRQ: trigger SysRq keys remotely with an authenticated UDP request.
  *
  * Compatible with xtables-addons' SYSRQ target (revision 1): same module
- * name, parameters and request format, see xt_SYSRQ(8). This file only
- * finds the UDP payload and keeps the state; parsing and authenticating the
+ * name, parameters and request format, see xt_SYSRQ(8). This file finds the
+ * UDP payload, runs the keys of an accepted request and registers the
+ * target; the parameters and the state they hold (password, sequence
+ * number) are in xt_SYSRQ_params.c. Parsing and authenticating the
  * untrusted request is done by xa_sysrq_verify() in xa_shim.ko.
- *
- * Locking:
- * - the password is an RCU-protected, immutable kmalloc'd copy; writers
- *   serialise on sysrq_secret_lock and wipe the old copy after a grace period;
- * - the sequence number is a single long, advanced only by cmpxchg so two
- *   CPUs can never both accept the same or an older request;
- * - the hash is chosen before the targets are registered and never changes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
 #include <linux/ctype.h>
 #include <linux/in.h>
 #include <linux/init.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/kernel.h>
-#include <linux/kstrtox.h>
-#include <linux/lockdep.h>
 #include <linux/module.h>
-#include <linux/moduleparam.h>
-#include <linux/mutex.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv4/ip_tables.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #include <linux/net.h>
-#include <linux/rcupdate.h>
 #include <linux/skbuff.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysrq.h>
-#include <linux/timekeeping.h>
 #include <linux/udp.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 
 #include "xa_shim.h"
-
-/* An immutable password; replaced as a whole so a packet sees old or new. */
-struct sysrq_secret {
-	size_t len;
-	char text[XA_SYSRQ_MAX_PASSWORD + 1]; /* NUL-terminated for reading back */
-};
-
-static struct sysrq_secret __rcu *sysrq_secret;
-static DEFINE_MUTEX(sysrq_secret_lock);
-
-static long sysrq_seqno;
-/* Set when seqno= was given at load time, so init does not overwrite it. */
-static bool sysrq_seqno_given;
-
-static char sysrq_hash_name[16] = "sha1";
-static int sysrq_hash __read_mostly = XA_HASH_NONE;
-static int sysrq_debug;
-
-static int sysrq_password_set(const char *val, const struct kernel_param *kp)
-{
-	struct sysrq_secret *new = NULL, *old;
-	size_t len = strlen(val);
-
-	/* "echo secret > .../password" appends a newline: not part of it. */
-	if (len > 0 && val[len - 1] == '\n')
-		len--;
-	if (memchr(val, '\n', len)) {
-		pr_err("password must be a single line\n");
-		return -EINVAL;
-	}
-	if (len > XA_SYSRQ_MAX_PASSWORD) {
-		pr_err("password longer than %d characters refused\n",
-		       XA_SYSRQ_MAX_PASSWORD);
-		return -ENOSPC;
-	}
-
-	/* An empty password is stored as none: every request is dropped. */
-	if (len > 0) {
-		new = kzalloc(sizeof(*new), GFP_KERNEL);
-		if (!new)
-			return -ENOMEM;
-		memcpy(new->text, val, len);
-		new->len = len;
-	}
-
-	mutex_lock(&sysrq_secret_lock);
-	old = rcu_replace_pointer(sysrq_secret, new,
-				  lockdep_is_held(&sysrq_secret_lock));
-	mutex_unlock(&sysrq_secret_lock);
-
-	/* Packets may still be verifying against the old copy. */
-	synchronize_rcu();
-	kfree_sensitive(old);
-	return 0;
-}
-
-static int sysrq_password_get(char *buffer, const struct kernel_param *kp)
-{
-	const struct sysrq_secret *secret;
-	int ret;
-
-	mutex_lock(&sysrq_secret_lock);
-	secret = rcu_dereference_protected(sysrq_secret,
-					   lockdep_is_held(&sysrq_secret_lock));
-	ret = scnprintf(buffer, PAGE_SIZE, "%s\n", secret ? secret->text : "");
-	mutex_unlock(&sysrq_secret_lock);
-	return ret;
-}
-
-/*
- * Called by the module loader when the module goes away, also after a
- * failed init: by then no target is registered and no packet can hold the
- * secret, so no grace period is needed.
- */
-static void sysrq_password_free(void *arg)
-{
-	kfree_sensitive(rcu_replace_pointer(sysrq_secret, NULL, true));
-}
-
-static const struct kernel_param_ops sysrq_password_ops = {
-	.set = sysrq_password_set,
-	.get = sysrq_password_get,
-	.free = sysrq_password_free,
-};
-
-static int sysrq_seqno_set(const char *val, const struct kernel_param *kp)
-{
-	long seqno;
-	int ret;
-
-	ret = kstrtol(val, 0, &seqno);
-	if (ret)
-		return ret;
-	/* Pairs with the cmpxchg in sysrq_seqno_advance(). */
-	WRITE_ONCE(sysrq_seqno, seqno);
-	sysrq_seqno_given = true;
-	return 0;
-}
-
-static int sysrq_seqno_get(char *buffer, const struct kernel_param *kp)
-{
-	return scnprintf(buffer, PAGE_SIZE, "%ld\n", READ_ONCE(sysrq_seqno));
-}
-
-static const struct kernel_param_ops sysrq_seqno_ops = {
-	.set = sysrq_seqno_set,
-	.get = sysrq_seqno_get,
-};
-
-module_param_cb(password, &sysrq_password_ops, NULL, 0600);
-MODULE_PARM_DESC(password, "password for remote sysrq");
-module_param_string(hash, sysrq_hash_name, sizeof(sysrq_hash_name), 0400);
-MODULE_PARM_DESC(hash, "hash algorithm, default sha1 (sha1, sha224, sha256, sha384, sha512)");
-module_param_cb(seqno, &sysrq_seqno_ops, NULL, 0600);
-MODULE_PARM_DESC(seqno, "sequence number for remote sysrq");
-module_param_named(debug, sysrq_debug, int, 0600);
-MODULE_PARM_DESC(debug, "debugging: 0=off, 1=on");
+#include "xt_SYSRQ_params.h"
 
 static const char *const sysrq_status_text[] = {
 	[XA_SYSRQ_E_EMPTY] = "empty request",
@@ -192,18 +63,6 @@ static void sysrq_drop_reason(const struct sk_buff *skb,
 	else
 		pr_info("request from %pI4 dropped: %s\n",
 			&ip_hdr(skb)->saddr, why);
-}
-
-/* Accept @seqno only if it is newer than the stored one, atomically on SMP. */
-static bool sysrq_seqno_advance(long seqno)
-{
-	long old = READ_ONCE(sysrq_seqno);
-
-	do {
-		if (seqno <= old)
-			return false;
-	} while (!try_cmpxchg(&sysrq_seqno, &old, seqno));
-	return true;
 }
 
 static void sysrq_handle_keys(const u8 *keys, size_t len)
@@ -268,7 +127,6 @@ static unsigned int sysrq_process(struct sk_buff *skb,
 {
 	/* 512 bytes: fits the softirq stack; checked with the frame warning. */
 	u8 buf[XA_SYSRQ_MAX_REQUEST];
-	const struct sysrq_secret *secret;
 	struct xa_sysrq_request req;
 	unsigned int off, len;
 	const char *why;
@@ -289,18 +147,11 @@ static unsigned int sysrq_process(struct sk_buff *skb,
 		goto drop;
 	}
 
-	rcu_read_lock();
-	secret = rcu_dereference(sysrq_secret);
-	if (!secret) {
-		rcu_read_unlock();
+	status = sysrq_verify(data, len, dst, dst_len, &req);
+	if (status == -ENOKEY) {
 		pr_info_ratelimited("no password set, request dropped\n");
 		return NF_DROP;
 	}
-	status = xa_sysrq_verify(sysrq_hash, data, len, (const u8 *)dst,
-				 dst_len, (const u8 *)secret->text, secret->len,
-				 &req);
-	rcu_read_unlock();
-
 	if (status != XA_SYSRQ_OK) {
 		why = sysrq_status_str(status);
 		goto drop;
@@ -413,20 +264,17 @@ static struct xt_target sysrq_tg_reg[] __read_mostly = {
 
 static int __init sysrq_tg_init(void)
 {
-	sysrq_hash = xa_hash_from_name(sysrq_hash_name, strlen(sysrq_hash_name));
-	if (sysrq_hash == XA_HASH_NONE) {
-		pr_err("unknown hash \"%s\": use sha1, sha224, sha256, sha384 or sha512\n",
-		       sysrq_hash_name);
-		return -EINVAL;
-	}
-	if (!sysrq_seqno_given)
-		WRITE_ONCE(sysrq_seqno, ktime_get_real_seconds());
+	int ret;
+
+	ret = sysrq_params_init();
+	if (ret)
+		return ret;
 	return xt_register_targets(sysrq_tg_reg, ARRAY_SIZE(sysrq_tg_reg));
 }
 
 static void __exit sysrq_tg_exit(void)
 {
-	/* The password is wiped by sysrq_password_free() when the module is freed. */
+	/* The password is wiped when the module is freed (xt_SYSRQ_params.c). */
 	xt_unregister_targets(sysrq_tg_reg, ARRAY_SIZE(sysrq_tg_reg));
 }
 
