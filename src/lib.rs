@@ -88,14 +88,15 @@
 //! ```
 //!
 //! # An extension crate
-//! `extensions/NAME/Cargo.toml`: `[lib] name = "xt_NAME"`, `crate-type = ["cdylib"]`, a
-//! dependency on this crate, and (for a data struct) `bindgen` as a build-dependency.
-//! `build.rs` runs bindgen on the C header the kernel module uses (one header per extension,
-//! never a hand-written copy), e.g. `.header("../../kmod-c/include/xt_NAME.h")
-//! .allowlist_type("xt_NAME_info").use_core()`, and `src/lib.rs` includes the output, then
+//! `extensions/NAME/Cargo.toml`: `[lib] name = "xt_NAME"`, `crate-type = ["cdylib"]`,
+//! dependencies on this crate (and on `xtables-sys` for a libxtables call this API does not
+//! wrap, such as `xtables_parse_port`), and `xa-bindgen` as the build-dependency that
+//! binds the C header the kernel module uses (one header per extension, never a hand-written
+//! copy). `build.rs`: `xa_bindgen::write(xa_bindgen::headers(&["xt_NAME.h"])
+//! .allowlist_type("xt_NAME_info"), "xt_NAME.rs")`; `src/lib.rs` includes the output, then
 //! declares `unsafe impl xtables::Data for xt_NAME_info {}` (integers and arrays only).
 //! `cargo build --release -p xt_NAME` gives `target/release/libxt_NAME.so`, which
-//! `make install` puts in the xtables directory.
+//! `make install` puts in the xtables directory. DEVELOPERS.md has the whole recipe.
 //!
 //! # std or no_std
 //! The crate is `#![no_std]` and extensions should be too: a plugin is a library loaded into
@@ -121,7 +122,9 @@ mod error;
 mod extension;
 mod options;
 mod out;
-pub mod sys;
+
+// The raw bindings, under the name the modules use.
+use xtables_sys as sys;
 
 pub use error::{Error, Escaped};
 pub use extension::{

@@ -10,7 +10,9 @@ use core::ptr;
 use xtables::{Data, Error, Escaped, Extension, Family, FinalCheckFn, Options, Out};
 use xtables::{ParseFn, PrintFn, SaveFn};
 
-use crate::sys::{self, ipt_acc_info};
+use xtables_sys as sys;
+
+use crate::abi::{self, ipt_acc_info};
 use crate::{AccountInfo, OPTIONS, help, only_one_address, prefix_of};
 
 // Safety: two integers, a byte array and an int32_t: every bit pattern is valid.
@@ -64,11 +66,11 @@ impl AccountInfo for ipt_acc_info {
         }
     }
 
-    fn table_name_mut(&mut self) -> &mut [c_char; sys::ACCOUNT_TABLE_NAME_LEN as usize] {
+    fn table_name_mut(&mut self) -> &mut [c_char; abi::ACCOUNT_TABLE_NAME_LEN as usize] {
         &mut self.table_name
     }
 
-    fn table_name(&self) -> &[c_char; sys::ACCOUNT_TABLE_NAME_LEN as usize] {
+    fn table_name(&self) -> &[c_char; abi::ACCOUNT_TABLE_NAME_LEN as usize] {
         &self.table_name
     }
 }

@@ -13,7 +13,9 @@ use core::ptr;
 use xtables::{Data, Error, Extension, Family, FinalCheckFn, Options, Out};
 use xtables::{ParseFn, PrintFn, SaveFn};
 
-use crate::sys::{self, xt_acc_info_v2};
+use xtables_sys as sys;
+
+use crate::abi::{self, xt_acc_info_v2};
 use crate::{AccountInfo, OPTIONS, help, only_one_address, prefix_of};
 
 // Safety: byte arrays, a u8 and an int32_t: every bit pattern is valid.
@@ -62,11 +64,11 @@ impl AccountInfo for xt_acc_info_v2 {
         }
     }
 
-    fn table_name_mut(&mut self) -> &mut [c_char; sys::ACCOUNT_TABLE_NAME_LEN as usize] {
+    fn table_name_mut(&mut self) -> &mut [c_char; abi::ACCOUNT_TABLE_NAME_LEN as usize] {
         &mut self.table_name
     }
 
-    fn table_name(&self) -> &[c_char; sys::ACCOUNT_TABLE_NAME_LEN as usize] {
+    fn table_name(&self) -> &[c_char; abi::ACCOUNT_TABLE_NAME_LEN as usize] {
         &self.table_name
     }
 }

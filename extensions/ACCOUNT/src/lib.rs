@@ -15,9 +15,10 @@ use core::ffi::{CStr, c_char};
 
 use xtables::{Data, Error, Escaped, Kind, Opt, OptionTable, Out, Parse, Target, Used};
 
+/// bindgen's view of kmod-c/include/xt_ACCOUNT.h.
 #[allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
-mod sys {
-    include!(concat!(env!("OUT_DIR"), "/xt_account_sys.rs"));
+mod abi {
+    include!(concat!(env!("OUT_DIR"), "/xt_ACCOUNT.rs"));
 }
 
 mod ipv4;
@@ -50,8 +51,8 @@ trait AccountInfo: Data {
     /// Writes the network as iptables prints addresses: `ADDR/PREFIX`, nothing for a host
     /// prefix (/32, /128). Data from the kernel is written whatever it holds.
     fn write_net(&self, out: &mut Out);
-    fn table_name_mut(&mut self) -> &mut [c_char; sys::ACCOUNT_TABLE_NAME_LEN as usize];
-    fn table_name(&self) -> &[c_char; sys::ACCOUNT_TABLE_NAME_LEN as usize];
+    fn table_name_mut(&mut self) -> &mut [c_char; abi::ACCOUNT_TABLE_NAME_LEN as usize];
+    fn table_name(&self) -> &[c_char; abi::ACCOUNT_TABLE_NAME_LEN as usize];
 }
 
 fn parse<D: AccountInfo>(p: &mut Parse<'_, D>) -> Result<(), Error> {
@@ -165,7 +166,7 @@ mod tests {
 
     #[test]
     fn table_names_fit_with_their_nul() {
-        let mut field = [0 as c_char; sys::ACCOUNT_TABLE_NAME_LEN as usize];
+        let mut field = [0 as c_char; abi::ACCOUNT_TABLE_NAME_LEN as usize];
         assert!(set_table_name(&mut field, &[b'a'; 31]).is_ok());
         assert_eq!(field[30], b'a' as c_char);
         assert_eq!(field[31], 0);

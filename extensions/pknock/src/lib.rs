@@ -23,7 +23,7 @@ use xtables::{
 
 #[allow(non_camel_case_types, non_upper_case_globals, dead_code)]
 mod abi {
-    include!(concat!(env!("OUT_DIR"), "/pknock.rs"));
+    include!(concat!(env!("OUT_DIR"), "/xt_pknock.rs"));
 }
 use abi::xt_pknock_mtinfo as Info;
 
@@ -168,7 +168,7 @@ fn parse_port(token: &[u8], proto: &CStr) -> Result<u16, Error> {
     text.copy_from_slice(token);
     // Safety: buf is NUL-terminated (the token is shorter than it and has no NUL, being
     // part of a C string), as is proto; both outlive the call, which only reads them.
-    Ok(unsafe { abi::xtables_parse_port(buf.as_ptr().cast(), proto.as_ptr()) })
+    Ok(unsafe { xtables_sys::xtables_parse_port(buf.as_ptr().cast(), proto.as_ptr()) })
 }
 
 /// The rule name is the file name /proc/net/xt_pknock/NAME and is saved unquoted, as

@@ -5,7 +5,7 @@
 // bindgen's accessors of the connector header's flexible array; unused here.
 #![allow(clippy::missing_safety_doc)]
 
-include!(concat!(env!("OUT_DIR"), "/pknock_abi.rs"));
+include!(concat!(env!("OUT_DIR"), "/xt_pknock.rs"));
 
 // The client builds payloads with the shim; they must be what the module expects.
 const _: () = assert!(XT_PKNOCK_SPA_PAYLOAD_LEN as usize == shim::pknock::spa::PAYLOAD_LEN);

@@ -15,7 +15,7 @@
 /// bindgen's view of include/libxt_ACCOUNT_cl.h, kmod-c/include/xt_ACCOUNT.h and libc.
 #[allow(non_camel_case_types, non_upper_case_globals, dead_code, clippy::all)]
 pub mod sys {
-    include!(concat!(env!("OUT_DIR"), "/account_cl_sys.rs"));
+    include!(concat!(env!("OUT_DIR"), "/libxt_ACCOUNT_cl.rs"));
 }
 
 /// The library version upstream's iptaccount prints ("1.3").
