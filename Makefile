@@ -30,6 +30,11 @@ LIBDIR ?= $(shell pkg-config --variable=libdir xtables 2>/dev/null || echo $(PRE
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 SBINDIR ?= $(PREFIX)/sbin
+BINDIR ?= $(PREFIX)/bin
+# Upstream's places for the geoip/asn tools: the builders in libexec (scripts call them by
+# path), the query tool in bin.
+LIBEXECDIR ?= $(PREFIX)/libexec/xtables-addons
+GEOIP_LIBEXEC := xt_geoip_build xt_geoip_build_maxmind xt_asn_build xt_asn_fetch
 # The release the modules are built for (Debian's headers say 6.1.192 in kernel.release, but
 # the module directory and vermagic use UTS_RELEASE).
 KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
@@ -63,6 +68,10 @@ install: all
 	for t in $(TOOLS); do install -m 0755 $(RELEASE_DIR)/$$t $(DESTDIR)$(SBINDIR)/; done
 	ln -sf knockd $(DESTDIR)$(SBINDIR)/tportknockd
 	install -m 0644 man8/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	for t in $(GEOIP_LIBEXEC); do install -m 0755 $(RELEASE_DIR)/$$t $(DESTDIR)$(LIBEXECDIR)/; done
+	install -m 0755 $(RELEASE_DIR)/xt_geoip_query $(DESTDIR)$(BINDIR)/
+	install -m 0644 man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 man5/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -d $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra
 	install -m 0644 kmod-c/*.ko $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra/
