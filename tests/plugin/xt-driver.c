@@ -8,6 +8,8 @@
  *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME parse [OPTION...]  ("!" inverts an option)
  *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME data HEX  (record data as from the kernel)
  *   xt-driver -4|-6 target|match NAME where  (the file libxtables loaded the extension from)
+ *   xt-driver -4|-6 [-p [!]PROTO] target|match NAME blob [OPTION...]  (as parse, then the
+ *       record as iptables would hand it to the kernel: "revision:R size:N data:HEX")
  *
  * -p sets the protocol number of the rule the options are parsed for, like iptables' -p.
  * parse and data print two lines, "print:<text>|" and "save:<text>|" ("(none)" when the
@@ -39,10 +41,15 @@ static void __attribute__((noreturn)) driver_exit_err(enum xtables_exittype stat
 	exit(status);
 }
 
-/* There is no kernel to ask: every revision is "supported". */
+/*
+ * There is no kernel to ask: every revision is "supported", or those up to
+ * $XT_DRIVER_MAX_REVISION (to drive an older revision of a plugin that has several).
+ */
 static int driver_compat_rev(const char *name, uint8_t rev, int opt)
 {
-	return 1;
+	const char *max = getenv("XT_DRIVER_MAX_REVISION");
+
+	return max == NULL || rev <= atoi(max);
 }
 
 static struct xtables_globals driver_globals = {
@@ -210,6 +217,18 @@ static void load_hex(struct ext *e, const char *name, const char *hex)
 	set_record(e, rec);
 }
 
+/* The extension's data after parse and final check, as the kernel would get it. */
+static void print_blob(const struct ext *e)
+{
+	const struct xt_entry_target *rec = e->record;
+	size_t i;
+
+	printf("revision:%u size:%zu data:", rec->u.user.revision, ext_size(e));
+	for (i = 0; i < ext_size(e); i++)
+		printf("%02x", rec->data[i]);
+	putchar('\n');
+}
+
 static void print_and_save(const struct ext *e)
 {
 	static union {
@@ -266,6 +285,10 @@ int main(int argc, char **argv)
 		/* getopt sees argv[4] ("parse") as the program name */
 		parse_options(&e, argc - 4, argv + 4);
 		print_and_save(&e);
+	} else if (strcmp(argv[4], "blob") == 0) {
+		init_record(&e, argv[3]);
+		parse_options(&e, argc - 4, argv + 4);
+		print_blob(&e);
 	} else if (strcmp(argv[4], "where") == 0) {
 		print_where(&e);
 	} else if (strcmp(argv[4], "data") == 0 && argc == 6) {
