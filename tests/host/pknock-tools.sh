@@ -150,7 +150,7 @@ done <<'EOF'
 --bogus 127.0.0.1 1|unknown option --bogus
 EOF
 check "unresolvable host: exit 1" fails_with 1 "cannot resolve" "$KNOCK" -n no.such.host.invalid 1
-check "--source of another family than HOST: exit 1" fails_with 1 "no address of the wanted family" \
+check "--source of another family than HOST: exit 1" fails_with 1 "127.0.0.1 has no IPv6 address" \
 	"$KNOCK" -s ::1 127.0.0.1 1
 check "unusable --source: exit 1" fails_with 1 "cannot bind to 192.0.2.1" "$KNOCK" -u -s 192.0.2.1 127.0.0.1 1
 check "missing secret file: exit 1" fails_with 1 "cannot open secret file" "$KNOCK" -f /nonexistent 127.0.0.1 1

@@ -3,11 +3,15 @@
 //! the two kinds of failure and their exit codes, a getopt_long-like option lexer
 //! (hand-rolled: a dozen options do not justify a parser dependency, and secret values
 //! must go straight into wiped buffers) that also handles the flags all clients take
-//! (-4 -6 -n -v -h -V), the HOST operand, and the `main` wrapper that reports errors.
+//! (-4 -6 -n -v -h -V), the HOST operand and its resolution ([`net`]), and the `main` wrapper
+//! that reports errors.
+
+pub mod net;
 
 use std::ffi::OsString;
 use std::fmt;
 use std::io::Write as _;
+use std::net::IpAddr;
 use std::process::ExitCode;
 
 use zeroize::Zeroizing;
@@ -93,6 +97,24 @@ pub fn print_version(prog: &str) -> Result<(), Error> {
 pub enum Family {
     V4,
     V6,
+}
+
+impl Family {
+    /// The family of an address.
+    pub fn of(ip: IpAddr) -> Family {
+        match ip {
+            IpAddr::V4(_) => Family::V4,
+            IpAddr::V6(_) => Family::V6,
+        }
+    }
+
+    /// "IPv4" or "IPv6".
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::V4 => "IPv4",
+            Family::V6 => "IPv6",
+        }
+    }
 }
 
 /// The flags every client takes besides its own; `lex` records them in `Common`.

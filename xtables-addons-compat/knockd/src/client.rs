@@ -3,11 +3,14 @@
 //! as hand-made TCP headers on a raw socket) and one-time sequence files.
 
 use std::io;
-use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs, UdpSocket};
+use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+
+use xa_cli::Family;
+use xa_cli::net::resolve;
 
 use crate::args::{self, Arg, Spec};
 use crate::config::{FlagMatch, Proto, TCP_SYN};
@@ -96,29 +99,6 @@ sent from a raw socket and need CAP_NET_RAW.
 example:  knock myserver.example.com 123:tcp 456:udp 789:tcp
           knock myserver.example.com tcp:110:x tcp:110:up udp:1234
 ";
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Family {
-    Any,
-    V4,
-    V6,
-}
-
-fn resolve(host: &str, family: Family) -> Result<IpAddr, String> {
-    let addrs = (host, 0)
-        .to_socket_addrs()
-        .map_err(|e| format!("Failed to resolve hostname '{host}': {e}"))?;
-    addrs
-        .map(|a| a.ip())
-        .find(|ip| match family {
-            Family::Any => true,
-            Family::V4 => ip.is_ipv4(),
-            Family::V6 => ip.is_ipv6(),
-        })
-        .ok_or_else(|| {
-            format!("Failed to resolve hostname '{host}': no address of the requested family")
-        })
-}
 
 /// The source address the kernel would use towards `dst` (needed for the TCP checksum).
 fn source_for(dst: IpAddr) -> io::Result<IpAddr> {
@@ -214,14 +194,14 @@ struct Request {
     host: String,
     hits: Vec<Hit>,
     delay: Duration,
-    family: Family,
+    family: Option<Family>,
     verbose: bool,
     one_time: Option<(PathBuf, u64)>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
     let (mut udp, mut delay, mut family, mut verbose, mut one_time) =
-        (false, 0u64, Family::Any, false, None);
+        (false, 0u64, None, false, None);
     let mut positional = Vec::new();
     for a in args::parse(argv, SPECS)? {
         match a {
@@ -235,8 +215,8 @@ fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
             }
             Arg::Opt("udp", _) => udp = true,
             Arg::Opt("delay", v) => delay = args::number("delay", &v.unwrap_or_default())?,
-            Arg::Opt("ipv4", _) => family = Family::V4,
-            Arg::Opt("ipv6", _) => family = Family::V6,
+            Arg::Opt("ipv4", _) => family = Some(Family::V4),
+            Arg::Opt("ipv6", _) => family = Some(Family::V6),
             Arg::Opt("verbose", _) => verbose = true,
             Arg::Opt("one-time", v) => one_time = v.map(PathBuf::from),
             Arg::Opt(other, _) => return Err(format!("unhandled option --{other}")),
@@ -294,7 +274,7 @@ pub fn main() -> ExitCode {
     let dst = match resolve(&req.host, req.family) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("knock: {e}");
+            eprintln!("knock: Failed to resolve hostname '{}': {e}", req.host);
             return ExitCode::from(1);
         }
     };
@@ -363,11 +343,11 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            (r.hits, r.delay, r.family == Family::V6),
+            (r.hits, r.delay, r.family),
             (
                 vec![Hit::Udp(1), Hit::Connect(2)],
                 Duration::from_millis(100),
-                true
+                Some(Family::V6)
             )
         );
         assert_eq!(a(&["h"]).err().unwrap(), "missing ports");

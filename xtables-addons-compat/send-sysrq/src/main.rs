@@ -9,6 +9,7 @@ mod request;
 mod state;
 
 use std::io::IsTerminal;
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use cli::{Command, Options};
@@ -30,7 +31,7 @@ fn run() -> Result<(), Error> {
 fn send(o: Options) -> Result<(), Error> {
     let hash = request::hash_by_name(&o.hash)?;
     // Resolve before asking for the password, so a typo fails fast.
-    let dst = net::resolve(&o.host, o.port, o.family, o.source)?;
+    let dst = SocketAddr::new(xa_cli::net::destination(&o.host, o.family, o.source)?, o.port);
     let dst_text = request::dst_text(dst.ip());
     let password = password::obtain(o.password)?;
     let dir = match o.state_dir {

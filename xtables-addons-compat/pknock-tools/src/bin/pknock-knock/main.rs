@@ -28,7 +28,7 @@ fn run() -> Result<(), Error> {
 }
 
 fn knock(o: &Options) -> Result<(), Error> {
-    let ip = net::resolve(&o.host, o.family, o.source)?;
+    let ip = xa_cli::net::destination(&o.host, o.family, o.source)?;
     let proto = if o.udp { "UDP" } else { "TCP" };
     for (i, &port) in o.ports.iter().enumerate() {
         let dst = SocketAddr::new(ip, port);
@@ -53,7 +53,7 @@ fn knock(o: &Options) -> Result<(), Error> {
 
 fn spa_send(mut o: Options) -> Result<(), Error> {
     let secret = secret::obtain(o.secret.take().ok_or_else(|| failure!("no secret"))?)?;
-    let ip = net::resolve(&o.host, o.family, o.source)?;
+    let ip = xa_cli::net::destination(&o.host, o.family, o.source)?;
     let dst = SocketAddr::new(ip, o.ports.first().copied().unwrap_or_default());
     let socket = net::udp_to(dst, o.source)?;
     // What the module sees as the packet's source (no NAT in between).

@@ -1,47 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! Choosing addresses and sending knocks and SPA datagrams.
+//! Sending knocks and SPA datagrams.
 
 use std::io;
 use std::mem::size_of;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, UdpSocket};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::Duration;
 
-use xa_cli::Family;
-use xa_cli::{Error, failure, usage};
-
-/// Resolves `host`: the first address of the forced family, else of the source's family,
-/// else the first one. IPv4-mapped IPv6 addresses become IPv4 (the packet is IPv4, and SPA
-/// authenticates a 4-byte address).
-pub fn resolve(
-    host: &str,
-    family: Option<Family>,
-    source: Option<IpAddr>,
-) -> Result<IpAddr, Error> {
-    let source_family = source.map(|s| if s.is_ipv4() { Family::V4 } else { Family::V6 });
-    if let (Some(f), Some(s)) = (family, source_family)
-        && f != s
-    {
-        return Err(usage!("--source is not of the family -4/-6 asks for"));
-    }
-    let wanted = family.or(source_family);
-    let mut addrs = (host, 0)
-        .to_socket_addrs()
-        .map_err(|e| failure!("cannot resolve {host}: {e}"))?
-        .map(|a| unmap(a.ip()));
-    let found = match wanted {
-        None => addrs.next(),
-        Some(f) => addrs.find(|a| (f == Family::V4) == a.is_ipv4()),
-    };
-    found.ok_or_else(|| failure!("{host} has no address of the wanted family"))
-}
-
-fn unmap(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        IpAddr::V4(_) => ip,
-    }
-}
+use xa_cli::{Error, failure};
 
 fn unspecified(like: IpAddr) -> IpAddr {
     match like {
@@ -163,25 +129,6 @@ fn sockaddr(dst: SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resolve_literals_and_families() {
-        let v4: IpAddr = "127.0.0.1".parse().unwrap();
-        assert_eq!(resolve("127.0.0.1", None, None).unwrap(), v4);
-        assert_eq!(resolve("::ffff:127.0.0.1", None, None).unwrap(), v4);
-        assert_eq!(
-            resolve("::1", Some(Family::V6), None).unwrap(),
-            "::1".parse::<IpAddr>().unwrap()
-        );
-        assert!(matches!(
-            resolve("127.0.0.1", Some(Family::V6), None),
-            Err(Error::Failure(_))
-        ));
-        assert!(matches!(
-            resolve("::1", Some(Family::V4), Some("::1".parse().unwrap())),
-            Err(Error::Usage(_))
-        ));
-    }
 
     #[test]
     fn udp_to_loopback_picks_a_source() {
