@@ -209,7 +209,7 @@ check "-n reads and checks, writes nothing" eval '"$BIN/xt_geoip_build" -n -D ou
 for tool in xt_geoip_build xt_geoip_build_maxmind xt_asn_build xt_geoip_query xt_asn_fetch; do
 	check "$tool --help: exit 0, usage first" eval '"$BIN/$tool" --help | head -1 | grep -q "^Usage: $tool"'
 	check "$tool --version" eval '"$BIN/$tool" --version | grep -q "^$tool (xtables-addons-rs)"'
-	check "$tool --bogus: exit 2" fails_with 2 "unknown option --bogus" "$BIN/$tool" --bogus
+	check "$tool --bogus: exit 2" fails_with 2 "unrecognized option '--bogus'" "$BIN/$tool" --bogus
 done
 check "xt_geoip_build: an operand is refused, exit 2" fails_with 2 'unexpected argument "x"' "$BIN/xt_geoip_build" x
 check "xt_geoip_build: -i with -S, exit 2" fails_with 2 "-i and -S exclude each other" "$BIN/xt_geoip_build" -i a -S b

@@ -147,7 +147,7 @@ done <<'EOF'
 --secret a --at soon 127.0.0.1 1|--at: 'soon' is not a time
 -d 70000 127.0.0.1 1|--delay: '70000' is not 0 to 60000
 -s nowhere 127.0.0.1 1|--source: 'nowhere' is not an IP address
---bogus 127.0.0.1 1|unknown option --bogus
+--bogus 127.0.0.1 1|unrecognized option '--bogus'
 EOF
 check "unresolvable host: exit 1" fails_with 1 "cannot resolve" "$KNOCK" -n no.such.host.invalid 1
 check "--source of another family than HOST: exit 1" fails_with 1 "127.0.0.1 has no IPv6 address" \

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! What the client tools (send_sysrq, pknock-knock) share around their command lines:
-//! the two kinds of failure and their exit codes, a getopt_long-like option lexer
-//! (hand-rolled: a dozen options do not justify a parser dependency, and secret values
-//! must go straight into wiped buffers) that also handles the flags all clients take
-//! (-4 -6 -n -v -h -V), the HOST operand and its resolution ([`net`]), and the `main` wrapper
-//! that reports errors.
+//! What the tools share around their command lines: the command-line parser of every tool
+//! ([`getopt`]), the two kinds of failure and their exit codes, the `main` wrapper that
+//! reports errors, and for the network clients (send_sysrq, pknock-knock, knock) the flags
+//! they all take (-4 -6 -n -v -h -V), the HOST operand and its resolution ([`net`]).
 
+pub mod getopt;
 pub mod net;
 
 use std::ffi::OsString;
@@ -14,7 +13,7 @@ use std::io::Write as _;
 use std::net::IpAddr;
 use std::process::ExitCode;
 
-use zeroize::Zeroizing;
+use getopt::{Arg, Opt, OptError, getopt};
 
 #[derive(Debug)]
 pub enum Error {
@@ -117,14 +116,20 @@ impl Family {
     }
 }
 
-/// The flags every client takes besides its own; `lex` records them in `Common`.
-const COMMON_FLAGS: &[(&str, char)] = &[
-    ("ipv4", '4'),
-    ("ipv6", '6'),
-    ("dry-run", 'n'),
-    ("verbose", 'v'),
-    ("help", 'h'),
-    ("version", 'V'),
+impl From<OptError> for Error {
+    fn from(e: OptError) -> Error {
+        Error::Usage(e.to_string())
+    }
+}
+
+/// The options every client takes besides its own, by long name.
+const COMMON_OPTS: &[Opt<&str>] = &[
+    Opt::named_flag("ipv4", Some(b'4')),
+    Opt::named_flag("ipv6", Some(b'6')),
+    Opt::named_flag("dry-run", Some(b'n')),
+    Opt::named_flag("verbose", Some(b'v')),
+    Opt::named_flag("help", Some(b'h')),
+    Opt::named_flag("version", Some(b'V')),
 ];
 
 /// What every client's command line has: the operands and what the common flags ask for.
@@ -210,7 +215,7 @@ fn host_operand(host: OsString) -> Result<String, Error> {
     Ok(host)
 }
 
-/// Receives the options and operands `lex` finds, in command-line order.
+/// Receives the options and operands `parse` finds, in command-line order.
 pub trait Sink {
     /// Where the operands and the common flags (-4, -6, -n, -v, -h, -V) go.
     fn common(&mut self) -> &mut Common;
@@ -222,78 +227,22 @@ pub trait Sink {
     fn value(&mut self, name: &'static str, value: OsString) -> Result<(), Error>;
 }
 
-/// Splits a command line the way getopt_long does with permutation: `--name VALUE`,
-/// `--name=VALUE`, `-x VALUE`, `-xVALUE`, clustered short flags (`-nv`), `--` ending the options.
-/// `values` lists the options that take a value (long name, short letter if any), `flags` the
-/// others (long name, short letter) besides the common ones.
-pub fn lex<I: IntoIterator<Item = OsString>>(
+/// Reads a client's command line with [`getopt`]: the tool's own options `opts` (keyed by
+/// long name) and the common ones.
+pub fn parse<I: IntoIterator<Item = OsString>>(
     args: I,
-    values: &[(&'static str, Option<char>)],
-    flags: &[(&'static str, char)],
+    opts: &[Opt<&'static str>],
     sink: &mut impl Sink,
 ) -> Result<(), Error> {
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        // Options are ASCII; a non-UTF-8 argument can only be an operand or a value.
-        let Some(text) = arg.to_str() else {
-            sink.common().operands.push(arg);
-            continue;
-        };
-        if text == "--" {
-            sink.common().operands.extend(args.by_ref());
-        } else if let Some(long) = text.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((name, value)) => (name, Some(OsString::from(value))),
-                None => (long, None),
-            };
-            if let Some(&(name, _)) = values.iter().find(|(n, _)| *n == name) {
-                let value = match inline {
-                    Some(v) => {
-                        // "--password=..." itself holds the secret: wipe it once copied.
-                        drop(Zeroizing::new(arg.into_encoded_bytes()));
-                        v
-                    }
-                    None => args
-                        .next()
-                        .ok_or_else(|| usage!("option --{name} needs a value"))?,
-                };
-                sink.value(name, value)?;
-            } else if let Some(&(name, _)) = flags.iter().find(|(n, _)| *n == name) {
-                if inline.is_some() {
-                    return Err(usage!("option --{name} takes no value"));
-                }
-                sink.flag(name)?;
-            } else if let Some(&(name, _)) = COMMON_FLAGS.iter().find(|(n, _)| *n == name) {
-                if inline.is_some() {
-                    return Err(usage!("option --{name} takes no value"));
-                }
-                sink.common().set(name)?;
-            } else {
-                return Err(usage!("unknown option --{name}"));
+    let all = [COMMON_OPTS, opts].concat();
+    for arg in getopt(args, &all) {
+        match arg? {
+            Arg::Operand(operand) => sink.common().operands.push(operand),
+            Arg::Opt(name, Some(value)) => sink.value(name, value)?,
+            Arg::Opt(name, None) if COMMON_OPTS.iter().any(|o| o.key == name) => {
+                sink.common().set(name)?
             }
-        } else if text.len() > 1 && text.starts_with('-') {
-            // A cluster of short options: flags, then at most one value option taking the rest.
-            for (i, c) in text[1..].char_indices() {
-                if let Some(&(name, _)) = values.iter().find(|(_, s)| *s == Some(c)) {
-                    let rest = &text[1 + i + c.len_utf8()..];
-                    let value = if rest.is_empty() {
-                        args.next()
-                            .ok_or_else(|| usage!("option -{c} needs a value"))?
-                    } else {
-                        OsString::from(rest)
-                    };
-                    sink.value(name, value)?;
-                    break;
-                } else if let Some(&(name, _)) = flags.iter().find(|(_, s)| *s == c) {
-                    sink.flag(name)?;
-                } else if let Some(&(name, _)) = COMMON_FLAGS.iter().find(|(_, s)| *s == c) {
-                    sink.common().set(name)?;
-                } else {
-                    return Err(usage!("unknown option -{c}"));
-                }
-            }
-        } else {
-            sink.common().operands.push(arg);
+            Arg::Opt(name, None) => sink.flag(name)?,
         }
     }
     Ok(())
@@ -320,34 +269,26 @@ mod tests {
         }
     }
 
-    const VALUES: &[(&str, Option<char>)] = &[("port", Some('p')), ("hash", None)];
-    const FLAGS: &[(&str, char)] = &[("udp", 'u')];
+    const OPTS: &[Opt<&str>] = &[
+        Opt::named_value("port", Some(b'p')),
+        Opt::named_value("hash", None),
+        Opt::named_flag("udp", Some(b'u')),
+    ];
 
-    fn lexed(args: &[&str]) -> Result<Seen, String> {
+    fn parsed(args: &[&str]) -> Result<Seen, String> {
         let mut seen = Seen::default();
-        lex(args.iter().map(OsString::from), VALUES, FLAGS, &mut seen)
+        parse(args.iter().map(OsString::from), OPTS, &mut seen)
             .map(|()| seen)
             .map_err(|e| e.to_string())
     }
 
     #[test]
-    fn every_form() {
-        let seen = lexed(&[
-            "-unp1",
-            "a",
-            "--hash=x=y",
-            "--port",
-            "2",
-            "-p",
-            "3",
-            "--",
-            "-v",
-        ])
-        .unwrap();
-        assert_eq!(seen.0, ["udp", "port=1", "hash=x=y", "port=2", "port=3"]);
+    fn own_and_common_options() {
+        let seen = parsed(&["-unp1", "a", "--hash=x=y", "--port", "2", "--", "-v"]).unwrap();
+        assert_eq!(seen.0, ["udp", "port=1", "hash=x=y", "port=2"]);
         assert_eq!(seen.1.operands, ["a", "-v"]);
         assert!(seen.1.dry_run && !seen.1.verbose && seen.1.family.is_none());
-        let seen = lexed(&["-", "--verbose", "-6V", "--ipv6", "--help"]).unwrap();
+        let seen = parsed(&["-", "--verbose", "-6V", "--ipv6", "--help"]).unwrap();
         assert!(seen.0.is_empty());
         let c = seen.1;
         assert_eq!(c.operands, ["-"]);
@@ -355,14 +296,17 @@ mod tests {
     }
 
     #[test]
-    fn errors() {
-        let error = |args: &[&str]| lexed(args).err().unwrap();
-        assert_eq!(error(&["--port"]), "option --port needs a value");
-        assert_eq!(error(&["-up"]), "option -p needs a value");
-        assert_eq!(error(&["--udp=1"]), "option --udp takes no value");
-        assert_eq!(error(&["--verbose=1"]), "option --verbose takes no value");
-        assert_eq!(error(&["--bogus"]), "unknown option --bogus");
-        assert_eq!(error(&["-vx"]), "unknown option -x");
+    fn errors_are_usage_errors() {
+        let error = |args: &[&str]| {
+            let mut seen = Seen::default();
+            match parse(args.iter().map(OsString::from), OPTS, &mut seen) {
+                Err(Error::Usage(m)) => m,
+                other => panic!("{args:?}: {other:?}"),
+            }
+        };
+        assert_eq!(error(&["--port"]), "option '--port' requires an argument");
+        assert_eq!(error(&["--bogus"]), "unrecognized option '--bogus'");
+        assert_eq!(error(&["-vx"]), "invalid option -- 'x'");
         assert_eq!(error(&["-4", "--ipv6"]), "-4 and -6 exclude each other");
     }
 

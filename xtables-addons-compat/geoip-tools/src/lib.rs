@@ -18,6 +18,7 @@ use std::io::{self, Write};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+use xa_cli::getopt::Opt;
 use xa_cli::{Common, Error, Sink, failure, usage};
 
 use db::{Asn, Country, Database, Key, Output};
@@ -155,17 +156,20 @@ pub fn build(
     args: impl IntoIterator<Item = OsString>,
 ) -> Result<(), Error> {
     let mut a = BuildArgs::default();
-    let mut values: Vec<(&'static str, Option<char>)> = vec![
-        ("target-dir", Some('D')),
-        ("input", Some('i')),
-        ("source-dir", Some('S')),
-    ];
-    values.push(if kind == Kind::Asn {
-        ("zone-file", Some('O'))
+    let input_list = if kind == Kind::Asn {
+        Opt::named_value("zone-file", Some(b'O'))
     } else {
-        ("locations", Some('L'))
-    });
-    xa_cli::lex(args, &values, &[("quiet", 'q'), ("system", 's')], &mut a)?;
+        Opt::named_value("locations", Some(b'L'))
+    };
+    let opts = [
+        Opt::named_value("target-dir", Some(b'D')),
+        Opt::named_value("input", Some(b'i')),
+        Opt::named_value("source-dir", Some(b'S')),
+        input_list,
+        Opt::named_flag("quiet", Some(b'q')),
+        Opt::named_flag("system", Some(b's')),
+    ];
+    xa_cli::parse(args, &opts, &mut a)?;
     if let Some(cmd) = a.common.help_or_version::<()>() {
         return match cmd {
             xa_cli::Command::Help => xa_cli::print(build_help(prog, kind).as_bytes()),
@@ -361,17 +365,13 @@ pub fn query(
     args: impl IntoIterator<Item = OsString>,
 ) -> Result<(), Error> {
     let mut a = QueryArgs::default();
-    xa_cli::lex(
-        args,
-        &[
-            ("database-dir", Some('D')),
-            ("lookup", Some('l')),
-            ("nft", None),
-            ("ipset", None),
-        ],
-        &[],
-        &mut a,
-    )?;
+    let opts = [
+        Opt::named_value("database-dir", Some(b'D')),
+        Opt::named_value("lookup", Some(b'l')),
+        Opt::named_value("nft", None),
+        Opt::named_value("ipset", None),
+    ];
+    xa_cli::parse(args, &opts, &mut a)?;
     if let Some(cmd) = a.common.help_or_version::<()>() {
         return match cmd {
             xa_cli::Command::Help => xa_cli::print(query_help(prog, kind).as_bytes()),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! Command-line parsing. Hand-rolled: a dozen options do not justify a parser
-//! dependency, and the --password value must go straight into a wiped buffer.
+//! Command-line parsing, with the parser every tool here uses (xa_cli::getopt, glibc's
+//! getopt_long rules), which hands the --password value straight to a wiped buffer.
 
 use std::ffi::OsString;
 use std::net::IpAddr;
@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use shim::sysrq::MAX_SEQNO;
 use zeroize::Zeroizing;
 
+use xa_cli::getopt::Opt;
 use xa_cli::{Common, Error, Family, Sink, usage};
 
 pub const USAGE: &str = "Usage: send_sysrq [OPTION]... HOST KEYS";
@@ -65,15 +66,15 @@ pub struct Options {
 
 pub type Command = xa_cli::Command<Options>;
 
-/// Options that take a value, by long name, with their short letter if any.
-const VALUE_OPTIONS: &[(&str, Option<char>)] = &[
-    ("port", Some('p')),
-    ("hash", None),
-    ("source", Some('s')),
-    ("password-file", Some('f')),
-    ("password", None),
-    ("state-dir", None),
-    ("seqno", None),
+/// Its options besides the common ones (-4, -6, -n, -v, -h, -V), all with a value.
+const OPTIONS: &[Opt<&str>] = &[
+    Opt::named_value("port", Some(b'p')),
+    Opt::named_value("hash", None),
+    Opt::named_value("source", Some(b's')),
+    Opt::named_value("password-file", Some(b'f')),
+    Opt::named_value("password", None),
+    Opt::named_value("state-dir", None),
+    Opt::named_value("seqno", None),
 ];
 
 #[derive(Default)]
@@ -89,8 +90,7 @@ struct Builder {
 
 pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error> {
     let mut b = Builder::default();
-    // Its flags are the common ones (-4, -6, -n, -v, -h, -V).
-    xa_cli::lex(args, VALUE_OPTIONS, &[], &mut b)?;
+    xa_cli::parse(args, OPTIONS, &mut b)?;
     b.finish()
 }
 
@@ -277,14 +277,14 @@ mod tests {
         assert!(usage_error(&["", "s"]).contains("HOST"));
         assert!(usage_error(&["-p", "0", "h", "s"]).contains("port"));
         assert!(usage_error(&["-p", "65536", "h", "s"]).contains("port"));
-        assert!(usage_error(&["--port"]).contains("needs a value"));
+        assert!(usage_error(&["--port"]).contains("requires an argument"));
         assert!(usage_error(&["--seqno", "9223372036854775808", "h", "s"]).contains("seqno"));
         assert!(usage_error(&["--seqno", "0", "h", "s"]).contains("seqno"));
         assert!(usage_error(&["--source", "host", "h", "s"]).contains("--source"));
         assert!(usage_error(&["-4", "-6", "h", "s"]).contains("exclude"));
-        assert!(usage_error(&["-x", "h", "s"]).contains("-x"));
+        assert!(usage_error(&["-x", "h", "s"]).contains("invalid option -- 'x'"));
         assert!(usage_error(&["--bogus", "h", "s"]).contains("--bogus"));
-        assert!(usage_error(&["--verbose=1", "h", "s"]).contains("no value"));
+        assert!(usage_error(&["--verbose=1", "h", "s"]).contains("doesn't allow an argument"));
         assert!(usage_error(&["--password", "a", "-f", "b", "h", "s"]).contains("only once"));
     }
 }

@@ -672,7 +672,7 @@ fn bad_input_gives_a_clear_message_and_fails() {
         (
             &["--frobnicate", "127.0.0.1", "s"],
             2,
-            "unknown option --frobnicate",
+            "unrecognized option '--frobnicate'",
         ),
     ];
     for (args, code, message) in cases {

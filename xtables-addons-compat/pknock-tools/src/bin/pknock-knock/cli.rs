@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! Command-line parsing (a dozen options; the --secret value goes straight into a wiped
-//! buffer, which a parser library would copy around).
+//! Command-line parsing, with the parser every tool here uses (xa_cli::getopt, glibc's
+//! getopt_long rules), which hands the --secret value straight to a wiped buffer.
 
 use std::ffi::OsString;
 use std::net::IpAddr;
@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use xa_cli::getopt::Opt;
 use xa_cli::{Common, Error, Family, Sink, usage};
 
 pub const USAGE: &str = "Usage: pknock-knock [OPTION]... HOST PORT[,PORT]...";
@@ -70,18 +71,16 @@ pub struct Options {
 
 pub type Command = xa_cli::Command<Options>;
 
-/// Options that take a value: long name, short letter.
-const VALUE_OPTIONS: &[(&str, Option<char>)] = &[
-    ("delay", Some('d')),
-    ("wait", Some('w')),
-    ("source", Some('s')),
-    ("secret-file", Some('f')),
-    ("secret", None),
-    ("at", None),
+/// Its options besides the common ones (-4, -6, -n, -v, -h, -V).
+const OPTIONS: &[Opt<&str>] = &[
+    Opt::named_flag("udp", Some(b'u')),
+    Opt::named_value("delay", Some(b'd')),
+    Opt::named_value("wait", Some(b'w')),
+    Opt::named_value("source", Some(b's')),
+    Opt::named_value("secret-file", Some(b'f')),
+    Opt::named_value("secret", None),
+    Opt::named_value("at", None),
 ];
-
-/// Options without a value besides the common ones (-4, -6, -n, -v, -h, -V).
-const FLAG_OPTIONS: &[(&str, char)] = &[("udp", 'u')];
 
 #[derive(Default)]
 struct Builder {
@@ -96,7 +95,7 @@ struct Builder {
 
 pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error> {
     let mut b = Builder::default();
-    xa_cli::lex(args, VALUE_OPTIONS, FLAG_OPTIONS, &mut b)?;
+    xa_cli::parse(args, OPTIONS, &mut b)?;
     b.finish()
 }
 
