@@ -133,6 +133,11 @@ static unsigned int sysrq_process(struct sk_buff *skb,
 	const u8 *data;
 	int status;
 
+	/* A rule made while allow_netns was set keeps its namespace no power once it is cleared. */
+	if (!sysrq_net_allowed(xt_net(par))) {
+		pr_info_ratelimited("request in a network namespace other than the initial one dropped: allow_netns is off\n");
+		return NF_DROP;
+	}
 	why = sysrq_udp_payload(skb, udp_off, proto, &off, &len);
 	if (why)
 		goto drop;
@@ -225,6 +230,10 @@ static int sysrq_tg_check(const struct xt_tgchk_param *par)
 	u16 proto;
 	bool inverted;
 
+	if (!sysrq_net_allowed(par->net)) {
+		pr_info_ratelimited("rule refused: a network namespace other than the initial one may not trigger SysRq on the whole machine (module parameter allow_netns)\n");
+		return -EPERM;
+	}
 	if (par->family == NFPROTO_IPV6) {
 		const struct ip6t_entry *entry = par->entryinfo;
 

@@ -35,6 +35,7 @@ static bool sysrq_seqno_given;
 static char sysrq_hash_name[16] = "sha1";
 static int sysrq_hash __read_mostly = XA_HASH_NONE;
 int sysrq_debug;
+bool sysrq_allow_netns;
 
 static int sysrq_password_set(const char *val, const struct kernel_param *kp)
 {
@@ -135,6 +136,10 @@ module_param_cb(seqno, &sysrq_seqno_ops, NULL, 0600);
 MODULE_PARM_DESC(seqno, "sequence number for remote sysrq");
 module_param_named(debug, sysrq_debug, int, 0600);
 MODULE_PARM_DESC(debug, "debugging: 0=off, 1=on");
+/* Root-only: the namespaces' own root must not be able to grant it to themselves. */
+module_param_named(allow_netns, sysrq_allow_netns, bool, 0644);
+MODULE_PARM_DESC(allow_netns,
+		 "accept rules and requests in network namespaces other than the initial one (default N): their requests act on the whole machine");
 
 int sysrq_verify(const u8 *data, size_t len, const char *dst, int dst_len,
 		 struct xa_sysrq_request *req)

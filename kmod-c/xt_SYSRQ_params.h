@@ -2,7 +2,7 @@
 /*
  * xt_SYSRQ's module parameters and the state they hold: the password, the
  * sequence number, the hash and debug (upstream's parameters, see
- * xt_SYSRQ(8)).
+ * xt_SYSRQ(8)), and allow_netns (ours).
  *
  * Locking:
  * - the password is an RCU-protected, immutable kmalloc'd copy; writers
@@ -16,11 +16,26 @@
 
 #include <linux/compiler.h>
 #include <linux/types.h>
+#include <net/net_namespace.h>
 
 #include "xa_shim.h"
 
 /* Parameter debug: log why requests are dropped (rate-limited). */
 extern int sysrq_debug;
+
+/* Parameter allow_netns: rules in other network namespaces than the initial one. */
+extern bool sysrq_allow_netns;
+
+/*
+ * May SYSRQ rules of net exist and act? SysRq acts on the whole machine, and
+ * CAP_NET_ADMIN in a namespace is no privilege on the host (any user may
+ * create a user and network namespace): only the initial namespace, unless
+ * root has set allow_netns.
+ */
+static inline bool sysrq_net_allowed(const struct net *net)
+{
+	return net_eq(net, &init_net) || READ_ONCE(sysrq_allow_netns);
+}
 
 /*
  * Authenticates the request data[0..len) sent to dst (as %pI4/%pI6 prints

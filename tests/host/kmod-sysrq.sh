@@ -42,8 +42,8 @@ check "xt_SYSRQ aliases ipt_SYSRQ and ip6t_SYSRQ" \
 	test "$(mi alias xt_SYSRQ.ko | sort | tr '\n' ' ')" = "ip6t_SYSRQ ipt_SYSRQ "
 check "xt_SYSRQ depends on xa_shim and x_tables only" \
 	test "$(mi depends xt_SYSRQ.ko | tr ',' '\n' | sort | tr '\n' ' ')" = "x_tables xa_shim "
-check "xt_SYSRQ parameters password, hash, seqno, debug" \
-	test "$(mi parm xt_SYSRQ.ko | cut -d: -f1 | sort | tr '\n' ' ')" = "debug hash password seqno "
+check "xt_SYSRQ parameters password, hash, seqno, debug and allow_netns" \
+	test "$(mi parm xt_SYSRQ.ko | cut -d: -f1 | sort | tr '\n' ' ')" = "allow_netns debug hash password seqno "
 check "xa_shim license GPL" test "$(mi license xa_shim.ko)" = GPL
 exports=$(awk '$3 ~ /xa_shim$/ {print $2 "/" $4}' "$WORK/Module.symvers" | sort | tr '\n' ' ')
 expected=$(shim/kernel/exports.sh | sed 's|$|/EXPORT_SYMBOL_GPL|' | tr '\n' ' ')

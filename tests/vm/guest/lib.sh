@@ -150,6 +150,40 @@ backlog_drops() {
 	echo $total
 }
 
+# ---- network namespaces ----
+# ns_start [-r]: a new network namespace (with -r in a new user namespace too, root mapped to
+# root), kept by a sleeping process $NS_PID (in the cgroup directory $NS_CGROUP when set), lo
+# up inside; ns CMD... runs CMD in it, ns_stop ends it. Waits until unshare has left the
+# host's namespace: entering it too early would run the commands on the host.
+ns_start() {
+	local tries=0
+	if [ -n "${NS_CGROUP:-}" ]; then
+		# shellcheck disable=SC2016,SC2048,SC2086 # $$ is the inner shell's; -r or nothing
+		sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec unshare "$@"' sh "$NS_CGROUP" \
+			$* -n sleep 600 &
+	else
+		# shellcheck disable=SC2048,SC2086 # -r or nothing
+		unshare $* -n sleep 600 &
+	fi
+	NS_PID=$!
+	while [ "$(readlink /proc/$NS_PID/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
+		[ $tries -lt 100 ] || return 1
+		usleep 50000
+		tries=$((tries + 1))
+	done
+	if [ "$1" = -r ]; then NS_ENTER='-U -n'; else NS_ENTER=-n; fi
+	ns ip link set lo up
+}
+# shellcheck disable=SC2086 # NS_ENTER is two options for a user namespace
+ns() { nsenter -t "$NS_PID" $NS_ENTER "$@"; }
+ns_stop() {
+	kill "$NS_PID"
+	wait "$NS_PID" 2>/dev/null
+}
+# ns_ipt/ns_ip6t ARGS...: iptables/ip6tables of backend $BE in the namespace.
+ns_ipt() { ns /usr/sbin/iptables-"$BE" -w "$@"; }
+ns_ip6t() { ns /usr/sbin/ip6tables-"$BE" -w "$@"; }
+
 # ---- kernel log ----
 # log_mark: start a new window of the kernel log (log_since shows it).
 log_mark() {
@@ -221,15 +255,16 @@ expect_handled() {
 	fi
 }
 
-# rule_packets IPT-FUNCTION: packet counter of the chain INPUT's first rule with target SYSRQ
-# (proves a test packet reached the target, so "nothing handled" is not vacuous).
-rule_packets() { "$1" -L INPUT -v -x -n | awk '$3 == "SYSRQ" { print $1; exit }'; }
+# rule_packets IPT-FUNCTION [TARGET]: packet counter of the chain INPUT's first rule with
+# target TARGET, SYSRQ by default (proves a test packet reached the target, so "nothing
+# handled" is not vacuous).
+rule_packets() { "$1" -L INPUT -v -x -n | awk -v t="${2:-SYSRQ}" '$3 == t { print $1; exit }'; }
 
-# wait_rule_packets IPT-FUNCTION N: wait (up to 20 s) until that counter reaches N, so a
-# "nothing handled" check that follows looks after the target has seen the packet.
+# wait_rule_packets IPT-FUNCTION N [TARGET]: wait (up to 20 s) until that counter reaches N,
+# so a "nothing handled" check that follows looks after the target has seen the packet.
 wait_rule_packets() {
 	local tries=0
-	while [ "$(rule_packets "$1")" -lt "$2" ]; do
+	while [ "$(rule_packets "$1" "$3")" -lt "$2" ]; do
 		[ $tries -lt 100 ] || return 1
 		usleep 200000
 		tries=$((tries + 1))

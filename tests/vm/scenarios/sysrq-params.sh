@@ -1,8 +1,9 @@
 #!/bin/sh
 # xavm: boot=compat smp=1 timeout=60 needs=upstream-modules
 # Our xt_SYSRQ has upstream's module parameters (names and permissions: password, seqno and
-# debug root read-write, hash root read-only), its seqno starts at the wall-clock time, and a
-# multi-line password is refused. No packet is sent (upstream's module is loaded here).
+# debug root read-write, hash root read-only) and allow_netns (ours, root read-write, readable
+# by all), its seqno starts at the wall-clock time, and a multi-line password is refused. No
+# packet is sent (upstream's module is loaded here).
 . /vm/lib.sh
 
 # params: "name mode" of each parameter of the loaded xt_SYSRQ.
@@ -22,9 +23,10 @@ else
 fi
 lab_reset
 if load_module ours xt_SYSRQ; then
-	check_eq "parameters and permissions as upstream's" "$upstream" "$(params)"
-	check_eq "parameter descriptions list the same names" \
-		"$($MODINFO -F parm /opt/upstream/mod/xt_SYSRQ.ko | cut -d: -f1 | sort)" \
+	check_eq "upstream's parameters and permissions" "$upstream" "$(params | grep -v '^allow_netns ')"
+	check_eq "and allow_netns, root read-write" "allow_netns 644" "$(params | grep '^allow_netns ')"
+	check_eq "parameter descriptions list upstream's names and allow_netns" \
+		"$( ($MODINFO -F parm /opt/upstream/mod/xt_SYSRQ.ko | cut -d: -f1; echo allow_netns) | sort)" \
 		"$($MODINFO -F parm /opt/ours/mod/xt_SYSRQ.ko | cut -d: -f1 | sort)"
 	seqno=$(cat $SYSRQ_PARAMS/seqno)
 	now=$(date +%s)
