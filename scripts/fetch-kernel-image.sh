@@ -1,29 +1,31 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Unpacks Debian's kernel of another suite (image, modules and headers) into a private root
-# for the QEMU lab, without installing it (installing would run every dkms module's build for
-# it, and a failing one leaves dpkg half-configured), and prints the kernel release.
+# Unpacks Debian's kernel of a suite (image, modules and headers) into a private root for the
+# QEMU lab, without installing it (installing would run every dkms module's build for it, and
+# a failing one leaves dpkg half-configured), and prints the kernel release.
 #
 #   scripts/fetch-kernel-image.sh [SUITE] DIR     (SUITE defaults to bookworm-backports)
 #
-# DIR then holds boot/vmlinuz-KVER, lib/modules/KVER/ (modules.dep made by depmod, as the
-# package's postinst would) and the headers as scripts/fetch-kernel-headers.sh unpacks them
-# (usr/src/linux-headers-KVER/): `tests/vm/run.sh --kernel-root DIR` boots it.
-# The suite must be in the apt sources (scripts/setup.sh adds bookworm-backports).
+# DIR then holds boot/vmlinuz-KVER and boot/config-KVER, lib/modules/KVER/ (modules.dep made by
+# depmod, as the package's postinst would) and the headers as scripts/fetch-kernel-headers.sh
+# unpacks them (usr/src/linux-headers-KVER/): `tests/vm/run.sh --kernel-root DIR` boots it.
+# Downloads go through a private apt configuration (target/apt/SUITE): sid works too.
 set -euo pipefail
-die() { echo "fetch-kernel-image.sh: $*" >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/kernel-packages.sh"
 case $# in
 1) suite=bookworm-backports; dir=$1 ;;
 2) suite=$1; dir=$2 ;;
 *) echo "usage: $0 [SUITE] DIR" >&2; exit 2 ;;
 esac
-[ -n "$dir" ] || die "DIR must not be empty"
+[ -n "$dir" ] || { echo "fetch-kernel-image.sh: DIR must not be empty" >&2; exit 1; }
+kpkg_init fetch-kernel-image.sh "$suite"
 
-# linux-image-amd64 of the suite names the release; the headers must be of the same one.
-kver=$(apt-cache show "linux-image-amd64/$suite" 2>/dev/null |
-	sed -n 's/^Depends: linux-image-\([^ ,]*\).*/\1/p' | head -n 1)
-[ -n "$kver" ] || die "no linux-image-amd64 in $suite (is $suite in the apt sources? run apt-get update)"
-image=linux-image-$kver
+# linux-image-amd64 names the release (sid lists linux-base-amd64 first); the headers must be
+# of the same one.
+image=$(kpkg_versioned linux-image-amd64)
+[ -n "$image" ] || kpkg_die "no linux-image-amd64 in $suite"
+kver=${image#linux-image-}
 moddir=$dir/lib/modules/$kver
 
 # One release per root, so the lab boots this one: a new release replaces what this script
@@ -31,22 +33,22 @@ moddir=$dir/lib/modules/$kver
 if ! [ -e "$dir/.image-$kver" ] && compgen -G "$dir/.image-*" >/dev/null; then
 	rm -rf "${dir:?}/boot" "${dir:?}/lib" "${dir:?}/usr" "$dir/debs" "$dir/image-debs" "$dir"/.image-*
 fi
-kdir=$("$(dirname "$0")/fetch-kernel-headers.sh" "$suite" "$dir" | tail -n 1)
+kdir=$("$here/fetch-kernel-headers.sh" "$suite" "$dir" | tail -n 1)
 [ "${kdir##*/}" = "linux-headers-$kver" ] ||
-	die "the suite's headers ($kdir) are not of its image's release $kver (run apt-get update)"
+	kpkg_die "the suite's headers ($kdir) are not of its image's release $kver (a mirror in the middle of an update?)"
 
-# The image package is about 100 MB: fetched and unpacked once per release.
+# The image packages are about 100 MB: fetched and unpacked once per release. Since 7.x the
+# image is a metapackage of linux-binary-KVER (lib/modules/KVER/vmlinuz), linux-modules-KVER
+# and linux-base-KVER (config, System.map); boot/ gets the names older kernels ship.
 if [ ! -e "$dir/.image-$kver" ]; then
-	mkdir -p "$dir/image-debs"
-	rm -f "$dir"/image-debs/*.deb
-	# apt drops privileges to _apt for downloads when it can write there (else it warns).
-	chown _apt "$dir/image-debs" 2>/dev/null || true
-	(cd "$dir/image-debs" && apt-get download -q "$image" >/dev/null) ||
-		die "apt-get download $image failed (is $suite in the apt sources? run apt-get update)"
-	dpkg-deb -x "$dir"/image-debs/"$image"_*.deb "$dir"
-	[ -r "$dir/boot/vmlinuz-$kver" ] || die "$image has no boot/vmlinuz-$kver"
-	[ -d "$moddir/kernel" ] || die "$image has no lib/modules/$kver/kernel"
-	depmod -b "$dir" "$kver" || die "depmod -b $dir $kver failed"
+	kpkg_unpack "$dir" image-debs $(kpkg_closure "$image")
+	for f in vmlinuz config System.map; do
+		[ -e "$dir/boot/$f-$kver" ] || [ ! -e "$moddir/$f" ] ||
+			{ mkdir -p "$dir/boot" && ln -s "../lib/modules/$kver/$f" "$dir/boot/$f-$kver"; }
+	done
+	[ -r "$dir/boot/vmlinuz-$kver" ] || kpkg_die "$image has no boot/vmlinuz-$kver"
+	[ -d "$moddir/kernel" ] || kpkg_die "$image has no lib/modules/$kver/kernel"
+	depmod -b "$dir" "$kver" || kpkg_die "depmod -b $dir $kver failed"
 	touch "$dir/.image-$kver"
 fi
 echo "$kver"

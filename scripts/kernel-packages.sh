@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Debian kernel packages of one suite, through a private apt configuration; sourced by
+# fetch-kernel-headers.sh and fetch-kernel-image.sh.
+
+kpkg_repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+kpkg_die() {
+	echo "$kpkg_name: $*" >&2
+	exit 1
+}
+
+# kpkg_init NAME SUITE: the private apt configuration of SUITE (lists refreshed daily).
+kpkg_init() {
+	kpkg_name=$1
+	APT_CONFIG=$("$kpkg_repo/scripts/private-apt.sh" "$2" "$kpkg_repo/target/apt/$2") ||
+		kpkg_die "no apt configuration for $2"
+	export APT_CONFIG
+}
+
+# kpkg_depends PACKAGE: its Depends, one package name a line (versions and alternatives dropped).
+kpkg_depends() {
+	apt-cache show "$1" 2>/dev/null | sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
+		sed 's/|.*//; s/(.*//; s/^ *//; s/ *$//'
+}
+
+# kpkg_versioned METAPACKAGE: the versioned package a metapackage like linux-headers-amd64
+# points to (the first dependency with the same prefix and a version: sid lists
+# linux-base-amd64 first).
+kpkg_versioned() {
+	local prefix=${1%-amd64}
+	kpkg_depends "$1" | grep -m 1 -E "^$prefix-[0-9]" || true
+}
+
+# kpkg_closure PACKAGE: PACKAGE and, recursively, its dependencies that are versioned kernel
+# packages (linux-headers-7.2.13+deb14-common, linux-kbuild-7.2.13+deb14,
+# linux-modules-7.2.13+deb14-amd64, ...), not tools like linux-base or the compiler.
+kpkg_closure() {
+	local -A seen=()
+	local todo=("$1") p d
+	while [ ${#todo[@]} -gt 0 ]; do
+		p=${todo[0]}
+		todo=("${todo[@]:1}")
+		[ -z "${seen[$p]:-}" ] || continue
+		seen[$p]=1
+		echo "$p"
+		for d in $(kpkg_depends "$p" | grep -E '^linux-[a-z]+-[0-9]' || true); do todo+=("$d"); done
+	done
+}
+
+# kpkg_unpack DIR SUBDIR PACKAGE...: download the packages into DIR/SUBDIR and unpack them into
+# DIR, whose lib is usr/lib as on a merged-/usr system (sid's packages ship /usr/lib/modules,
+# bookworm's /lib/modules: both end up in one place).
+kpkg_unpack() {
+	local dir=$1 sub=$2 deb
+	shift 2
+	mkdir -p "$dir/$sub" "$dir/usr/lib"
+	[ -e "$dir/lib" ] || ln -s usr/lib "$dir/lib"
+	rm -f "$dir/$sub"/*.deb
+	# apt drops privileges to _apt for downloads when it can write there (else it warns).
+	chown _apt "$dir/$sub" 2>/dev/null || true
+	(cd "$dir/$sub" && apt-get download -q "$@" >/dev/null) || kpkg_die "apt-get download $* failed"
+	for deb in "$dir/$sub"/*.deb; do dpkg-deb -x "$deb" "$dir"; done
+}
