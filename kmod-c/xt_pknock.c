@@ -54,6 +54,7 @@
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 
+#include "xa_compat.h"
 #include "xa_shim.h"
 #include "xt_pknock.h"
 
@@ -252,7 +253,7 @@ static void peer_refile(struct pknock_rule *rule, struct pknock_peer *peer,
 
 static void pknock_gc(struct timer_list *t)
 {
-	struct pknock_rule *rule = from_timer(rule, t, gc);
+	struct pknock_rule *rule = timer_container_of(rule, t, gc);
 	struct pknock_peer *peer;
 	struct hlist_node *next;
 	s64 now = ktime_get_real_seconds();
