@@ -61,25 +61,33 @@ lab_kmod_stale() {
 
 # lab_ours KVER [KDIR]: sets lab_kmod_dir, our modules for KVER: kmod-c/ when `make` built
 # them for KVER, else a private build in out/kmod-KVER against KDIR (default
-# /lib/modules/KVER/build; make's KDIR may name another kernel). Warns about pieces not built
-# at all: the tests that need them fail.
+# /lib/modules/KVER/build; make's KDIR may name another kernel; with LAB_CHROOT, KDIR is
+# /usr/src/linux-headers-KVER in that chroot and kbuild runs there). Warns about pieces not
+# built at all: the tests that need them fail. LAB_KMOD_DIR names modules built elsewhere (e.g.
+# by DKMS), used as they are.
 lab_ours() {
-	local kver=$1 kdir=${2:-/lib/modules/$1/build} built f missing='' dir
+	local kver=$1 kdir=${2:-/lib/modules/$1/build} built f missing='' dir chroot=()
+	if [ -n "${LAB_KMOD_DIR:-}" ]; then
+		lab_kmod_dir=$(cd "$LAB_KMOD_DIR" && pwd) || lab_die "no module directory $LAB_KMOD_DIR"
+		built=$(modinfo -F vermagic "$lab_kmod_dir/xt_SYSRQ.ko" 2>/dev/null | cut -d' ' -f1)
+		[ "$built" = "$kver" ] || lab_die "$LAB_KMOD_DIR/xt_SYSRQ.ko is built for '${built}', not $kver"
+		return 0
+	fi
 	built=$(modinfo -F vermagic "$lab_repo/kmod-c/xt_SYSRQ.ko" 2>/dev/null | cut -d' ' -f1)
 	lab_kmod_dir=$lab_repo/kmod-c
+	if [ -n "${LAB_CHROOT:-}" ]; then
+		kdir=/usr/src/linux-headers-$kver
+		chroot=(--chroot "$LAB_CHROOT")
+		[ -d "$LAB_CHROOT$kdir" ] || lab_die "the chroot $LAB_CHROOT has no $kdir (scripts/make-chroot.sh)"
+	fi
 	if [ -n "$built" ] && [ "$built" != "$kver" ]; then
-		[ -d "$kdir" ] || lab_die "kmod-c/ is built for $built, and $kver has no headers in $kdir"
+		[ -d "${LAB_CHROOT:-}$kdir" ] || lab_die "kmod-c/ is built for $built, and $kver has no headers in $kdir"
 		dir=$lab_out/kmod-$kver
 		lab_kmod_dir=$dir
 		if lab_kmod_stale "$dir"; then
 			echo "vm lab: kmod-c/ is built for $built; building our modules for $kver in $dir"
-			rm -rf "$dir"
-			mkdir -p "$dir"
-			cp -r "$lab_repo/kmod-c/Kbuild" "$lab_repo/kmod-c/include" "$dir/"
-			find "$lab_repo/kmod-c" -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' -exec cp {} "$dir/" \;
-			"$lab_repo/shim/kernel/build-object.sh" "$kdir" "$dir/xa_shim_core.o" >&2 ||
-				lab_die "building the Rust object for $kver failed"
-			make -s -C "$kdir" M="$dir" modules >&2 || lab_die "building our modules for $kver failed"
+			"$lab_repo/scripts/build-modules.sh" "${chroot[@]}" "$kdir" "$dir" ||
+				lab_die "building our modules for $kver failed"
 			touch "$dir/.built"
 		fi
 	fi
@@ -92,9 +100,34 @@ lab_ours() {
 	[ -z "$missing" ] || echo "vm lab: not built:$missing (run make); the tests that need them fail" >&2
 }
 
+# lab_backends CONFIG: the iptables backends the kernel supports, as the guest's BACKENDS
+# ("legacy nft" or "nft"). Since 6.17 the legacy ip_tables core is optional
+# (CONFIG_NETFILTER_XTABLES_LEGACY); before, it was there whenever CONFIG_IP_NF_IPTABLES was.
+# LAB_BACKENDS=nft narrows the choice (a kernel without the legacy core, simulated).
+lab_backends() {
+	local config=$1 backends=''
+	[ -r "$config" ] || lab_die "cannot read the kernel configuration $config"
+	if grep -q 'CONFIG_NETFILTER_XTABLES_LEGACY[= ]' "$config"; then
+		! grep -qx 'CONFIG_NETFILTER_XTABLES_LEGACY=y' "$config" || backends=legacy
+	elif grep -qE '^CONFIG_IP_NF_IPTABLES=[ym]$' "$config"; then
+		backends=legacy
+	fi
+	if grep -qE '^CONFIG_NF_TABLES=[ym]$' "$config" && grep -qE '^CONFIG_NFT_COMPAT=[ym]$' "$config"; then
+		backends="${backends:+$backends }nft"
+	fi
+	[ -n "$backends" ] || lab_die "$config: neither iptables backend (legacy core or nft_compat)"
+	if [ -n "${LAB_BACKENDS:-}" ]; then
+		case " $backends " in
+		*" $LAB_BACKENDS "*) backends=$LAB_BACKENDS ;;
+		*) lab_die "LAB_BACKENDS=$LAB_BACKENDS: the kernel's backends are: $backends" ;;
+		esac
+	fi
+	echo "$backends"
+}
+
 # lab_prepare: sets lab_kroot, lab_kver, lab_kernel, lab_initrd (built now), and lab_logs (and
 # lab_logs_rel, as messages show it), where the boots' logs go: out/ for the host's kernels,
-# out/KVER/ for one under LAB_KROOT.
+# out/KVER/ for one under LAB_KROOT; and lab_backends, the iptables backends the guest tests.
 lab_prepare() {
 	local kdir=''
 	command -v qemu-system-x86_64 >/dev/null || lab_die "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
@@ -102,6 +135,7 @@ lab_prepare() {
 	lab_kver=$(lab_kver "$lab_kroot")
 	lab_kernel=$lab_kroot/boot/vmlinuz-$lab_kver
 	[ -r "$lab_kernel" ] || lab_die "cannot read $lab_kernel"
+	lab_backends=$(lab_backends "$lab_kroot/boot/config-$lab_kver")
 	lab_logs=$lab_out
 	if [ -n "$lab_kroot" ]; then
 		kdir=$lab_kroot/usr/src/linux-headers-$lab_kver
@@ -134,7 +168,7 @@ lab_boot() {
 		-serial "file:$console" -serial "file:$results" \
 		-kernel "$lab_kernel" -initrd "$lab_initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic rdinit=/init log_buf_len=8M \
-rcupdate.rcu_cpu_stall_timeout=120 nowatchdog xavm_run=$jobs" \
+rcupdate.rcu_cpu_stall_timeout=120 nowatchdog xavm_run=$jobs xavm_backends=${lab_backends// /,}" \
 		</dev/null || rc=$?
 	touch "$console" "$results"
 	sed -i 's/\r$//' "$results"

@@ -41,9 +41,11 @@ modprobe_root=()
 [ -d "$moddir/kernel" ] || { echo "mkinitramfs: no modules for kernel $kver in $moddir" >&2; exit 1; }
 mkdir -p "$out"
 
-# In-tree modules the guest needs (their dependencies and softdeps are added below).
+# In-tree modules the guest needs (their dependencies and softdeps are added below); hashes by
+# their crypto API alias (6.1's sha512_generic is 7.2's builtin sha512). Builtin ones and, on
+# kernels without the legacy core, ip_tables resolve to nothing.
 seed_modules=(x_tables ip_tables ip6_tables iptable_filter ip6table_filter iptable_raw ip6table_raw
-	xt_tcpudp xt_multiport nfnetlink nf_tables nft_compat sha512_generic sha3_generic)
+	xt_tcpudp xt_multiport nfnetlink nf_tables nft_compat crypto-sha512 crypto-sha3-256)
 # Stock iptables' programs; every name below is a symlink to one of the two multi binaries.
 xtables_names=(iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore)
 
@@ -83,7 +85,8 @@ elf_libs() {
 module_closure() {
 	local m
 	for m in "$@"; do
-		modprobe "${modprobe_root[@]}" -S "$kver" --show-depends "$m" 2>/dev/null | awk '$1 == "insmod" { print $2 }'
+		{ modprobe "${modprobe_root[@]}" -S "$kver" --show-depends "$m" 2>/dev/null || true; } |
+			awk '$1 == "insmod" { print $2 }'
 	done | grep "^$moddir/kernel/" | sort -u
 }
 

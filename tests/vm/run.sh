@@ -9,16 +9,24 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF
-Usage: tests/vm/run.sh [--only SCENARIO]... [--without NEED]... [--kernel-root DIR] [--list] [--help]
+Usage: tests/vm/run.sh [--only SCENARIO]... [--skip PATTERN]... [--without NEED]... [--kernel-root DIR]
+                       [--build-chroot DIR] [--modules DIR] [--list] [--help]
 Run the QEMU lab scenarios (tests/vm/scenarios/*.sh); expects 'make' to have run.
   --only SCENARIO    run only this scenario (repeatable; name without .sh)
+  --skip PATTERN     leave out, and list, the scenarios whose name matches PATTERN (a shell glob,
+                     e.g. '*-bench'; repeatable)
   --without NEED     leave out, and list, the scenarios declaring needs=NEED (repeatable);
                      NEED: $known_needs
   --kernel-root DIR  boot a kernel unpacked under DIR by scripts/fetch-kernel-image.sh
                      (DIR/boot, DIR/lib/modules, DIR/usr/src/linux-headers-*; same as LAB_KROOT=DIR)
+  --build-chroot DIR build our modules for it in the chroot DIR (scripts/make-chroot.sh), which has
+                     the kernel's compiler and headers (same as LAB_CHROOT=DIR)
+  --modules DIR      our modules from DIR (e.g. what DKMS built), not make's (same as LAB_KMOD_DIR=DIR)
   --list             list the scenarios and their boots, then exit
 Environment: LAB_KVER=VERSION boots vmlinuz-VERSION (default: linux-image-amd64's kernel, or
-  the newest under the kernel root); LAB_JOBS=N runs N guests at a time (default 2).
+  the newest under the kernel root); LAB_JOBS=N runs N guests at a time (default 2);
+  LAB_BACKENDS=nft tests only that iptables backend (default: those the kernel's configuration
+  has; since 6.17 the legacy one is optional).
 Logs: tests/vm/out/ (tests/vm/out/KVER/ for a --kernel-root kernel): <boot>.console.log
   (kernel console), <boot>.results.log (guest report).
 EOF
@@ -31,16 +39,23 @@ EOF
 known_needs='upstream-modules'
 
 only=()
+skip=()
 without=()
 list=false
 while [ $# -gt 0 ]; do
 	case $1 in
 	--only) [ $# -ge 2 ] || { usage >&2; exit 2; }; only+=("$2"); shift 2 ;;
 	--only=*) only+=("${1#--only=}"); shift ;;
+	--skip) [ $# -ge 2 ] || { usage >&2; exit 2; }; skip+=("$2"); shift 2 ;;
+	--skip=*) skip+=("${1#--skip=}"); shift ;;
 	--without) [ $# -ge 2 ] || { usage >&2; exit 2; }; without+=("$2"); shift 2 ;;
 	--without=*) without+=("${1#--without=}"); shift ;;
 	--kernel-root) [ $# -ge 2 ] || { usage >&2; exit 2; }; export LAB_KROOT=$2; shift 2 ;;
 	--kernel-root=*) export LAB_KROOT=${1#--kernel-root=}; shift ;;
+	--build-chroot) [ $# -ge 2 ] || { usage >&2; exit 2; }; export LAB_CHROOT=$2; shift 2 ;;
+	--build-chroot=*) export LAB_CHROOT=${1#--build-chroot=}; shift ;;
+	--modules) [ $# -ge 2 ] || { usage >&2; exit 2; }; export LAB_KMOD_DIR=$2; shift 2 ;;
+	--modules=*) export LAB_KMOD_DIR=${1#--modules=}; shift ;;
 	--list) list=true; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
@@ -71,6 +86,15 @@ for f in "$lab_here"/scenarios/*.sh; do
 	done
 	if [ ${#only[@]} -gt 0 ]; then
 		printf '%s\n' "${only[@]}" | grep -qxF "$job" || continue
+	fi
+	skipped=false
+	for pattern in "${skip[@]}"; do
+		# shellcheck disable=SC2254 # the pattern is a glob on purpose
+		case $job in $pattern) skipped=true ;; esac
+	done
+	if $skipped; then
+		left_out+=("$job (--skip)")
+		continue
 	fi
 	if [ ${#without[@]} -gt 0 ] && grep -qxF -f <(printf '%s\n' "${without[@]}") <<<"${needs//,/$'\n'}"; then
 		left_out+=("$job (needs $needs)")
@@ -106,7 +130,7 @@ fi
 
 start=$SECONDS
 lab_prepare
-echo "vm lab: kernel $lab_kver, initramfs $(du -h "$lab_initrd" | cut -f1), ${#boots[@]} boot(s)"
+echo "vm lab: kernel $lab_kver, initramfs $(du -h "$lab_initrd" | cut -f1), ${#boots[@]} boot(s), iptables backends: $lab_backends"
 report=$lab_logs/report.txt
 : >"$report"
 

@@ -10,7 +10,10 @@ INSMOD=/usr/sbin/insmod
 RMMOD=/usr/sbin/rmmod
 MODINFO=/usr/sbin/modinfo
 STOCK_LIBDIR=$(cat /etc/xtables-stock-libdir)
-BACKENDS="legacy nft"
+# The iptables backends this kernel has (the host reads its configuration: since 6.17 the legacy
+# core is optional): "legacy nft" or "nft". ONE_BACKEND is for what runs on one: legacy if any.
+BACKENDS=$(sed -n 's/.*xavm_backends=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+ONE_BACKEND=${BACKENDS%% *}
 SYSRQ_PW=lab-secret-7
 SYSRQ_PARAMS=/sys/module/xt_SYSRQ/parameters
 xavm_fails=0

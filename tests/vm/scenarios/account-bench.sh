@@ -12,7 +12,7 @@ M=${ACCOUNT_BENCH_M:-30000}
 ROUNDS=${ACCOUNT_BENCH_ROUNDS:-5}
 NET6=2001:db8::
 ACC=/opt/upstream/iptaccount
-BE=legacy
+BE=$ONE_BACKEND
 echo 100000 >/proc/sys/net/core/netdev_max_backlog
 
 memfree() { awk '$1 == "MemFree:" { print $2 }' /proc/meminfo; }

@@ -225,7 +225,7 @@ Found table: big6" "$(iptaccount -a | grep '^Found table: ')"
 done
 
 # ip6_max_addresses: a table holds that many addresses; the rest are reported, not counted.
-BE=legacy
+BE=$ONE_BACKEND
 lab_reset
 use_plugins ours
 for bad in 0 16777217; do

@@ -7,7 +7,7 @@
 # name, a negative length, and every option without CAP_NET_ADMIN: each refused with the
 # errno below and nothing else changed; the good calls around them still work.
 . /vm/lib.sh
-BE=legacy
+BE=$ONE_BACKEND
 
 # is WHAT EXPECTED ARGS...: accsockopt ARGS prints EXPECTED.
 is() {

@@ -17,7 +17,7 @@ knock() {
 }
 peers() { sed -n 's/^name=GC peers=\([0-9]*\) .*/\1/p' /proc/net/xt_pknock_stats; }
 
-BE=legacy
+BE=$ONE_BACKEND
 lab_reset
 use_plugins ours || fail "our plugin is not in the image"
 load_module ours xt_pknock || fail "load our xt_pknock"
