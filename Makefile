@@ -2,12 +2,17 @@
 # xtables-addons-rs: top-level build.
 #
 #   make                 plugins, tools, the Rust kernel object and the kernel modules
-#   make install         DESTDIR-aware install
+#   make install         DESTDIR-aware install (modules through kbuild's modules_install)
+#   make uninstall       removes what make install installed (same DESTDIR and KDIR)
 #   make check           host tests (cargo tests, plugin tests, object checks, tests/host/*.sh)
-#   make vmtest          the QEMU lab (tests/vm), Debian's kernel, stock iptables
-#   make vmtest-newer    the lab on Debian 12's newest kernel (bookworm-backports, unpacked into
-#                        target/kernel/), the scenarios that do not need upstream's modules
-#   make test            check + vmtest + vmtest-newer (what CI runs)
+#   make vmtest          the QEMU lab (tests/vm), Debian's kernel (6.1), stock iptables
+#   make vmtest-newer    the lab on bookworm-backports' kernel (6.12), unpacked into target/kernel/
+#   make vmtest-sid      the lab on sid's kernel (7.2), its modules built in a sid chroot
+#                        (target/chroot/sid: the kernel's compiler, gcc-16, is sid's)
+#   make dkms-source     the DKMS source tree in $(DESTDIR)/usr/src/xtables-addons-rs-VERSION
+#   make deb             the Debian packages (dpkg-buildpackage -b, lintian) in target/deb/
+#   make packaging-test  those packages in a Debian 12 chroot, DKMS, the lab on DKMS's modules
+#   make test            check + the lab on all three kernels + packaging-test (what CI runs)
 #   make demo            live SYSRQ demo in the QEMU lab
 #   KDIR=/path/to/build  build the modules for another kernel
 
@@ -35,15 +40,24 @@ BINDIR ?= $(PREFIX)/bin
 # path), the query tool in bin.
 LIBEXECDIR ?= $(PREFIX)/libexec/xtables-addons
 GEOIP_LIBEXEC := xt_geoip_build xt_geoip_build_maxmind xt_asn_build xt_asn_fetch
+SYSTEMDUNITDIR ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 # The release the modules are built for (Debian's headers say 6.1.192 in kernel.release, but
 # the module directory and vermagic use UTS_RELEASE).
 KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 RELEASE_DIR := target/release
 PLUGINS = $(wildcard extensions/*/Cargo.toml)
+# One plugin per extension crate: extensions/NAME builds libxt_NAME.so.
+PLUGIN_SOS = $(patsubst extensions/%/Cargo.toml,libxt_%.so,$(PLUGINS))
 TOOLS := send_sysrq fw-safetynet knockd knock pknock-knock pknlusr iptaccount
+# The kernel modules: kmod-c/Kbuild's obj-m, as make reads it (the one list; DKMS uses it too).
+KMODS = $(patsubst %.o,%,$(shell printf 'include kmod-c/Kbuild\nx:\n\t@echo $$(obj-m)\n' | \
+	$(MAKE) --no-print-directory -s -f - src=kmod-c obj=kmod-c x))
+VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
 
-.PHONY: all rust kmod install check vmtest vmtest-newer test demo clean print-kdir
+.PHONY: all rust kmod install install-userspace install-dev install-modules uninstall dkms-source deb packaging-test check vmtest vmtest-newer vmtest-sid \
+	newer-kernel sid-kernel prepare test demo \
+	clean print-kdir print-modules
 
 all: rust kmod
 
@@ -55,15 +69,16 @@ kmod:
 	shim/kernel/build-object.sh "$(KDIR)" kmod-c/xa_shim_core.o
 	$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod-c modules
 
-install: all
-	install -d $(DESTDIR)$(XTLIBDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
-	for so in $(filter-out %_cl.so,$(wildcard $(RELEASE_DIR)/libxt_*.so)); do install -m 0644 $$so $(DESTDIR)$(XTLIBDIR)/; done
-	# libxt_ACCOUNT_cl: upstream's file names, soname links and headers.
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)
+install: install-userspace install-dev install-modules
+
+# Plugins, tools, the run-time library, man pages, knockd's unit (what xtables-addons-rs-common
+# ships; built by `make rust`).
+install-userspace: rust
+	install -d $(DESTDIR)$(XTLIBDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(LIBDIR)
+	for so in $(PLUGIN_SOS); do install -m 0644 $(RELEASE_DIR)/$$so $(DESTDIR)$(XTLIBDIR)/; done
+	# libxt_ACCOUNT_cl: upstream's file name and soname link.
 	install -m 0644 $(RELEASE_DIR)/libxt_ACCOUNT_cl.so $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so.1.0.0
 	ln -sf libxt_ACCOUNT_cl.so.1.0.0 $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so.1
-	ln -sf libxt_ACCOUNT_cl.so.1 $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so
-	install -m 0644 xtables-addons-compat/libxt_ACCOUNT_cl/include/libxt_ACCOUNT_cl.h kmod-c/include/xt_ACCOUNT.h $(DESTDIR)$(INCLUDEDIR)/
 	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
 	for t in $(TOOLS); do install -m 0755 $(RELEASE_DIR)/$$t $(DESTDIR)$(SBINDIR)/; done
 	ln -sf knockd $(DESTDIR)$(SBINDIR)/tportknockd
@@ -72,10 +87,53 @@ install: all
 	for t in $(GEOIP_LIBEXEC); do install -m 0755 $(RELEASE_DIR)/$$t $(DESTDIR)$(LIBEXECDIR)/; done
 	install -m 0755 $(RELEASE_DIR)/xt_geoip_query $(DESTDIR)$(BINDIR)/
 	install -m 0644 man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	ln -sf knockd.8 $(DESTDIR)$(MANDIR)/man8/tportknockd.8
 	install -d $(DESTDIR)$(MANDIR)/man5 && install -m 0644 man5/*.5 $(DESTDIR)$(MANDIR)/man5/
-	install -d $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra
-	install -m 0644 kmod-c/*.ko $(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra/
+	install -D -m 0644 xtables-addons-compat/knockd/knockd.service $(DESTDIR)$(SYSTEMDUNITDIR)/knockd.service
+
+# What C programs using libxt_ACCOUNT_cl compile against (Debian's packages do not ship it).
+install-dev:
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)
+	ln -sf libxt_ACCOUNT_cl.so.1 $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so
+	install -m 0644 xtables-addons-compat/libxt_ACCOUNT_cl/include/libxt_ACCOUNT_cl.h kmod-c/include/xt_ACCOUNT.h $(DESTDIR)$(INCLUDEDIR)/
+
+# kbuild installs (and, where the kernel is configured to, signs) the modules into
+# /lib/modules/VER/extra; depmod only for the running system, not a staging DESTDIR.
+install-modules: kmod
+	$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod-c INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		$(if $(DESTDIR),DEPMOD=true) modules_install
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(XTLIBDIR)/,$(PLUGIN_SOS))
+	rm -f $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so.1.0.0 $(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so.1 \
+		$(DESTDIR)$(LIBDIR)/libxt_ACCOUNT_cl.so
+	rm -f $(DESTDIR)$(INCLUDEDIR)/libxt_ACCOUNT_cl.h $(DESTDIR)$(INCLUDEDIR)/xt_ACCOUNT.h
+	if [ -z "$(DESTDIR)" ]; then ldconfig; fi
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(TOOLS) tportknockd)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man8/*.8)) tportknockd.8)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man5/*.5)))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/knockd.service
+	rm -f $(addprefix $(DESTDIR)$(LIBEXECDIR)/,$(GEOIP_LIBEXEC)) $(DESTDIR)$(BINDIR)/xt_geoip_query
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man1/*.1)))
+	rm -f $(foreach m,$(KMODS),$(DESTDIR)/lib/modules/$(KERNELRELEASE_OF_KDIR)/extra/$(m).ko)
 	if [ -z "$(DESTDIR)" ]; then depmod -a $(KERNELRELEASE_OF_KDIR); fi
+
+dkms-source:
+	dkms/make-source.sh $(DESTDIR)/usr/src/xtables-addons-rs-$(VERSION) $(VERSION)
+
+# The Debian packages (debian/), binary only, into target/deb/, then lintian on them.
+DEB_DIR := $(CURDIR)/target/deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	XA_DEB_DIR=$(DEB_DIR) dpkg-buildpackage -b -us -uc \
+		--buildinfo-file=$(DEB_DIR)/xtables-addons-rs.buildinfo --buildinfo-option=-u$(DEB_DIR) \
+		--changes-file=$(DEB_DIR)/xtables-addons-rs.changes --changes-option=-u$(DEB_DIR)
+	lintian --fail-on error,warning --info $(DEB_DIR)/xtables-addons-rs.changes
+
+# The packages in a clean Debian 12 chroot: DKMS builds for 6.1 and 6.12, the lab boots those
+# modules, and an upgrade from Debian's xtables-addons and the removal leave nothing behind.
+packaging-test: deb
+	tests/packaging/run.sh
 
 check: all
 	$(CARGO) test --release --workspace
@@ -85,13 +143,46 @@ check: all
 vmtest: all
 	tests/vm/run.sh
 
-# Upstream's dkms modules do not build for that kernel: what needs them is left out, by name.
+# Newer kernels are unpacked under target/kernel/, never installed. Debian 12's upstream modules
+# (3.23) do not build for them: the interoperability oracle there is sid's xtables-addons 3.31.
 NEWER_KROOT := target/kernel/bookworm-backports
-vmtest-newer: all
-	scripts/fetch-kernel-image.sh bookworm-backports $(NEWER_KROOT)
-	tests/vm/run.sh --kernel-root $(NEWER_KROOT) --without upstream-modules
+# Benchmarks compare ours with upstream on one kernel (make vmtest); elsewhere they only cost time.
+NEWER_LAB_ARGS := --skip '*-bench'
+newer-kernel:
+	kver=$$(scripts/fetch-kernel-image.sh bookworm-backports $(NEWER_KROOT) | tail -n 1) && \
+		scripts/build-upstream-modules.sh $(NEWER_KROOT) $$kver
 
-test: check vmtest vmtest-newer
+vmtest-newer: all newer-kernel
+	tests/vm/run.sh --kernel-root $(NEWER_KROOT) $(NEWER_LAB_ARGS)
+
+# sid's kernel headers want sid's compiler and C library: kbuild runs in a sid chroot (its
+# linux-headers package brings the compiler); the Rust object is built here against them.
+SID_KROOT := target/kernel/sid
+SID_CHROOT := target/chroot/sid
+SID_CHROOT_PACKAGES := make kmod libelf-dev bc bison flex libssl-dev xz-utils perl
+sid-kernel:
+	kver=$$(scripts/fetch-kernel-image.sh sid $(SID_KROOT) | tail -n 1) && \
+		scripts/make-chroot.sh sid $(SID_CHROOT) $(SID_CHROOT_PACKAGES) linux-headers-$$kver && \
+		scripts/build-upstream-modules.sh --chroot $(SID_CHROOT) $(SID_KROOT) $$kver
+
+vmtest-sid: all sid-kernel
+	tests/vm/run.sh --kernel-root $(SID_KROOT) --build-chroot $(SID_CHROOT) $(NEWER_LAB_ARGS)
+
+# What the newer kernels' labs and the packaging test need beyond the build: downloads,
+# debootstrap, the oracle's builds. Cached under target/; make test runs it beside check and the
+# 6.1 lab, which it mostly waits on the network beside.
+prepare:
+	$(MAKE) newer-kernel
+	$(MAKE) sid-kernel
+	tests/packaging/run.sh --prepare
+
+# CI: everything, the preparation in the background (its log: target/prepare.log).
+test: all
+	@mkdir -p target; $(MAKE) --no-print-directory prepare >target/prepare.log 2>&1 & prep=$$!; \
+	status=0; $(MAKE) --no-print-directory check vmtest || status=$$?; \
+	wait $$prep || { echo "make prepare failed: see target/prepare.log" >&2; tail -n 30 target/prepare.log >&2; status=1; }; \
+	[ $$status -eq 0 ] || exit $$status; \
+	$(MAKE) --no-print-directory vmtest-newer vmtest-sid packaging-test
 
 demo: all
 	tests/vm/demo.sh
@@ -99,6 +190,9 @@ demo: all
 # The kernel build dir make uses, for scripts that must agree with it.
 print-kdir:
 	@echo $(KDIR)
+
+print-modules:
+	@echo $(KMODS)
 
 clean:
 	$(CARGO) clean

@@ -29,7 +29,7 @@ rm -rf "$dest"
 mkdir -p "$dest/kmod-c/include" "$dest/shim/kernel"
 cp "$repo/kmod-c/Kbuild" "$dest/kmod-c/"
 cp "$repo"/kmod-c/include/*.h "$dest/kmod-c/include/"
-find "$repo/kmod-c" -maxdepth 1 -name '*.c' ! -name '*.mod.c' -exec cp {} "$dest/kmod-c/" \;
+find "$repo/kmod-c" -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' -exec cp {} "$dest/kmod-c/" \;
 for f in assemble-object.sh check-object.sh exports.sh; do
 	install -m 0755 "$repo/shim/kernel/$f" "$dest/shim/kernel/$f"
 done

@@ -32,7 +32,7 @@ esac
 
 find "$out" -mindepth 1 -delete
 cp -r "$repo/kmod-c/Kbuild" "$repo/kmod-c/include" "$out/"
-find "$repo/kmod-c" -maxdepth 1 -name '*.c' ! -name '*.mod.c' -exec cp {} "$out/" \;
+find "$repo/kmod-c" -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' -exec cp {} "$out/" \;
 "$repo/shim/kernel/build-object.sh" "$host_kdir" "$out/xa_shim_core.o" >&2 ||
 	die "building the Rust object for $kdir failed"
 if [ -n "$chroot_dir" ]; then
