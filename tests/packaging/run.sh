@@ -91,14 +91,19 @@ check "Debian's packages are removed" \
 check "Debian's dkms tree is gone" test ! -e "$root/var/lib/dkms/xtables-addons"
 mapfile -t modules < <(make -s --no-print-directory print-modules | tr ' ' '\n')
 [ ${#modules[@]} -gt 0 ] || die "no module list (make print-modules)"
+# dkms_modules KVER: the module files DKMS installed for KVER (compressed as the kernel's
+# configuration says: 6.12's are .ko.xz), one a line.
+dkms_modules() { ls "$root/lib/modules/$1/updates/dkms/" 2>/dev/null; }
 check_modules() { # KVER: every module of kmod-c/Kbuild, built by DKMS, and no upstream one
-	local kver=$1 dir=$root/lib/modules/$1/updates/dkms m missing=''
-	for m in "${modules[@]}"; do [ -e "$dir/$m.ko" ] || missing+=" $m"; done
+	local kver=$1 m missing='' others
+	for m in "${modules[@]}"; do
+		dkms_modules "$kver" | grep -qxE "$m\.ko(\.xz|\.zst|\.gz)?" || missing+=" $m"
+	done
 	check "DKMS installed every module for $kver (${modules[*]})" test -z "$missing"
-	check "no upstream module left for $kver" \
-		bash -c "[ \$(ls '$dir' | grep -cvxF -f <(printf '%s.ko\n' ${modules[*]})) -eq 0 ]"
+	others=$(dkms_modules "$kver" | sed -E 's/\.ko(\.xz|\.zst|\.gz)?$//' | grep -vxF -f <(printf '%s\n' "${modules[@]}"))
+	check "no upstream module left for $kver" test -z "$others"
 	check "dkms status: installed for $kver" \
-		sh -c "chroot '$root' dkms status -m xtables-addons-rs -k '$kver' | grep -q ': installed'"
+		sh -c "chroot '$root' dkms status -m xtables-addons-rs -k '$kver' 2>/dev/null | grep -q ': installed'"
 }
 check_modules "$k61"
 check "the plugins are where iptables looks" \
@@ -122,7 +127,14 @@ for kver in "$k61" "$k612"; do
 	mods=$work/modules-$kver
 	rm -rf "$mods"
 	mkdir -p "$mods"
-	cp "$root/lib/modules/$kver/updates/dkms/"*.ko "$mods/"
+	for m in $(dkms_modules "$kver"); do
+		case $m in
+		*.ko.xz) xz -dc "$root/lib/modules/$kver/updates/dkms/$m" >"$mods/${m%.xz}" ;;
+		*.ko.zst) zstd -qdc "$root/lib/modules/$kver/updates/dkms/$m" >"$mods/${m%.zst}" ;;
+		*.ko.gz) gzip -dc "$root/lib/modules/$kver/updates/dkms/$m" >"$mods/${m%.gz}" ;;
+		*) cp "$root/lib/modules/$kver/updates/dkms/$m" "$mods/" ;;
+		esac
+	done
 	args=()
 	[ "$kver" = "$k61" ] || args=(--kernel-root "$newer_kroot")
 	only=()
