@@ -6,11 +6,12 @@
 #
 # The first call debootstraps SUITE (minbase) into DIR; every call installs the PACKAGEs that
 # are missing, with the chroot's own apt (DIR's sources name SUITE and the SUITE2s, e.g.
-# bookworm-backports, whose packages apt installs only when asked by name). Nothing is
+# bookworm-updates, bookworm-security, bookworm-backports; backports' packages apt installs only
+# when asked for by name). Nothing is
 # installed on the host. Used for sid's compiler (the kernel's gcc, which the host cannot
 # install) and for the packaging test's clean Debian 12.
 #
-# XA_DEBIAN_MIRROR overrides the mirror.
+# XA_DEBIAN_MIRROR and XA_DEBIAN_SECURITY_MIRROR (for *-security suites) override the mirrors.
 set -euo pipefail
 die() { echo "make-chroot.sh: $*" >&2; exit 1; }
 usage() { echo "usage: $0 [--also SUITE2]... SUITE DIR [PACKAGE...]" >&2; exit 2; }
@@ -49,7 +50,10 @@ fi
 for extra in "${also[@]}"; do
 	list=$dir/etc/apt/sources.list.d/xa-$extra.list
 	[ -e "$list" ] && continue
-	echo "deb $mirror $extra main" >"$list"
+	case $extra in
+	*-security) echo "deb ${XA_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security} $extra main" ;;
+	*) echo "deb $mirror $extra main" ;;
+	esac >"$list"
 	rm -f "$dir"/var/lib/apt/lists/*_Packages* # apt-get update below
 done
 
