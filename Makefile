@@ -47,8 +47,9 @@ KERNELRELEASE_OF_KDIR = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' $
 
 RELEASE_DIR := target/release
 PLUGINS = $(wildcard extensions/*/Cargo.toml)
-# One plugin per extension crate: extensions/NAME builds libxt_NAME.so.
-PLUGIN_SOS = $(patsubst extensions/%/Cargo.toml,libxt_%.so,$(PLUGINS))
+# One plugin per cdylib crate in extensions/: extensions/NAME builds libxt_NAME.so (the other
+# crates there are libraries the plugins share).
+PLUGIN_SOS = $(patsubst extensions/%/Cargo.toml,libxt_%.so,$(shell grep -l cdylib $(PLUGINS)))
 TOOLS := send_sysrq fw-safetynet knockd knock pknock-knock pknlusr iptaccount
 # The kernel modules: kmod-c/Kbuild's obj-m, as make reads it (the one list; DKMS uses it too).
 KMODS = $(patsubst %.o,%,$(shell printf 'include kmod-c/Kbuild\nx:\n\t@echo $$(obj-m)\n' | \

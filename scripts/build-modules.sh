@@ -13,12 +13,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 die() { echo "build-modules.sh: $*" >&2; exit 1; }
 usage() { echo "usage: $0 [--chroot CHROOT] KDIR OUTDIR" >&2; exit 2; }
-chroot_dir=
-if [ "${1:-}" = --chroot ]; then
-	[ $# -ge 2 ] || usage
-	chroot_dir=$(cd "$2" && pwd) || die "no chroot $2"
-	shift 2
-fi
+. "$here/kbuild-lib.sh"
+kbuild_options "$@"
+shift "$kbuild_shift"
+chroot_dir=$kbuild_chroot
 [ $# -eq 2 ] || usage
 kdir=$1
 mkdir -p "$2"
@@ -35,8 +33,4 @@ cp -r "$repo/kmod-c/Kbuild" "$repo/kmod-c/include" "$out/"
 find "$repo/kmod-c" -maxdepth 1 -name '*.[ch]' ! -name '*.mod.c' -exec cp {} "$out/" \;
 "$repo/shim/kernel/build-object.sh" "$host_kdir" "$out/xa_shim_core.o" >&2 ||
 	die "building the Rust object for $kdir failed"
-if [ -n "$chroot_dir" ]; then
-	"$here/in-chroot.sh" "$chroot_dir" make -s -C "$kdir" M="$out" modules >&2
-else
-	make -s -C "$kdir" M="$out" modules >&2
-fi || die "building our modules against $kdir failed"
+kbuild_make -s -C "$kdir" M="$out" modules >&2 || die "building our modules against $kdir failed"

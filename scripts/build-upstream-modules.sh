@@ -16,12 +16,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 die() { echo "build-upstream-modules.sh: $*" >&2; exit 1; }
 usage() { echo "usage: $0 [--chroot CHROOT] KROOT KVER" >&2; exit 2; }
-chroot_dir=
-if [ "${1:-}" = --chroot ]; then
-	[ $# -ge 2 ] || usage
-	chroot_dir=$(cd "$2" && pwd) || die "no chroot $2"
-	shift 2
-fi
+. "$here/kbuild-lib.sh"
+kbuild_options "$@"
+shift "$kbuild_shift"
+chroot_dir=$kbuild_chroot
 [ $# -eq 2 ] || usage
 kroot=$(cd "$1" && pwd) || die "no kernel root $1"
 kver=$2
@@ -68,11 +66,7 @@ rm -rf "$build"
 cp -r "$src" "$build"
 args=(-C "$kdir" M="$build/extensions" XA_ABSTOPSRCDIR="$build" XA_TOPSRCDIR="$build" modules)
 echo "build-upstream-modules.sh: building xtables-addons $upstream for $kver" >&2
-if [ -n "$chroot_dir" ]; then
-	"$here/in-chroot.sh" "$chroot_dir" make -s "${args[@]}" >"$build.log" 2>&1
-else
-	make -s "${args[@]}" >"$build.log" 2>&1
-fi || { tail -n 30 "$build.log" >&2; die "building xtables-addons $upstream for $kver failed (log: $build.log)"; }
+kbuild_make -s "${args[@]}" >"$build.log" 2>&1 || { tail -n 30 "$build.log" >&2; die "building xtables-addons $upstream for $kver failed (log: $build.log)"; }
 mapfile -t kos < <(find "$build/extensions" -name '*.ko' | sort)
 [ ${#kos[@]} -gt 0 ] || die "xtables-addons $upstream built no module for $kver"
 rm -rf "$dest"
