@@ -48,6 +48,9 @@ Acquire::Check-Valid-Until "false";
 EOF
 : >"$root/etc/preferences"
 stamp=$root/lists/.updated
+# One update at a time (make test fetches for the lab and for the host tests at once).
+exec 9>"$root/.lock"
+flock 9
 if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
 	APT_CONFIG=$root/apt.conf apt-get update -q >&2 || die "apt-get update for $suite failed"
 	touch "$stamp"
