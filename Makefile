@@ -53,7 +53,7 @@ PLUGIN_SOS = $(patsubst extensions/%/Cargo.toml,libxt_%.so,$(shell grep -l cdyli
 TOOLS := send_sysrq fw-safetynet knockd knock pknock-knock pknlusr iptaccount
 # The kernel modules: kmod-c/Kbuild's obj-m, as make reads it (the one list; DKMS uses it too).
 KMODS = $(patsubst %.o,%,$(shell printf 'include kmod-c/Kbuild\nx:\n\t@echo $$(obj-m)\n' | \
-	$(MAKE) --no-print-directory -s -f - src=kmod-c obj=kmod-c x))
+	MAKEFLAGS= $(MAKE) --no-print-directory -s -f - src=kmod-c obj=kmod-c x))
 VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
 
 .PHONY: all rust kmod install install-userspace install-dev install-modules uninstall dkms-source deb packaging-test check vmtest vmtest-newer vmtest-sid \
