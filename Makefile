@@ -12,7 +12,7 @@
 #   make dkms-source     the DKMS source tree in $(DESTDIR)/usr/src/xtables-addons-rs-VERSION
 #   make deb             the Debian packages (dpkg-buildpackage -b, lintian) in target/deb/
 #   make packaging-test  those packages in a Debian 12 chroot, DKMS, the lab on DKMS's modules
-#   make test            check + the lab on all three kernels + packaging-test (what CI runs)
+#   make test            check + the lab on all three kernels (what CI runs)
 #   make demo            live SYSRQ demo in the QEMU lab
 #   KDIR=/path/to/build  build the modules for another kernel
 
@@ -169,13 +169,12 @@ sid-kernel:
 vmtest-sid: all sid-kernel
 	tests/vm/run.sh --kernel-root $(SID_KROOT) --build-chroot $(SID_CHROOT) $(NEWER_LAB_ARGS)
 
-# What the newer kernels' labs and the packaging test need beyond the build: downloads,
-# debootstrap, the oracle's builds. Cached under target/; make test runs it beside check and the
-# 6.1 lab, which it mostly waits on the network beside.
+# What the newer kernels' labs need beyond the build: downloads, debootstrap, the oracle's
+# builds. Cached under target/; make test runs it beside check and the 6.1 lab (it mostly waits
+# on the network).
 prepare:
 	$(MAKE) newer-kernel
 	$(MAKE) sid-kernel
-	tests/packaging/run.sh --prepare
 
 # CI: everything, the preparation in the background (its log: target/prepare.log).
 test: all
@@ -183,7 +182,7 @@ test: all
 	status=0; $(MAKE) --no-print-directory check vmtest || status=$$?; \
 	wait $$prep || { echo "make prepare failed: see target/prepare.log" >&2; tail -n 30 target/prepare.log >&2; status=1; }; \
 	[ $$status -eq 0 ] || exit $$status; \
-	$(MAKE) --no-print-directory vmtest-newer vmtest-sid packaging-test
+	$(MAKE) --no-print-directory vmtest-newer vmtest-sid
 
 demo: all
 	tests/vm/demo.sh
