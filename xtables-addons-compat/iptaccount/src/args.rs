@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! Command line: upstream's getopt flags (`-u -h -a -l NAME -f -c -s`, clustered like
-//! `-fsl NAME` or `-lNAME`) and the long options of the machine-readable outputs.
+//! `-fsl NAME` or `-lNAME`) and the long options of the machine-readable outputs, read by
+//! the parser of every tool here (xa_cli::getopt, glibc's rules and messages, as upstream's).
 
 use std::ffi::OsString;
 use std::fmt;
 use std::net::SocketAddr;
 use std::os::unix::ffi::OsStringExt;
+
+use xa_cli::getopt::{Arg, Opt, OptError, getopt};
 
 /// A machine-readable output instead of upstream's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,78 +62,81 @@ impl fmt::Display for ArgError {
     }
 }
 
+impl From<OptError> for ArgError {
+    fn from(e: OptError) -> ArgError {
+        ArgError(e.to_string())
+    }
+}
+
 fn err(msg: impl Into<String>) -> ArgError {
     ArgError(msg.into())
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    HandleUsage,
+    FreeHandles,
+    ListTables,
+    Table,
+    Flush,
+    Repeat,
+    Csv,
+    Help,
+    Json,
+    Prometheus,
+    Listen,
+}
+
+/// Upstream's getopt string "uhacfsl:" (short options only: its -h is not help), and the
+/// long options of ours.
+const OPTIONS: &[Opt<Key>] = &[
+    Opt::flag(Key::HandleUsage, None, Some(b'u')),
+    Opt::flag(Key::FreeHandles, None, Some(b'h')),
+    Opt::flag(Key::ListTables, None, Some(b'a')),
+    Opt::flag(Key::Repeat, None, Some(b'c')),
+    Opt::flag(Key::Flush, None, Some(b'f')),
+    Opt::flag(Key::Csv, None, Some(b's')),
+    Opt::value(Key::Table, None, Some(b'l')),
+    Opt::flag(Key::Help, Some("help"), None),
+    Opt::flag(Key::Json, Some("json"), None),
+    Opt::flag(Key::Prometheus, Some("prometheus"), None),
+    Opt::value(Key::Listen, Some("listen"), None),
+];
+
 /// Parses the arguments after the program name.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, ArgError> {
-    let mut args = args.into_iter().map(OsString::into_vec).peekable();
+    let mut args = args.into_iter().peekable();
     if args.peek().is_none() {
         return Ok(Command::Usage);
     }
     let mut a = Args::default();
-    while let Some(arg) = args.next() {
-        if let Some(long) = arg.strip_prefix(b"--") {
-            let (name, inline) = match long.iter().position(|&b| b == b'=') {
-                Some(eq) => (&long[..eq], Some(long[eq + 1..].to_vec())),
-                None => (long, None),
-            };
-            let name = String::from_utf8_lossy(name).into_owned();
-            if name != "listen" && inline.is_some() {
-                return Err(err(format!("option '--{name}' doesn't allow an argument")));
+    for arg in getopt(args, OPTIONS) {
+        let (key, value) = match arg? {
+            Arg::Opt(key, value) => (key, value.map(OsString::into_vec).unwrap_or_default()),
+            // Upstream ignores operands; one is most likely a mistake.
+            Arg::Operand(o) => {
+                return Err(err(format!("unexpected argument '{}'", o.to_string_lossy())));
             }
-            match name.as_str() {
-                "help" => return Ok(Command::Help),
-                "json" => set_format(&mut a, Format::Json)?,
-                "prometheus" => set_format(&mut a, Format::Prometheus)?,
-                "listen" => {
-                    let value = inline
-                        .or_else(|| args.next())
-                        .ok_or_else(|| err("option '--listen' requires an argument"))?;
-                    let text = String::from_utf8_lossy(&value).into_owned();
-                    let addr = text.parse().map_err(|_| {
-                        err(format!("--listen {text}: expected ADDRESS:PORT, e.g. 127.0.0.1:9469 or [::1]:9469"))
-                    })?;
-                    a.listen = Some(addr);
-                }
-                "" => return Err(err("unexpected argument '--'")),
-                _ => return Err(err(format!("unrecognized option '--{name}'"))),
-            }
-            continue;
-        }
-        let Some(flags) = arg.strip_prefix(b"-").filter(|f| !f.is_empty()) else {
-            return Err(err(format!(
-                "unexpected argument '{}'",
-                String::from_utf8_lossy(&arg)
-            )));
         };
-        for (i, &flag) in flags.iter().enumerate() {
-            match flag {
-                b'u' => a.handle_usage = true,
-                b'h' => a.free_handles = true,
-                b'a' => a.list_tables = true,
-                b'f' => a.flush = true,
-                b'c' => a.repeat = true,
-                b's' => a.csv = true,
-                b'l' => {
-                    // getopt: the rest of this argument, else the next one.
-                    let rest = &flags[i + 1..];
-                    let name = if rest.is_empty() {
-                        args.next()
-                            .ok_or_else(|| err("option requires an argument -- 'l'"))?
-                    } else {
-                        rest.to_vec()
-                    };
-                    a.table = Some(name);
-                    break;
-                }
-                _ => {
-                    return Err(err(format!(
-                        "invalid option -- '{}'",
-                        String::from_utf8_lossy(&[flag])
-                    )));
-                }
+        match key {
+            Key::HandleUsage => a.handle_usage = true,
+            Key::FreeHandles => a.free_handles = true,
+            Key::ListTables => a.list_tables = true,
+            Key::Table => a.table = Some(value),
+            Key::Flush => a.flush = true,
+            Key::Repeat => a.repeat = true,
+            Key::Csv => a.csv = true,
+            Key::Help => return Ok(Command::Help),
+            Key::Json => set_format(&mut a, Format::Json)?,
+            Key::Prometheus => set_format(&mut a, Format::Prometheus)?,
+            Key::Listen => {
+                let text = String::from_utf8_lossy(&value).into_owned();
+                let addr = text.parse().map_err(|_| {
+                    err(format!(
+                        "--listen {text}: expected ADDRESS:PORT, e.g. 127.0.0.1:9469 or [::1]:9469"
+                    ))
+                })?;
+                a.listen = Some(addr);
             }
         }
     }
@@ -208,6 +214,8 @@ mod tests {
         let a = run(&["-uha"]);
         assert!(a.handle_usage && a.free_handles && a.list_tables && a.table.is_none());
         assert!(run(&["-c", "-l", "x"]).repeat);
+        // `--` ends the options, as getopt (and so upstream) has it.
+        assert_eq!(run(&["--"]), Args::default());
     }
 
     #[test]
@@ -226,6 +234,8 @@ mod tests {
             run(&["--listen", "127.0.0.1:1"]).listen,
             Some("127.0.0.1:1".parse().unwrap())
         );
+        // Unambiguous abbreviations, as getopt_long.
+        assert_eq!(run(&["--prom"]).format, Some(Format::Prometheus));
     }
 
     #[test]
@@ -234,7 +244,7 @@ mod tests {
             &["-x"][..],
             &["-l"],
             &["stray"],
-            &["--"],
+            &["--", "stray"],
             &["--nope"],
             &["--json=1"],
             &["--listen"],
@@ -251,6 +261,10 @@ mod tests {
             assert!(p(bad).is_err(), "{bad:?} accepted");
         }
         assert_eq!(p(&["-x"]), Err(ArgError("invalid option -- 'x'".into())));
+        assert_eq!(
+            p(&["--json=1"]),
+            Err(ArgError("option '--json' doesn't allow an argument".into()))
+        );
         assert!(p(&["-l", "0123456789abcdef0123456789abcde"]).is_ok());
     }
 }
