@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! Command-line parsing: `fw-safetynet [--state-dir DIR] COMMAND [OPTIONS] [ARGS]`.
+//! Command-line parsing: `fw-safetynet [--state-dir DIR] COMMAND [OPTIONS] [ARGS]`, read by
+//! the parser of every tool here (xa_cli::getopt: glibc's getopt_long rules and messages).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
+
+use xa_cli::getopt::{Arg, Opt, getopt};
 
 pub const USAGE: &str = "\
 Usage: fw-safetynet [--state-dir DIR] COMMAND [OPTIONS]
@@ -49,23 +53,22 @@ pub struct Args {
     given: Vec<&'static str>,
 }
 
-const VALUE_OPTIONS: [&str; 6] = [
-    "--state-dir",
-    "--backend",
-    "--timeout",
-    "--in",
-    "--to",
-    "--unit-dir",
-];
-const FLAG_OPTIONS: [&str; 8] = [
-    "-6",
-    "--nft",
-    "--open",
-    "--persistent",
-    "--json",
-    "-4",
-    "--help",
-    "--version",
+/// The options, known by their spelling in messages.
+const OPTIONS: &[Opt<&str>] = &[
+    Opt::value("--state-dir", Some("state-dir"), None),
+    Opt::value("--backend", Some("backend"), None),
+    Opt::value("--timeout", Some("timeout"), None),
+    Opt::value("--in", Some("in"), None),
+    Opt::value("--to", Some("to"), None),
+    Opt::value("--unit-dir", Some("unit-dir"), None),
+    Opt::flag("-4", None, Some(b'4')),
+    Opt::flag("-6", None, Some(b'6')),
+    Opt::flag("--nft", Some("nft"), None),
+    Opt::flag("--open", Some("open"), None),
+    Opt::flag("--persistent", Some("persistent"), None),
+    Opt::flag("--json", Some("json"), None),
+    Opt::flag("--help", Some("help"), Some(b'h')),
+    Opt::flag("--version", Some("version"), None),
 ];
 
 /// The positional arguments each command takes (None: no such command).
@@ -101,67 +104,56 @@ fn allowed(command: &str) -> &'static [&'static str] {
     }
 }
 
-pub fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
+pub fn parse(argv: impl IntoIterator<Item = OsString>) -> Result<Args, String> {
     let mut args = Args::default();
-    let mut argv = argv.into_iter();
-    let mut options_done = false;
-    while let Some(arg) = argv.next() {
-        if options_done || !arg.starts_with('-') || arg == "-" {
-            if args.command.is_empty() {
-                args.command = arg;
-            } else {
-                args.positional.push(arg);
+    for arg in getopt(argv, OPTIONS) {
+        match arg.map_err(|e| e.to_string())? {
+            Arg::Operand(word) => {
+                let word = word
+                    .into_string()
+                    .map_err(|w| format!("'{}' is not valid UTF-8", w.to_string_lossy()))?;
+                if args.command.is_empty() {
+                    args.command = word;
+                } else {
+                    args.positional.push(word);
+                }
             }
-            continue;
-        }
-        if arg == "--" {
-            options_done = true;
-            continue;
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (arg.as_str(), None),
-        };
-        let name = if name == "-h" { "--help" } else { name };
-        if let Some(&option) = VALUE_OPTIONS.iter().find(|&&o| o == name) {
-            let value = match inline {
-                Some(v) => v,
-                None => argv
-                    .next()
-                    .ok_or_else(|| format!("option {option} needs a value"))?,
-            };
-            if value.is_empty() {
-                return Err(format!("option {option} needs a non-empty value"));
+            Arg::Opt(option, Some(value)) => {
+                if value.is_empty() {
+                    return Err(format!("option {option} needs a non-empty value"));
+                }
+                let text = || {
+                    value
+                        .clone()
+                        .into_string()
+                        .map_err(|_| format!("option {option}: the value is not valid UTF-8"))
+                };
+                let already = match option {
+                    "--state-dir" => args.state_dir.replace(value.into()).is_some(),
+                    "--backend" => args.backend.replace(text()?).is_some(),
+                    "--timeout" => args.timeout.replace(text()?).is_some(),
+                    "--in" => args.arm_in.replace(text()?).is_some(),
+                    "--to" => args.to.replace(value.into()).is_some(),
+                    _ => args.unit_dir.replace(value.into()).is_some(),
+                };
+                if already {
+                    return Err(format!("option {option} given twice"));
+                }
+                args.given.push(option);
             }
-            let already = match option {
-                "--state-dir" => args.state_dir.replace(value.into()).is_some(),
-                "--backend" => args.backend.replace(value).is_some(),
-                "--timeout" => args.timeout.replace(value).is_some(),
-                "--in" => args.arm_in.replace(value).is_some(),
-                "--to" => args.to.replace(value.into()).is_some(),
-                _ => args.unit_dir.replace(value.into()).is_some(),
-            };
-            if already {
-                return Err(format!("option {option} given twice"));
+            Arg::Opt(flag, None) => {
+                match flag {
+                    "-6" => args.ipv6 = true,
+                    "--nft" => args.nft = true,
+                    "--open" => args.open = true,
+                    "--persistent" => args.persistent = true,
+                    "--json" => args.json = true,
+                    "--help" => args.help = true,
+                    "--version" => args.version = true,
+                    _ => {} // -4: the default, accepted for symmetry with iptables-apply
+                }
+                args.given.push(flag);
             }
-            args.given.push(option);
-        } else if let Some(&flag) = FLAG_OPTIONS.iter().find(|&&o| o == name) {
-            if inline.is_some() {
-                return Err(format!("option {flag} takes no value"));
-            }
-            match flag {
-                "-6" => args.ipv6 = true,
-                "--nft" => args.nft = true,
-                "--open" => args.open = true,
-                "--persistent" => args.persistent = true,
-                "--json" => args.json = true,
-                "--help" => args.help = true,
-                "--version" => args.version = true,
-                _ => {} // -4: the default, accepted for symmetry with iptables-apply
-            }
-            args.given.push(flag);
-        } else {
-            return Err(format!("unknown option {arg}"));
         }
     }
     if args.help || args.version {
@@ -210,7 +202,7 @@ mod tests {
     use super::*;
 
     fn p(line: &str) -> Result<Args, String> {
-        parse(line.split_whitespace().map(String::from))
+        parse(line.split_whitespace().map(OsString::from))
     }
 
     #[test]
@@ -227,6 +219,10 @@ mod tests {
         assert!(a.open && a.persistent && a.unit_dir == Some("/tmp/u".into()));
         assert!(p("status --json").unwrap().json);
         assert!(p("--help").unwrap().help);
+        assert!(p("-h").unwrap().help);
+        // Options anywhere, abbreviated, with `=`; `--` ends them.
+        let a = p("apply --time=5s -- -rules").unwrap();
+        assert_eq!((a.timeout.as_deref(), a.positional[0].as_str()), (Some("5s"), "-rules"));
     }
 
     #[test]
@@ -248,6 +244,9 @@ mod tests {
             "apply a b",
             "restore",
             "list extra",
+            "-x list",
+            "list --state-dir=",
+            "--state-dir a --state-dir b list",
         ] {
             assert!(p(line).is_err(), "{line:?} accepted");
         }

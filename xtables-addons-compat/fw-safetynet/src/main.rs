@@ -26,7 +26,7 @@ mod watchdog;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = match cli::parse(std::env::args().skip(1)) {
+    let args = match cli::parse(std::env::args_os().skip(1)) {
         Ok(args) => args,
         Err(e) => {
             eprintln!("fw-safetynet: {e}\nTry 'fw-safetynet --help'.");
