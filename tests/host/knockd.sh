@@ -116,6 +116,18 @@ out=$("$TMP/tportknockd" -C "$DATA/broken-tportknockd.conf" 2>&1)
 check "tportknockd -C fails on a broken config" [ $? != 0 ]
 check "tportknockd -C names every bad line" diff -u "$DATA/broken-tportknockd.expected" <(sed "s|$DATA/||" <<<"$out")
 check_not "knockd refuses tportknockd's -C (its options differ)" "$BIN/knockd" -C x
+# getopt's rules and messages, as Debian's knock and knockd (which exit 1 and 0; ours 2)
+first_error() { "$@" 2>&1 >/dev/null | head -n 1 | sed 's|^[^:]*/||'; }
+for tool in knock knockd; do
+	debian=/usr/bin/knock
+	[ $tool = knockd ] && debian=/usr/sbin/knockd
+	for args in --nope --nope=1 -x -ux --udp=1 --ver --d --l --i --help=1; do
+		check "$tool $args: Debian's message, exit 2" eval "[ \"\$(first_error $debian $args)\" = \"\$(first_error '$BIN/$tool' $args)\" ] &&
+			{ '$BIN/$tool' $args >/dev/null 2>&1; [ \$? = 2 ]; }"
+	done
+done
+check "knock -d: Debian's message" [ "$(first_error /usr/bin/knock -d)" = "$(first_error "$BIN/knock" -d)" ]
+check "knockd -c: Debian's message" [ "$(first_error /usr/sbin/knockd -c)" = "$(first_error "$BIN/knockd" -c)" ]
 check "unknown interface is a clear error" bash -c "'$BIN/knockd' -c '$TMP/knockd.conf' -i nosuch0 2>&1 | grep -q 'no such interface: nosuch0'"
 
 # ---- the knockd example, wrong knocks, second client, IPv6, Debian's knock ------------------

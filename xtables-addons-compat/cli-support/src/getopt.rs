@@ -73,6 +73,20 @@ pub enum Arg<K> {
     Operand(OsString),
 }
 
+/// An option's value as text (every value the tools read is text, except file names).
+pub fn text(name: &str, value: OsString) -> Result<String, String> {
+    value
+        .into_string()
+        .map_err(|v| format!("option --{name}: '{}' is not valid UTF-8", v.to_string_lossy()))
+}
+
+/// An option's value as a number.
+pub fn number<T: std::str::FromStr>(name: &str, value: &str) -> Result<T, String> {
+    value
+        .parse()
+        .map_err(|_| format!("option --{name}: '{value}' is not a valid number"))
+}
+
 /// A bad command line, in glibc's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OptError {

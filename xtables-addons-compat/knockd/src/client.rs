@@ -2,6 +2,7 @@
 //! The knock client: knockd's `knock` command line, plus tportknockd frames (`tcp:110:up`, sent
 //! as hand-made TCP headers on a raw socket) and one-time sequence files.
 
+use std::ffi::OsString;
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -10,9 +11,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use xa_cli::Family;
+use xa_cli::getopt::{self, Arg, Opt, getopt};
 use xa_cli::net::resolve;
 
-use crate::args::{self, Arg, Spec};
 use crate::config::{FlagMatch, Proto, TCP_SYN};
 use crate::{conf_knockd, conf_tport, iface, packet};
 
@@ -66,17 +67,17 @@ pub fn parse_hit(text: &str, udp_default: bool) -> Result<Hit, String> {
     )
 }
 
-const SPECS: &[Spec] = &[
-    Spec::flag("udp", Some('u')),
-    Spec::with_value("delay", Some('d')),
-    Spec::flag("ipv4", Some('4')),
-    Spec::flag("ipv6", Some('6')),
-    Spec::flag("verbose", Some('v')),
-    Spec::flag("version", Some('V')),
-    Spec::flag("help", Some('h')),
-    Spec::with_value("one-time", Some('o')),
+/// In knockd 0.8's knock's order, which its ambiguity messages list.
+const OPTIONS: &[Opt<&str>] = &[
+    Opt::named_flag("verbose", Some(b'v')),
+    Opt::named_flag("udp", Some(b'u')),
+    Opt::named_value("delay", Some(b'd')),
+    Opt::named_flag("help", Some(b'h')),
+    Opt::named_flag("version", Some(b'V')),
+    Opt::named_flag("ipv4", Some(b'4')),
+    Opt::named_flag("ipv6", Some(b'6')),
+    Opt::named_value("one-time", Some(b'o')),
 ];
-
 const USAGE: &str = "\
 usage: knock [options] <host> <port[:proto]> [port[:proto]] ...
        knock [options] <host> <proto:port[:flags]> ...
@@ -199,12 +200,12 @@ struct Request {
     one_time: Option<(PathBuf, u64)>,
 }
 
-fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
+fn parse_args(argv: impl IntoIterator<Item = OsString>) -> Result<Option<Request>, String> {
     let (mut udp, mut delay, mut family, mut verbose, mut one_time) =
         (false, 0u64, None, false, None);
     let mut positional = Vec::new();
-    for a in args::parse(argv, SPECS)? {
-        match a {
+    for a in getopt(argv, OPTIONS) {
+        match a.map_err(|e| e.to_string())? {
             Arg::Opt("help", _) => {
                 print!("{USAGE}");
                 return Ok(None);
@@ -214,13 +215,18 @@ fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
                 return Ok(None);
             }
             Arg::Opt("udp", _) => udp = true,
-            Arg::Opt("delay", v) => delay = args::number("delay", &v.unwrap_or_default())?,
+            Arg::Opt("delay", v) => {
+                delay = getopt::number("delay", &getopt::text("delay", v.unwrap_or_default())?)?
+            }
             Arg::Opt("ipv4", _) => family = Some(Family::V4),
             Arg::Opt("ipv6", _) => family = Some(Family::V6),
             Arg::Opt("verbose", _) => verbose = true,
             Arg::Opt("one-time", v) => one_time = v.map(PathBuf::from),
             Arg::Opt(other, _) => return Err(format!("unhandled option --{other}")),
-            Arg::Positional(p) => positional.push(p),
+            Arg::Operand(p) => positional.push(
+                p.into_string()
+                    .map_err(|p| format!("'{}' is not valid UTF-8", p.to_string_lossy()))?,
+            ),
         }
     }
     let (host, ports) = positional.split_first().ok_or("missing host")?;
@@ -261,14 +267,13 @@ fn parse_args(argv: &[String]) -> Result<Option<Request>, String> {
 }
 
 pub fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
-    let req = match parse_args(&argv) {
+    let req = match parse_args(std::env::args_os().skip(1)) {
         Ok(Some(r)) => r,
         Ok(None) => return ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("knock: {e}");
             eprint!("{USAGE}");
-            return ExitCode::from(1);
+            return ExitCode::from(2);
         }
     };
     let dst = match resolve(&req.host, req.family) {
@@ -338,7 +343,7 @@ mod tests {
 
     #[test]
     fn command_line() {
-        let a = |v: &[&str]| parse_args(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let a = |v: &[&str]| parse_args(v.iter().map(OsString::from));
         let r = a(&["-u", "-d", "100", "-6", "h", "1", "2:tcp"])
             .unwrap()
             .unwrap();

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! The daemon: command lines of knockd and tportknockd (chosen by argv[0]), then the capture loop.
 
+use std::ffi::OsString;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::args::{self, Arg, Spec};
 use crate::capture::{self, Ring};
 use crate::conf_knockd;
 use crate::config::{self, Config, Door};
@@ -15,6 +15,7 @@ use crate::log::Logger;
 use crate::runner::Runner;
 use crate::tracker::{Event, Tracker};
 use crate::{bpf, iface, packet};
+use xa_cli::getopt::{self, Arg, Opt, getopt};
 
 /// Default bound on tracked attempts (about 100 bytes each).
 const MAX_ATTEMPTS: usize = 65536;
@@ -50,35 +51,36 @@ struct Settings {
     max_attempts: usize,
 }
 
-const KNOCKD_SPECS: &[Spec] = &[
-    Spec::with_value("interface", Some('i')),
-    Spec::flag("daemon", Some('d')),
-    Spec::with_value("config", Some('c')),
-    Spec::flag("debug", Some('D')),
-    Spec::flag("lookup", Some('l')),
-    Spec::with_value("pidfile", Some('p')),
-    Spec::with_value("logfile", Some('g')),
-    Spec::flag("verbose", Some('v')),
-    Spec::flag("only-ip-v4", Some('4')),
-    Spec::flag("version", Some('V')),
-    Spec::flag("help", Some('h')),
-    Spec::flag("check", None),
-    Spec::with_value("max-attempts", None),
+/// In knockd 0.8's order, which its ambiguity messages list.
+const KNOCKD_OPTIONS: &[Opt<&str>] = &[
+    Opt::named_flag("verbose", Some(b'v')),
+    Opt::named_flag("debug", Some(b'D')),
+    Opt::named_flag("daemon", Some(b'd')),
+    Opt::named_flag("lookup", Some(b'l')),
+    Opt::named_value("interface", Some(b'i')),
+    Opt::named_value("config", Some(b'c')),
+    Opt::named_flag("help", Some(b'h')),
+    Opt::named_value("pidfile", Some(b'p')),
+    Opt::named_value("logfile", Some(b'g')),
+    Opt::named_flag("only-ip-v4", Some(b'4')),
+    Opt::named_flag("version", Some(b'V')),
+    Opt::named_flag("check", None),
+    Opt::named_value("max-attempts", None),
 ];
 
-const TPORT_SPECS: &[Spec] = &[
-    Spec::with_value("config", Some('c')),
-    Spec::with_value("check", Some('C')),
-    Spec::with_value("interface", Some('i')),
-    Spec::with_value("refresh", Some('r')),
-    Spec::flag("list", Some('l')),
-    Spec::flag("debug", Some('d')),
-    Spec::flag("daemon", Some('D')),
-    Spec::flag("help", Some('h')),
-    Spec::flag("version", Some('V')),
-    Spec::with_value("logfile", None),
-    Spec::with_value("pidfile", None),
-    Spec::with_value("max-attempts", None),
+const TPORT_OPTIONS: &[Opt<&str>] = &[
+    Opt::named_value("config", Some(b'c')),
+    Opt::named_value("check", Some(b'C')),
+    Opt::named_value("interface", Some(b'i')),
+    Opt::named_value("refresh", Some(b'r')),
+    Opt::named_flag("list", Some(b'l')),
+    Opt::named_flag("debug", Some(b'd')),
+    Opt::named_flag("daemon", Some(b'D')),
+    Opt::named_flag("help", Some(b'h')),
+    Opt::named_flag("version", Some(b'V')),
+    Opt::named_value("logfile", None),
+    Opt::named_value("pidfile", None),
+    Opt::named_value("max-attempts", None),
 ];
 
 fn usage(tool: Tool) -> String {
@@ -131,11 +133,11 @@ enum Parsed {
     Exit(ExitCode),
 }
 
-fn parse_args(tool: Tool, argv: &[String]) -> Result<Parsed, String> {
-    let specs = if tool == Tool::Knockd {
-        KNOCKD_SPECS
+fn parse_args(tool: Tool, argv: impl IntoIterator<Item = OsString>) -> Result<Parsed, String> {
+    let options = if tool == Tool::Knockd {
+        KNOCKD_OPTIONS
     } else {
-        TPORT_SPECS
+        TPORT_OPTIONS
     };
     let default_config = if tool == Tool::Knockd {
         "/etc/knockd.conf"
@@ -157,10 +159,12 @@ fn parse_args(tool: Tool, argv: &[String]) -> Result<Parsed, String> {
         refresh: None,
         max_attempts: MAX_ATTEMPTS,
     };
-    for arg in args::parse(argv, specs)? {
-        let (name, value) = match arg {
-            Arg::Opt(n, v) => (n, v.unwrap_or_default()),
-            Arg::Positional(p) => return Err(format!("unexpected argument '{p}'")),
+    for arg in getopt(argv, options) {
+        let (name, value) = match arg.map_err(|e| e.to_string())? {
+            Arg::Opt(n, v) => (n, getopt::text(n, v.unwrap_or_default())?),
+            Arg::Operand(p) => {
+                return Err(format!("unexpected argument '{}'", p.to_string_lossy()));
+            }
         };
         match (tool, name) {
             (_, "help") => {
@@ -190,11 +194,11 @@ fn parse_args(tool: Tool, argv: &[String]) -> Result<Parsed, String> {
             (_, "pidfile") => s.pid_file = Some(PathBuf::from(value)),
             (_, "logfile") => s.log_file = Some(PathBuf::from(value)),
             (_, "only-ip-v4") => s.ipv6 = false,
-            (_, "refresh") => match args::number::<u32>(name, &value)? {
+            (_, "refresh") => match getopt::number::<u32>(name, &value)? {
                 0 => return Err("option --refresh: must be at least 1 second".into()),
                 n => s.refresh = Some(Duration::from_secs(n.into())),
             },
-            (_, "max-attempts") => match args::number::<usize>(name, &value)? {
+            (_, "max-attempts") => match getopt::number::<usize>(name, &value)? {
                 0 => return Err("option --max-attempts: must be at least 1".into()),
                 n => s.max_attempts = n,
             },
@@ -222,26 +226,19 @@ fn list_interfaces() -> ExitCode {
 
 /// Entry point shared by `knockd` and `tportknockd`.
 pub fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().collect();
-    let invoked = argv.first().map(|a| {
-        Path::new(a)
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned()
-    });
-    let tool = if invoked.as_deref() == Some("tportknockd") {
-        Tool::Tport
-    } else {
-        Tool::Knockd
+    let mut argv = std::env::args_os();
+    let invoked = argv.next().map(PathBuf::from);
+    let tool = match invoked.as_deref().and_then(Path::file_name) {
+        Some(name) if name == "tportknockd" => Tool::Tport,
+        _ => Tool::Knockd,
     };
-    let settings = match parse_args(tool, argv.get(1..).unwrap_or_default()) {
+    let settings = match parse_args(tool, argv) {
         Ok(Parsed::Run(s)) => s,
         Ok(Parsed::Exit(code)) => return code,
         Err(e) => {
             eprintln!("{}: {e}", tool.name());
             eprint!("{}", usage(tool));
-            return ExitCode::from(1);
+            return ExitCode::from(2);
         }
     };
     let config = match config::load(&settings.config) {

@@ -2,7 +2,6 @@
 //! Port knocking: a daemon compatible with knockd and tportknockd (configs and command lines),
 //! capturing through an AF_PACKET TPACKET_V3 ring behind a BPF filter, and a knock client.
 
-pub mod args;
 pub mod bpf;
 pub mod capture;
 pub mod client;
