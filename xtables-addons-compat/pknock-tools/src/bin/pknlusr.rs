@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         .and_then(|a| a.rsplit('/').next())
         .unwrap_or("pknlusr")
         .to_owned();
+    // Not through xa_cli::getopt: upstream reads its one argument as it is, without getopt,
+    // so `pknlusr -1` is a bad group ("Group ID invalid."), not an unknown option.
     let group = match args.get(1..).unwrap_or_default() {
         [] => DEFAULT_GROUP,
         [flag] if flag == "-h" || flag == "--help" => {
