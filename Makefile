@@ -11,7 +11,8 @@
 #                        (target/chroot/sid: the kernel's compiler, gcc-16, is sid's)
 #   make dkms-source     the DKMS source tree in $(DESTDIR)/usr/src/xtables-addons-rs-VERSION
 #   make deb             the Debian packages (dpkg-buildpackage -b, lintian) in target/deb/
-#   make packaging-test  those packages in a Debian 12 chroot, DKMS, the lab on DKMS's modules
+#   make packaging-test  those packages in a Debian 12 chroot, DKMS, the lab on DKMS's modules;
+#                        make install's module signing with a throwaway key
 #   make test            check + the lab on all three kernels (what CI runs)
 #   make demo            live SYSRQ demo in the QEMU lab
 #   KDIR=/path/to/build  build the modules for another kernel
@@ -133,8 +134,10 @@ deb:
 
 # The packages in a clean Debian 12 chroot: DKMS builds for 6.1 and 6.12, the lab boots those
 # modules, and an upgrade from Debian's xtables-addons and the removal leave nothing behind.
+# Then make install-modules signs with a throwaway key.
 packaging-test: deb
 	tests/packaging/run.sh
+	tests/packaging/sign.sh
 
 check: all
 	$(CARGO) test --release --workspace
