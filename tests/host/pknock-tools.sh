@@ -6,8 +6,10 @@
 # Python netlink sender (root may multicast on NETLINK_CONNECTOR), and its argument errors.
 . "$(dirname "$0")/../plugin/lib.sh"
 
-cargo build --release --quiet -p pknock-tools || setup_failed "cargo build -p pknock-tools failed"
+cargo build --release --quiet -p pknock-tools -p knockd || setup_failed "cargo build -p pknock-tools -p knockd failed"
 KNOCK=$ROOT/target/release/pknock-knock
+# knockd's client, which sends the same SPA datagram with --secret/--secret-file.
+KNOCKD_KNOCK=$ROOT/target/release/knock
 PKNLUSR=$ROOT/target/release/pknlusr
 UPSTREAM_PKNLUSR=/usr/sbin/pknlusr
 [ -x "$UPSTREAM_PKNLUSR" ] || setup_failed "upstream pknlusr missing (xtables-addons-common)"
@@ -110,6 +112,35 @@ run_listener "$WORK/spa6" udp 6 1 47002 || setup_failed "listener did not start"
 wait $listener
 check "SPA over IPv6: from ::1, HMAC over the 16-byte address" \
 	grep -qx "47002 ::1 65 $(printf '%s\n' "$(hmac_hex v6secret ::1 1700000000)" | od -An -tx1 | tr -d ' \n')" "$WORK/spa6"
+
+# spa_hex SECRET ADDR SECONDS: the datagram as the listener prints it (hex of digits and newline).
+spa_hex() { printf '%s\n' "$(hmac_hex "$@")" | od -An -tx1 | tr -d ' \n'; }
+run_listener "$WORK/spa-knock" udp 4 1 47003 || setup_failed "listener did not start"
+"$KNOCKD_KNOCK" --secret opensesame --at 1700000000 127.0.0.1 47003
+rc=$?
+wait $listener
+check "knock --secret: SPA sent (exit $rc)" test $rc -eq 0
+check "knock --secret: pknock-knock's datagram" \
+	grep -qx "47003 127.0.0.1 65 $(spa_hex opensesame 127.0.0.1 1700000000)" "$WORK/spa-knock"
+printf 'knockfile\n' >"$WORK/knock-secret"
+chmod 600 "$WORK/knock-secret"
+run_listener "$WORK/spa-knock6" udp 6 1 47004 || setup_failed "listener did not start"
+"$KNOCKD_KNOCK" -6 --secret-file "$WORK/knock-secret" --at 600 ::1 47004:udp
+wait $listener
+check "knock --secret-file over IPv6: HMAC over the 16-byte address" \
+	grep -qx "47004 ::1 65 $(spa_hex knockfile ::1 600)" "$WORK/spa-knock6"
+while IFS='|' read -r args text; do
+	# shellcheck disable=SC2086 # ARGS are words
+	check "knock usage error: $args" fails_with 2 "$text" "$KNOCKD_KNOCK" $args
+done <<'EOF'
+--secret a 127.0.0.1 1 2|SPA goes to one port
+--secret a 127.0.0.1 tcp:1:s|SPA goes to one port
+--secret a --secret-file x 127.0.0.1 1|give the secret once
+--secret 01234567890123456789012345678901 127.0.0.1 1|must be 1 to 31 bytes
+--at 5 127.0.0.1 1|--at only applies to SPA
+EOF
+check "knock: missing secret file: exit 1" fails_with 1 "cannot open secret file" \
+	"$KNOCKD_KNOCK" --secret-file /nonexistent 127.0.0.1 1
 
 run_listener "$WORK/udp" udp 4 3 47013 47011 47012 || setup_failed "listener did not start"
 "$KNOCK" -u -d 50 -s 127.0.0.3 127.0.0.1 47011,47012,47013

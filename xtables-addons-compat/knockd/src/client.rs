@@ -1,21 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! The knock client: knockd's `knock` command line, plus tportknockd frames (`tcp:110:up`, sent
-//! as hand-made TCP headers on a raw socket) and one-time sequence files.
+//! as hand-made TCP headers on a raw socket), one-time sequence files, and the SPA datagram of
+//! the pknock match (`--secret-file`), built and sent as pknock-knock sends it.
 
 use std::ffi::OsString;
 use std::io;
-use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::net::{IpAddr, SocketAddr};
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use xa_cli::Family;
+use pknock_tools::secret::{self, SecretOption};
+use pknock_tools::spa::Datagram;
 use xa_cli::getopt::{self, Arg, Opt, getopt};
-use xa_cli::net::resolve;
+use xa_cli::net::{self, resolve};
+use xa_cli::{Error, Family, failure};
+use zeroize::Zeroizing;
 
 use crate::config::{FlagMatch, Proto, TCP_SYN};
-use crate::{conf_knockd, conf_tport, iface, packet};
+use crate::{conf_knockd, conf_tport, packet};
 
 /// How one knock is sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,13 +29,15 @@ pub enum Hit {
     Udp(u16),
     /// A raw TCP header with exactly these flags.
     Raw(u16, u8),
+    /// The pknock match's SPA datagram (UDP).
+    Spa(u16),
 }
 
 impl Hit {
     fn describe(self) -> (&'static str, u16) {
         match self {
             Hit::Connect(p) | Hit::Raw(p, _) => ("tcp", p),
-            Hit::Udp(p) => ("udp", p),
+            Hit::Udp(p) | Hit::Spa(p) => ("udp", p),
         }
     }
 }
@@ -77,6 +83,9 @@ const OPTIONS: &[Opt<&str>] = &[
     Opt::named_flag("ipv4", Some(b'4')),
     Opt::named_flag("ipv6", Some(b'6')),
     Opt::named_value("one-time", Some(b'o')),
+    Opt::named_value("secret-file", None),
+    Opt::named_value("secret", None),
+    Opt::named_value("at", None),
 ];
 const USAGE: &str = "\
 usage: knock [options] <host> <port[:proto]> [port[:proto]] ...
@@ -89,6 +98,10 @@ options:
   -6, --ipv6             Force usage of IPv6
   -o, --one-time <file>  knock the first unused sequence of a knockd one-time
                          sequences file, then mark it used ('#')
+      --secret-file <file>  send the pknock match's SPA datagram to the one port,
+                         with the secret on the first line of <file> (- for stdin)
+      --secret <secret>  the same with the secret on the command line
+      --at <seconds>     SPA for this time (seconds since the epoch), not now
   -v, --verbose          be verbose
   -V, --version          display version
   -h, --help             this help
@@ -99,20 +112,8 @@ sent from a raw socket and need CAP_NET_RAW.
 
 example:  knock myserver.example.com 123:tcp 456:udp 789:tcp
           knock myserver.example.com tcp:110:x tcp:110:up udp:1234
+          knock --secret-file /etc/knock.secret myserver.example.com 4000
 ";
-
-/// The source address the kernel would use towards `dst` (needed for the TCP checksum).
-fn source_for(dst: IpAddr) -> io::Result<IpAddr> {
-    let any: SocketAddr = if dst.is_ipv4() {
-        "0.0.0.0:0".parse()
-    } else {
-        "[::]:0".parse()
-    }
-    .map_err(io::Error::other)?;
-    let s = UdpSocket::bind(any)?;
-    s.connect((dst, 9))?;
-    Ok(s.local_addr()?.ip())
-}
 
 fn random_u32() -> u32 {
     let mut b = [0u8; 4];
@@ -125,29 +126,17 @@ fn random_u32() -> u32 {
     }
 }
 
-fn send_raw(dst: IpAddr, port: u16, flags: u8) -> io::Result<()> {
-    let src = source_for(dst)?;
+fn send_raw(dst: IpAddr, port: u16, flags: u8) -> Result<(), Error> {
+    let raw_error = |e: io::Error| failure!("tcp {}:{port}: {e}", fmt_addr(dst));
+    // The source address the kernel would use towards `dst` (needed for the TCP checksum).
+    let src = net::udp_to(SocketAddr::new(dst, 9), None)?
+        .local_addr()
+        .map_err(raw_error)?
+        .ip();
     let sport = 1024 + (random_u32() % 60000) as u16;
     let header = packet::tcp_header(src, dst, sport, port, random_u32(), flags);
-    let domain = if dst.is_ipv4() {
-        libc::AF_INET
-    } else {
-        libc::AF_INET6
-    };
-    // Safety: plain socket(2); the descriptor is owned right away.
-    let raw = unsafe {
-        libc::socket(
-            domain,
-            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-            libc::IPPROTO_TCP,
-        )
-    };
-    if raw < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // Safety: `raw` is a fresh descriptor nobody else owns.
-    let fd = unsafe { OwnedFd::from_raw_fd(raw) };
-    let (sa, len) = iface::sockaddr(&SocketAddr::new(dst, 0));
+    let fd = net::socket_for(dst, libc::SOCK_RAW, libc::IPPROTO_TCP).map_err(raw_error)?;
+    let (sa, len) = net::sockaddr(SocketAddr::new(dst, 0));
     // Safety: `header` and `sa` are valid for the lengths given.
     let sent = unsafe {
         libc::sendto(
@@ -160,34 +149,22 @@ fn send_raw(dst: IpAddr, port: u16, flags: u8) -> io::Result<()> {
         )
     };
     if sent < 0 {
-        Err(io::Error::last_os_error())
+        Err(raw_error(io::Error::last_os_error()))
     } else {
         Ok(())
     }
 }
 
-fn hit(dst: IpAddr, h: Hit) -> io::Result<()> {
+fn hit(dst: IpAddr, h: Hit) -> Result<(), Error> {
     match h {
+        // Only the SYN matters: give up at once, as knockd's knock does with a non-blocking
+        // connect.
         Hit::Connect(port) => {
-            // Only the SYN matters: give up at once, as knock does with a non-blocking connect.
-            match TcpStream::connect_timeout(&SocketAddr::new(dst, port), Duration::from_millis(1))
-            {
-                Err(e)
-                    if e.kind() != io::ErrorKind::TimedOut
-                        && e.kind() != io::ErrorKind::ConnectionRefused =>
-                {
-                    Err(e)
-                }
-                _ => Ok(()),
-            }
+            net::tcp_knock(SocketAddr::new(dst, port), None, Duration::from_millis(1))
         }
-        Hit::Udp(port) => {
-            let any: SocketAddr = if dst.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }
-                .parse()
-                .map_err(io::Error::other)?;
-            UdpSocket::bind(any)?.send_to(&[], (dst, port)).map(drop)
-        }
+        Hit::Udp(port) => net::send(&net::udp_to(SocketAddr::new(dst, port), None)?, &[]),
         Hit::Raw(port, flags) => send_raw(dst, port, flags),
+        Hit::Spa(_) => Err(failure!("an SPA hit needs its secret")),
     }
 }
 
@@ -198,11 +175,13 @@ struct Request {
     family: Option<Family>,
     verbose: bool,
     one_time: Option<(PathBuf, u64)>,
+    spa: Option<(SecretOption, Option<i64>)>,
 }
 
 fn parse_args(argv: impl IntoIterator<Item = OsString>) -> Result<Option<Request>, String> {
     let (mut udp, mut delay, mut family, mut verbose, mut one_time) =
         (false, 0u64, None, false, None);
+    let (mut secret, mut at) = (None, None);
     let mut positional = Vec::new();
     for a in getopt(argv, OPTIONS) {
         match a.map_err(|e| e.to_string())? {
@@ -222,6 +201,22 @@ fn parse_args(argv: impl IntoIterator<Item = OsString>) -> Result<Option<Request
             Arg::Opt("ipv6", _) => family = Some(Family::V6),
             Arg::Opt("verbose", _) => verbose = true,
             Arg::Opt("one-time", v) => one_time = v.map(PathBuf::from),
+            Arg::Opt(name @ ("secret" | "secret-file"), Some(v)) => {
+                if secret.is_some() {
+                    return Err("give the secret once (--secret or --secret-file)".into());
+                }
+                secret = Some(if name == "secret" {
+                    SecretOption::Argument(Zeroizing::new(v.into_encoded_bytes()))
+                } else {
+                    SecretOption::File(PathBuf::from(v))
+                });
+            }
+            Arg::Opt("at", v) => {
+                at = Some(getopt::number(
+                    "at",
+                    &getopt::text("at", v.unwrap_or_default())?,
+                )?)
+            }
             Arg::Opt(other, _) => return Err(format!("unhandled option --{other}")),
             Arg::Operand(p) => positional.push(
                 p.into_string()
@@ -256,6 +251,19 @@ fn parse_args(argv: impl IntoIterator<Item = OsString>) -> Result<Option<Request
         None if hits.is_empty() => return Err("missing ports".into()),
         None => None,
     };
+    let spa = match secret {
+        Some(secret) => {
+            hits = match (&hits[..], &one_time) {
+                (&[Hit::Connect(port) | Hit::Udp(port)], None) => vec![Hit::Spa(port)],
+                _ => return Err("SPA goes to one port (the rule's --knockports), in UDP".into()),
+            };
+            Some((secret, at))
+        }
+        None if at.is_some() => {
+            return Err("--at only applies to SPA (give --secret-file or --secret)".into());
+        }
+        None => None,
+    };
     Ok(Some(Request {
         host: host.clone(),
         hits,
@@ -263,6 +271,7 @@ fn parse_args(argv: impl IntoIterator<Item = OsString>) -> Result<Option<Request
         family,
         verbose,
         one_time,
+        spa,
     }))
 }
 
@@ -276,6 +285,17 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Read before resolving, as send_sysrq reads its password: a bad secret fails first.
+    let spa = match req.spa {
+        Some((secret, at)) => match secret::obtain(secret, "knock") {
+            Ok(secret) => Some((secret, at)),
+            Err(e) => {
+                eprintln!("knock: {e}");
+                return ExitCode::from(e.exit_code());
+            }
+        },
+        None => None,
+    };
     let dst = match resolve(&req.host, req.family) {
         Ok(a) => a,
         Err(e) => {
@@ -288,17 +308,35 @@ pub fn main() -> ExitCode {
             std::thread::sleep(req.delay);
         }
         let (proto, port) = h.describe();
-        if req.verbose {
-            match h {
-                Hit::Raw(_, flags) => println!(
-                    "hitting {proto} {}:{port} flags 0x{flags:02x}",
-                    fmt_addr(dst)
-                ),
-                _ => println!("hitting {proto} {}:{port}", fmt_addr(dst)),
+        let sent = match (h, &spa) {
+            (Hit::Spa(port), Some((secret, at))) => {
+                Datagram::new(secret, SocketAddr::new(dst, port), None, *at).and_then(|d| {
+                    if req.verbose {
+                        println!(
+                            "hitting {proto} {}:{port} SPA for {}, minute {}",
+                            fmt_addr(dst),
+                            d.source,
+                            d.minute
+                        );
+                    }
+                    d.send()
+                })
             }
-        }
-        if let Err(e) = hit(dst, h) {
-            eprintln!("knock: {proto} {}:{port}: {e}", fmt_addr(dst));
+            _ => {
+                if req.verbose {
+                    match h {
+                        Hit::Raw(_, flags) => println!(
+                            "hitting {proto} {}:{port} flags 0x{flags:02x}",
+                            fmt_addr(dst)
+                        ),
+                        _ => println!("hitting {proto} {}:{port}", fmt_addr(dst)),
+                    }
+                }
+                hit(dst, h)
+            }
+        };
+        if let Err(e) = sent {
+            eprintln!("knock: {e}");
             return ExitCode::from(1);
         }
     }
@@ -355,6 +393,13 @@ mod tests {
                 Some(Family::V6)
             )
         );
+        let r = a(&["--secret", "s", "h", "4000:udp"]).unwrap().unwrap();
+        assert_eq!(r.hits, [Hit::Spa(4000)]);
+        assert!(matches!(r.spa, Some((SecretOption::Argument(_), None))));
+        let r = a(&["--secret-file=f", "--at", "60", "h", "4000"])
+            .unwrap()
+            .unwrap();
+        assert!(matches!(r.spa, Some((SecretOption::File(_), Some(60)))));
         assert_eq!(a(&["h"]).err().unwrap(), "missing ports");
         assert_eq!(a(&[]).err().unwrap(), "missing host");
         assert!(

@@ -302,7 +302,7 @@ fn install_signals() {
 /// Reverse lookup for `-l`; None when there is no name.
 fn host_name(ip: &IpAddr) -> Option<String> {
     let sa = std::net::SocketAddr::new(*ip, 0);
-    let (storage, len) = iface::sockaddr(&sa);
+    let (storage, len) = xa_cli::net::sockaddr(sa);
     let mut host = [0 as libc::c_char; 1025];
     // Safety: `storage` holds a sockaddr of `len` bytes; `host` is a writable buffer of its size.
     let rc = unsafe {

@@ -57,32 +57,3 @@ pub fn addresses(name: &str) -> io::Result<Vec<IpAddr>> {
     v.dedup();
     Ok(v)
 }
-
-/// A socket address in C form.
-pub fn sockaddr(sa: &std::net::SocketAddr) -> (libc::sockaddr_storage, libc::socklen_t) {
-    // Safety: sockaddr_storage is plain data, all-zero is valid, and it is large and aligned
-    // enough for both sockaddr_in and sockaddr_in6.
-    unsafe {
-        let mut st: libc::sockaddr_storage = std::mem::zeroed();
-        let len = match sa {
-            std::net::SocketAddr::V4(a) => {
-                let sin =
-                    &mut *(&mut st as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in>();
-                sin.sin_family = libc::AF_INET as libc::sa_family_t;
-                sin.sin_port = a.port().to_be();
-                sin.sin_addr.s_addr = u32::from(*a.ip()).to_be();
-                std::mem::size_of::<libc::sockaddr_in>()
-            }
-            std::net::SocketAddr::V6(a) => {
-                let sin6 =
-                    &mut *(&mut st as *mut libc::sockaddr_storage).cast::<libc::sockaddr_in6>();
-                sin6.sin6_family = libc::AF_INET6 as libc::sa_family_t;
-                sin6.sin6_port = a.port().to_be();
-                sin6.sin6_addr.s6_addr = a.ip().octets();
-                sin6.sin6_scope_id = a.scope_id();
-                std::mem::size_of::<libc::sockaddr_in6>()
-            }
-        };
-        (st, len as libc::socklen_t)
-    }
-}

@@ -3,7 +3,6 @@
 //! xt_SYSRQ target. See send_sysrq(8).
 
 mod cli;
-mod net;
 mod password;
 mod request;
 mod state;
@@ -13,6 +12,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use cli::{Command, Options};
+use xa_cli::net::{self, destination};
 use xa_cli::{Error, print, say};
 
 fn main() -> ExitCode {
@@ -31,7 +31,7 @@ fn run() -> Result<(), Error> {
 fn send(o: Options) -> Result<(), Error> {
     let hash = request::hash_by_name(&o.hash)?;
     // Resolve before asking for the password, so a typo fails fast.
-    let dst = SocketAddr::new(xa_cli::net::destination(&o.host, o.family, o.source)?, o.port);
+    let dst = SocketAddr::new(destination(&o.host, o.family, o.source)?, o.port);
     let dst_text = request::dst_text(dst.ip());
     let password = password::obtain(o.password)?;
     let dir = match o.state_dir {
@@ -66,7 +66,7 @@ fn send(o: Options) -> Result<(), Error> {
     match &mut locked {
         Some(locked) => {
             locked.record(seqno)?;
-            net::send(&payload, dst, o.source)
+            net::send(&net::udp_to(dst, o.source)?, &payload)
         }
         None => {
             // Exactly the bytes that would be sent; a newline only for a human reader.

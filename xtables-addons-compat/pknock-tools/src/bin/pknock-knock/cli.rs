@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use pknock_tools::secret::SecretOption;
 use xa_cli::getopt::Opt;
 use xa_cli::{Common, Error, Family, Sink, usage};
 
@@ -46,13 +47,6 @@ Common:
 
 Exit status: 0 sent, 1 could not send, 2 bad arguments or input.
 ";
-
-/// Where the SPA secret comes from.
-#[derive(Debug)]
-pub enum SecretOption {
-    File(PathBuf),
-    Argument(Zeroizing<Vec<u8>>),
-}
 
 #[derive(Debug)]
 pub struct Options {

@@ -3,32 +3,33 @@
 //! SPA packet. See pknock-knock(8).
 
 mod cli;
-mod net;
-mod secret;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use cli::{Command, Options};
-use shim::pknock::spa;
+use pknock_tools::secret;
+use pknock_tools::spa::Datagram;
+use xa_cli::net::{self, destination};
 use xa_cli::{Error, failure, print, say};
 
+const PROG: &str = "pknock-knock";
+
 fn main() -> ExitCode {
-    xa_cli::main("pknock-knock", cli::USAGE, run)
+    xa_cli::main(PROG, cli::USAGE, run)
 }
 
 fn run() -> Result<(), Error> {
     match cli::parse(std::env::args_os().skip(1))? {
         Command::Help => print(cli::HELP.as_bytes()),
-        Command::Version => xa_cli::print_version("pknock-knock"),
+        Command::Version => xa_cli::print_version(PROG),
         Command::Send(o) if o.secret.is_some() => spa_send(o),
         Command::Send(o) => knock(&o),
     }
 }
 
 fn knock(o: &Options) -> Result<(), Error> {
-    let ip = xa_cli::net::destination(&o.host, o.family, o.source)?;
+    let ip = destination(&o.host, o.family, o.source)?;
     let proto = if o.udp { "UDP" } else { "TCP" };
     for (i, &port) in o.ports.iter().enumerate() {
         let dst = SocketAddr::new(ip, port);
@@ -52,40 +53,21 @@ fn knock(o: &Options) -> Result<(), Error> {
 }
 
 fn spa_send(mut o: Options) -> Result<(), Error> {
-    let secret = secret::obtain(o.secret.take().ok_or_else(|| failure!("no secret"))?)?;
-    let ip = xa_cli::net::destination(&o.host, o.family, o.source)?;
+    let secret = secret::obtain(o.secret.take().ok_or_else(|| failure!("no secret"))?, PROG)?;
+    let ip = destination(&o.host, o.family, o.source)?;
     let dst = SocketAddr::new(ip, o.ports.first().copied().unwrap_or_default());
-    let socket = net::udp_to(dst, o.source)?;
-    // What the module sees as the packet's source (no NAT in between).
-    let src = socket
-        .local_addr()
-        .map_err(|e| failure!("cannot tell the source address: {e}"))?
-        .ip();
-    let now = match o.at {
-        Some(at) => at,
-        None => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_err(|_| failure!("the system clock is before 1970"))?
-            .as_secs()
-            .try_into()
-            .map_err(|_| failure!("the system clock is out of range"))?,
-    };
-    let minute = spa::minute_of(now);
-    let src_bytes = match src {
-        IpAddr::V4(v4) => v4.octets().to_vec(),
-        IpAddr::V6(v6) => v6.octets().to_vec(),
-    };
-    let payload = spa::payload(&secret, &src_bytes, minute)
-        .ok_or_else(|| failure!("cannot build the payload for {src}"))?;
+    let datagram = Datagram::new(&secret, dst, o.source, o.at)?;
     if o.verbose {
         say!(
-            "pknock-knock: {} SPA for {src}, minute {minute}, to UDP {dst}",
-            if o.dry_run { "would send" } else { "sending" }
+            "pknock-knock: {} SPA for {}, minute {}, to UDP {dst}",
+            if o.dry_run { "would send" } else { "sending" },
+            datagram.source,
+            datagram.minute,
         );
     }
     if o.dry_run {
         // The payload is printable: 64 hex digits and the trailing newline.
-        return print(&payload);
+        return print(&datagram.payload);
     }
-    net::send(&socket, &payload)
+    datagram.send()
 }

@@ -4,34 +4,41 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use crate::cli::SecretOption;
 use xa_cli::{Error, failure, say, usage};
 
 /// The module keeps a secret in a 32-byte field with its NUL.
-const MAX_LEN: usize = pknock_tools::XT_PKNOCK_MAX_PASSWD_LEN as usize;
+const MAX_LEN: usize = crate::XT_PKNOCK_MAX_PASSWD_LEN as usize;
 
-pub fn obtain(option: SecretOption) -> Result<Zeroizing<Vec<u8>>, Error> {
+/// Where the SPA secret comes from: --secret-file or --secret.
+#[derive(Debug)]
+pub enum SecretOption {
+    File(PathBuf),
+    Argument(Zeroizing<Vec<u8>>),
+}
+
+/// The secret `option` names; `prog` is the tool that warns about a file others can read.
+pub fn obtain(option: SecretOption, prog: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     match option {
         SecretOption::Argument(bytes) => check(bytes, "--secret"),
         SecretOption::File(path) if path.as_os_str() == "-" => {
             read_first_line(io::stdin().lock(), "standard input")
         }
-        SecretOption::File(path) => from_file(&path),
+        SecretOption::File(path) => from_file(&path, prog),
     }
 }
 
-fn from_file(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
+fn from_file(path: &Path, prog: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     let shown = path.display();
     let file = File::open(path).map_err(|e| failure!("cannot open secret file {shown}: {e}"))?;
     if let Ok(meta) = file.metadata()
         && meta.is_file()
         && meta.permissions().mode() & 0o077 != 0
     {
-        say!("pknock-knock: warning: secret file {shown} is accessible by other users (chmod 600)");
+        say!("{prog}: warning: secret file {shown} is accessible by other users (chmod 600)");
     }
     read_first_line(file, &shown.to_string())
 }
