@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/netfilter.h>
 #include <linux/overflow.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -39,6 +40,8 @@ void acc_data_free(struct acc_data *data)
 		for (g = 0; g < ACC_BLOCK_GROUPS; g++)
 			kfree(data->block[b]->group[g]);
 		kfree(data->block[b]);
+		/* A full /8 is a million objects: let others run. */
+		cond_resched();
 	}
 	kvfree(data);
 }
@@ -98,6 +101,20 @@ static __always_inline struct xa_account_counters *acc_counters(struct acc_table
 	return &group->ip[slot % ACC_GROUP_SIZE];
 }
 
+/*
+ * The bytes a packet counts: its IP total length, which a BIG TCP GSO packet
+ * over 64 KiB (kernels since 6.3) leaves 0; its length is then the skb's, as
+ * the kernel's iph_totlen() has it.
+ */
+static __always_inline u32 acc_ip_len(const struct sk_buff *skb, const struct iphdr *iph)
+{
+	u32 len = ntohs(iph->tot_len);
+
+	if (likely(len) || !skb_is_gso(skb) || !skb_is_gso_tcp(skb))
+		return len;
+	return skb->len - skb_network_offset(skb);
+}
+
 unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par)
 {
 	const struct ipt_acc_info *info = par->targinfo;
@@ -105,6 +122,7 @@ unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par)
 	struct xa_account_counters *src = NULL, *dst = NULL;
 	struct xa_account_hits hits;
 	struct acc_table *t;
+	u32 bytes = acc_ip_len(skb, iph);
 
 	t = acc_rule_table(acc_net(xt_net(par)), info->table_nr, NFPROTO_IPV4);
 	if (!t)
@@ -120,38 +138,36 @@ unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par)
 		src = acc_counters(t, hits.src_slot);
 	if (hits.which & XA_ACCOUNT_HIT_DST)
 		dst = acc_counters(t, hits.dst_slot);
-	t->data->itemcount += xa_account_count(src, dst, ntohs(iph->tot_len));
+	t->data->itemcount += xa_account_count(src, dst, bytes);
 	spin_unlock_bh(&t->lock);
 	return XT_CONTINUE;
 }
 
-u32 acc_records_fill(const struct acc_table *t, const struct acc_data *data,
-		     struct ipt_acc_handle_ip *records, u32 cap)
+u32 acc_block_fill(const struct acc_table *t, const struct acc_data *data, u32 b,
+		   struct ipt_acc_handle_ip *records, u32 room)
 {
-	u32 n = 0, b, g, i;
+	const struct acc_block *block = data->block[b];
+	u32 n = 0, g, i;
 
-	for (b = 0; b < data->nblocks; b++) {
-		const struct acc_block *block = data->block[b];
+	if (!block)
+		return 0;
+	for (g = 0; g < ACC_BLOCK_GROUPS; g++) {
+		const struct acc_group *group = block->group[g];
 
-		if (!block)
+		if (!group)
 			continue;
-		for (g = 0; g < ACC_BLOCK_GROUPS; g++) {
-			const struct acc_group *group = block->group[g];
+		for (i = 0; i < ACC_GROUP_SIZE; i++) {
+			const struct xa_account_counters *c = &group->ip[i];
+			u32 slot = (b << ACC_BLOCK_BITS) | (g << ACC_GROUP_BITS) | i;
+			u32 addr;
 
-			if (!group)
+			if (!c->src_packets && !c->dst_packets)
 				continue;
-			for (i = 0; i < ACC_GROUP_SIZE; i++) {
-				const struct xa_account_counters *c = &group->ip[i];
-				u32 slot = (b << ACC_BLOCK_BITS) |
-					   (g << ACC_GROUP_BITS) | i;
-				u32 addr;
-
-				if (!c->src_packets && !c->dst_packets)
-					continue;
-				if (WARN_ON_ONCE(n == cap) ||
-				    !xa_account_slot_addr(t->net_ip, t->net_mask,
-							  slot, &addr))
-					return n;
+			/* The shim gave the slot for an address of the table. */
+			if (WARN_ON_ONCE(!xa_account_slot_addr(t->net_ip, t->net_mask,
+							       slot, &addr)))
+				continue;
+			if (n < room)
 				records[n] = (struct ipt_acc_handle_ip){
 					.ip = addr,
 					.src_packets = c->src_packets,
@@ -159,10 +175,8 @@ u32 acc_records_fill(const struct acc_table *t, const struct acc_data *data,
 					.dst_packets = c->dst_packets,
 					.dst_bytes = c->dst_bytes,
 				};
-				n++;
-			}
+			n++;
 		}
 	}
 	return n;
 }
-

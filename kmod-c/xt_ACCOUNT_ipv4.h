@@ -23,6 +23,7 @@
 #define ACC_GROUP_BITS 4 /* addresses per group: 16 */
 #define ACC_BLOCK_BITS 8 /* addresses per block: 256, a /24 */
 #define ACC_GROUP_SIZE (1u << ACC_GROUP_BITS)
+#define ACC_BLOCK_SIZE (1u << ACC_BLOCK_BITS)
 #define ACC_BLOCK_GROUPS (1u << (ACC_BLOCK_BITS - ACC_GROUP_BITS))
 
 struct acc_table;
@@ -43,14 +44,16 @@ struct acc_data {
 };
 
 struct acc_data *acc_data_alloc(u32 slot_bits);
+/* Frees data and its blocks, letting others run between blocks (may sleep). */
 void acc_data_free(struct acc_data *data);
 
 /*
- * Appends the seen addresses of data to records (at most cap of them) in
- * ascending order, as upstream lists them; returns how many.
+ * The seen addresses of block b of data as records, in ascending order (as
+ * upstream lists them): copies at most room of them to records and returns
+ * how many there are (at most ACC_BLOCK_SIZE), which may be more than room.
  */
-u32 acc_records_fill(const struct acc_table *t, const struct acc_data *data,
-		     struct ipt_acc_handle_ip *records, u32 cap);
+u32 acc_block_fill(const struct acc_table *t, const struct acc_data *data, u32 b,
+		   struct ipt_acc_handle_ip *records, u32 room);
 
 /* The target of revision 1 (IPv4). */
 unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par);

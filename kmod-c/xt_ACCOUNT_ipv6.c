@@ -12,7 +12,7 @@
 #include <linux/netfilter.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <net/ipv6.h>
@@ -144,35 +144,67 @@ unsigned int acc6_tg(struct sk_buff *skb, const struct xt_action_param *par)
 	return XT_CONTINUE;
 }
 
-u32 acc6_records_fill(const struct acc6_data *data,
-		      struct xt_acc_handle_ip6 *records, u32 cap)
+u32 acc6_buckets_fill(const struct acc6_data *data, u32 first,
+		      struct xt_acc_handle_ip6 *records, u32 room)
 {
+	u32 last = min(first + ACC6_READ_BUCKETS, data->nbuckets), n = 0, b;
 	const struct acc6_entry *e;
-	u32 n = 0, b;
 
-	for (b = 0; b < data->nbuckets; b++) {
+	for (b = first; b < last; b++) {
 		for (e = data->bucket[b]; e; e = e->next) {
-			if (WARN_ON_ONCE(n == cap))
-				return n;
-			memcpy(records[n].ip, e->addr.s6_addr, sizeof(records[n].ip));
-			records[n].src_packets = e->c.src_packets;
-			records[n].src_bytes = e->c.src_bytes;
-			records[n].dst_packets = e->c.dst_packets;
-			records[n].dst_bytes = e->c.dst_bytes;
+			if (n < room) {
+				memcpy(records[n].ip, e->addr.s6_addr, sizeof(records[n].ip));
+				records[n].src_packets = e->c.src_packets;
+				records[n].src_bytes = e->c.src_bytes;
+				records[n].dst_packets = e->c.dst_packets;
+				records[n].dst_bytes = e->c.dst_bytes;
+			}
 			n++;
 		}
 	}
 	return n;
 }
 
-static int acc6_record_cmp(const void *a, const void *b)
+static bool acc6_record_less(const struct xt_acc_handle_ip6 *a,
+			     const struct xt_acc_handle_ip6 *b)
 {
-	const struct xt_acc_handle_ip6 *ra = a, *rb = b;
-
-	return memcmp(ra->ip, rb->ip, sizeof(ra->ip));
+	return memcmp(a->ip, b->ip, sizeof(a->ip)) < 0;
 }
 
+/* Moves records[i] down the max-heap records[0..n) to its place. */
+static void acc6_sift_down(struct xt_acc_handle_ip6 *records, u32 i, u32 n)
+{
+	u32 child;
+
+	/* n is at most 2^24 and some: 2 * i + 2 cannot wrap. */
+	while ((child = 2 * i + 1) < n) {
+		if (child + 1 < n && acc6_record_less(&records[child], &records[child + 1]))
+			child++;
+		if (!acc6_record_less(&records[i], &records[child]))
+			return;
+		swap(records[i], records[child]);
+		i = child;
+	}
+}
+
+/*
+ * A heapsort of our own rather than the kernel's sort(): a table of up to
+ * 2^24 addresses must not keep the CPU for seconds, so this one lets others
+ * run every ACC6_SORT_BATCH sift-downs.
+ */
 void acc6_records_sort(struct xt_acc_handle_ip6 *records, u32 n)
 {
-	sort(records, n, sizeof(*records), acc6_record_cmp, NULL);
+	u32 i;
+
+	for (i = n / 2; i-- > 0;) {
+		acc6_sift_down(records, i, n);
+		if (i % ACC6_SORT_BATCH == 0)
+			cond_resched();
+	}
+	for (i = n; i-- > 1;) {
+		swap(records[0], records[i]);
+		acc6_sift_down(records, 0, i);
+		if (i % ACC6_SORT_BATCH == 0)
+			cond_resched();
+	}
 }

@@ -47,12 +47,21 @@ struct acc6_data {
 /* Hash buckets of an IPv6 table: about four of the addresses it can hold each. */
 u32 acc6_nbuckets(u8 prefix_len);
 struct acc6_data *acc6_data_alloc(u32 nbuckets);
+/* Frees data and its entries, letting others run between buckets (may sleep). */
 void acc6_data_free(struct acc6_data *data);
 
-/* Appends the addresses of data to records (at most cap); returns how many. */
-u32 acc6_records_fill(const struct acc6_data *data,
-		      struct xt_acc_handle_ip6 *records, u32 cap);
-/* Sorts records by address, ascending: hash order is random per table. */
+/*
+ * The addresses of buckets first..first + ACC6_READ_BUCKETS - 1 of data as
+ * records: copies at most room of them to records and returns how many there
+ * are, which may be more than room. A read copies that many buckets per hold
+ * of the table's lock: about 4 * ACC6_READ_BUCKETS addresses.
+ */
+#define ACC6_READ_BUCKETS 64u
+u32 acc6_buckets_fill(const struct acc6_data *data, u32 first,
+		      struct xt_acc_handle_ip6 *records, u32 room);
+
+/* Sorts records by address, ascending (hash order is random per table); may sleep. */
+#define ACC6_SORT_BATCH 1024u
 void acc6_records_sort(struct xt_acc_handle_ip6 *records, u32 n);
 
 /* The target of revision 2 (IPv6). */

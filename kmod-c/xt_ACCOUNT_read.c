@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xt_ACCOUNT: snapshots of tables in read handles (see xt_ACCOUNT_read.h).
+ *
+ * No loop runs long with bottom halves off: a read copies a table one chunk
+ * (a /24 block of an IPv4 table, ACC6_READ_BUCKETS buckets of an IPv6 one)
+ * per hold of its lock and lets others run between chunks; a read-and-flush
+ * swaps the counters out under the lock and copies and frees them without.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -9,121 +14,163 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
 #include "xt_ACCOUNT_table.h"
 
-/* Addresses a table holds now: what a read of it returns. */
-static u32 acc_itemcount(const struct acc_table *t)
+/* Room for addresses that appear while a read runs. */
+#define ACC_READ_SLACK 256u
+
+/* Records being gathered for a handle; room grows between chunks, outside the table's lock. */
+struct acc_records {
+	void *buf;
+	size_t record_size;
+	u32 n, cap;
+};
+
+/* At least want records of room in r, the ones already there kept. */
+static int acc_records_reserve(struct acc_records *r, u32 want)
 {
-	return t->family == NFPROTO_IPV6 ? t->data6->itemcount : t->data->itemcount;
-}
+	void *buf;
 
-/*
- * A buffer of records of size bytes for every address t has seen, returned
- * with t->lock held (the count only grows, and only while the lock is free);
- * NULL without it.
- */
-static void *acc_records_alloc_locked(struct acc_table *t, size_t size, u32 *cap)
-{
-	/* Unlocked: only a first guess, checked under the lock. */
-	u32 n = t->family == NFPROTO_IPV6 ? READ_ONCE(t->data6->itemcount)
-					  : READ_ONCE(t->data->itemcount);
-	void *records;
-
-	for (;;) {
-		/* Room for some addresses that appear before the lock is taken. */
-		n += 64;
-		records = kvmalloc_array(n, size, GFP_KERNEL);
-		if (!records)
-			return NULL;
-		spin_lock_bh(&t->lock);
-		if (acc_itemcount(t) <= n) {
-			*cap = n;
-			return records;
-		}
-		n = acc_itemcount(t);
-		spin_unlock_bh(&t->lock);
-		kvfree(records);
-	}
-}
-
-/* Records of a table's current counters, taken while packets keep counting. */
-static int acc_snapshot(struct acc_table *t, struct acc_handle *h)
-{
-	u32 cap;
-
-	h->records = acc_records_alloc_locked(t, sizeof(struct ipt_acc_handle_ip), &cap);
-	if (!h->records)
+	if (want <= r->cap)
+		return 0;
+	buf = kvmalloc_array(want, r->record_size, GFP_KERNEL);
+	if (!buf)
 		return -ENOMEM;
-	h->count = acc_records_fill(t, t->data, h->records, cap);
-	spin_unlock_bh(&t->lock);
+	if (r->n)
+		memcpy(buf, r->buf, r->n * r->record_size);
+	kvfree(r->buf);
+	r->buf = buf;
+	r->cap = want;
 	return 0;
 }
 
-/*
- * Records of a table's counters, which restart from zero in the same step:
- * everything is allocated first, so that no packet can be lost.
- */
-static int acc_snapshot_flush(struct acc_table *t, struct acc_handle *h)
+/* A table's counters: struct acc_data or struct acc6_data by family. */
+static void *acc_table_data(const struct acc_table *t)
 {
-	struct acc_data *fresh = acc_data_alloc(t->slot_bits), *old;
-	u32 cap;
+	return t->family == NFPROTO_IPV6 ? (void *)t->data6 : (void *)t->data;
+}
 
+/*
+ * Addresses in a table's counters: what a read of them returns. Without the
+ * table's lock only a guess, which packets may overtake.
+ */
+static u32 acc_data_itemcount(const struct acc_table *t, const void *data)
+{
+	return t->family == NFPROTO_IPV6 ? READ_ONCE(((const struct acc6_data *)data)->itemcount)
+					 : READ_ONCE(((const struct acc_data *)data)->itemcount);
+}
+
+/* Chunks of a table's counters a read copies one at a time: /24 blocks or bucket ranges. */
+static u32 acc_data_chunks(const struct acc_table *t, const void *data)
+{
+	return t->family == NFPROTO_IPV6 ?
+	       DIV_ROUND_UP(((const struct acc6_data *)data)->nbuckets, ACC6_READ_BUCKETS) :
+	       ((const struct acc_data *)data)->nblocks;
+}
+
+/* Copies chunk c of data behind r's records (at most the room left); returns how many it has. */
+static u32 acc_chunk_fill(const struct acc_table *t, const void *data, u32 c,
+			  struct acc_records *r)
+{
+	void *out = r->buf + r->n * r->record_size;
+
+	if (t->family == NFPROTO_IPV6)
+		return acc6_buckets_fill(data, c * ACC6_READ_BUCKETS, out, r->cap - r->n);
+	return acc_block_fill(t, data, c, out, r->cap - r->n);
+}
+
+/*
+ * Records of the table's counters while packets keep counting: one chunk per
+ * hold of the lock, with room made between holds for addresses that appeared.
+ */
+static int acc_snapshot_live(struct acc_net *an, struct acc_table *t,
+			     struct acc_records *r)
+{
+	const void *data = acc_table_data(t);
+	u32 c = 0, got, chunks = acc_data_chunks(t, data);
+	int ret;
+
+	/* data is replaced (read-and-flush) only under an->lock. */
+	lockdep_assert_held(&an->lock);
+	ret = acc_records_reserve(r, acc_data_itemcount(t, data) + ACC_READ_SLACK);
+	while (!ret && c < chunks) {
+		spin_lock_bh(&t->lock);
+		got = acc_chunk_fill(t, data, c, r);
+		spin_unlock_bh(&t->lock);
+		if (got > r->cap - r->n) {
+			/* More than the room left: make room, copy the chunk again. */
+			ret = acc_records_reserve(r, r->n + got + ACC_READ_SLACK);
+			continue;
+		}
+		r->n += got;
+		c++;
+		cond_resched();
+	}
+	return ret;
+}
+
+/*
+ * Records of the table's counters, which restart from zero in the same step.
+ * The records' room is made first and the counters swapped only when it
+ * holds them all, so that no packet can be lost; the old counters, which no
+ * packet reaches any more, are then copied and freed without the lock.
+ */
+static int acc_snapshot_flush(struct acc_net *an, struct acc_table *t,
+			      struct acc_records *r, u64 *uncounted)
+{
+	void *fresh, *old;
+	u32 c, chunks, want;
+	int ret;
+
+	lockdep_assert_held(&an->lock);
+	fresh = t->family == NFPROTO_IPV6 ? (void *)acc6_data_alloc(t->nbuckets)
+					  : (void *)acc_data_alloc(t->slot_bits);
 	if (!fresh)
 		return -ENOMEM;
-	h->records = acc_records_alloc_locked(t, sizeof(struct ipt_acc_handle_ip), &cap);
-	if (!h->records) {
-		acc_data_free(fresh);
-		return -ENOMEM;
+	want = acc_data_itemcount(t, acc_table_data(t)) + ACC_READ_SLACK;
+	for (;;) {
+		ret = acc_records_reserve(r, want);
+		if (ret)
+			goto free_fresh;
+		spin_lock_bh(&t->lock);
+		old = acc_table_data(t);
+		want = acc_data_itemcount(t, old);
+		if (want <= r->cap)
+			break;
+		spin_unlock_bh(&t->lock);
+		want += ACC_READ_SLACK;
 	}
-	old = t->data;
-	t->data = fresh;
+	if (t->family == NFPROTO_IPV6)
+		t->data6 = fresh;
+	else
+		t->data = fresh;
 	spin_unlock_bh(&t->lock);
 
-	/* old is ours alone now: packets only reach t->data under t->lock. */
-	h->count = acc_records_fill(t, old, h->records, cap);
-	acc_data_free(old);
-	return 0;
-}
-
-/*
- * Records of an IPv6 table's counters, in ascending address order, and its
- * uncounted packets; with flush, both restart from zero in the same step
- * (everything allocated first, as acc_snapshot_flush()).
- */
-static int acc6_snapshot(struct acc_table *t, bool flush, struct acc_handle *h,
-			 u64 *uncounted)
-{
-	struct acc6_data *fresh = NULL, *old;
-	u32 cap;
-
-	if (flush) {
-		fresh = acc6_data_alloc(t->nbuckets);
-		if (!fresh)
-			return -ENOMEM;
+	chunks = acc_data_chunks(t, old);
+	for (c = 0; c < chunks; c++) {
+		r->n += min(acc_chunk_fill(t, old, c, r), r->cap - r->n);
+		cond_resched();
 	}
-	h->records = acc_records_alloc_locked(t, sizeof(struct xt_acc_handle_ip6), &cap);
-	if (!h->records) {
-		acc6_data_free(fresh);
-		return -ENOMEM;
-	}
-	if (flush) {
-		old = t->data6;
-		t->data6 = fresh;
-		spin_unlock_bh(&t->lock);
-		/* old is ours alone now: packets only reach t->data6 under t->lock. */
-		h->count = acc6_records_fill(old, h->records, cap);
-		*uncounted = old->uncounted;
+	/* The count only grows under the lock: nothing was added since the swap. */
+	WARN_ON_ONCE(r->n != want);
+	if (t->family == NFPROTO_IPV6) {
+		*uncounted = ((struct acc6_data *)old)->uncounted;
 		acc6_data_free(old);
 	} else {
-		h->count = acc6_records_fill(t->data6, h->records, cap);
-		*uncounted = t->data6->uncounted;
-		spin_unlock_bh(&t->lock);
+		acc_data_free(old);
 	}
-	acc6_records_sort(h->records, h->count);
 	return 0;
+
+free_fresh:
+	if (t->family == NFPROTO_IPV6)
+		acc6_data_free(fresh);
+	else
+		acc_data_free(fresh);
+	return ret;
 }
 
 void acc_handle_free(struct acc_handle *h)
@@ -135,6 +182,7 @@ void acc_handle_free(struct acc_handle *h)
 int acc_prepare_read(struct acc_net *an, u8 family, bool flush,
 		     const char name[ACCOUNT_TABLE_NAME_LEN], struct acc_read *r)
 {
+	struct acc_records rec = {};
 	struct acc_handle *h = NULL;
 	struct acc_table *t;
 	unsigned int i;
@@ -163,19 +211,33 @@ int acc_prepare_read(struct acc_net *an, u8 family, bool flush,
 		ret = -EBUSY;
 		goto out;
 	}
+	rec.record_size = family == NFPROTO_IPV6 ? sizeof(struct xt_acc_handle_ip6)
+						 : sizeof(struct ipt_acc_handle_ip);
 	r->uncounted = 0;
-	if (family == NFPROTO_IPV6)
-		ret = acc6_snapshot(t, flush, h, &r->uncounted);
-	else if (flush)
-		ret = acc_snapshot_flush(t, h);
-	else
-		ret = acc_snapshot(t, h);
-	if (ret)
+	if (flush) {
+		ret = acc_snapshot_flush(an, t, &rec, &r->uncounted);
+	} else {
+		ret = acc_snapshot_live(an, t, &rec);
+		if (!ret && family == NFPROTO_IPV6) {
+			spin_lock_bh(&t->lock);
+			r->uncounted = t->data6->uncounted;
+			spin_unlock_bh(&t->lock);
+		}
+	}
+	if (ret) {
+		kvfree(rec.buf);
 		goto out;
-	h->used = true;
-	h->family = family;
+	}
+	if (family == NFPROTO_IPV6)
+		acc6_records_sort(rec.buf, rec.n);
+	*h = (struct acc_handle){
+		.used = true,
+		.family = family,
+		.count = rec.n,
+		.records = rec.buf,
+	};
 	r->handle_nr = i;
-	r->itemcount = h->count;
+	r->itemcount = rec.n;
 out:
 	mutex_unlock(&an->lock);
 	return ret;

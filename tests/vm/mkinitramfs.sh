@@ -45,7 +45,7 @@ mkdir -p "$out"
 # their crypto API alias (6.1's sha512_generic is 7.2's builtin sha512). Builtin ones and, on
 # kernels without the legacy core, ip_tables resolve to nothing.
 seed_modules=(x_tables ip_tables ip6_tables iptable_filter ip6table_filter iptable_raw ip6table_raw
-	xt_tcpudp xt_multiport nfnetlink nf_tables nft_compat crypto-sha512 crypto-sha3-256)
+	xt_tcpudp xt_multiport xt_u32 nfnetlink nf_tables nft_compat crypto-sha512 crypto-sha3-256)
 # Stock iptables' programs; every name below is a symlink to one of the two multi binaries.
 xtables_names=(iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore)
 
