@@ -16,24 +16,28 @@
 
 #include "xt_ACCOUNT_table.h"
 
-struct acc_data *acc_data_alloc(u32 slot_bits)
+struct acc_data *acc_data_alloc(struct acc_table *t, bool within_bound)
 {
-	u32 nblocks = 1u << (slot_bits > ACC_BLOCK_BITS ?
-			     slot_bits - ACC_BLOCK_BITS : 0);
+	u32 nblocks = 1u << (t->slot_bits > ACC_BLOCK_BITS ?
+			     t->slot_bits - ACC_BLOCK_BITS : 0);
 	struct acc_data *data;
+	size_t size = struct_size(data, block, nblocks);
 
-	data = kvzalloc(struct_size(data, block, nblocks), GFP_KERNEL);
-	if (data)
+	data = acc_table_root_alloc(t, size, within_bound);
+	if (data) {
 		data->nblocks = nblocks;
+		data->bytes = size;
+	}
 	return data;
 }
 
-void acc_data_free(struct acc_data *data)
+void acc_data_free(struct acc_table *t, struct acc_data *data)
 {
 	u32 b, g;
 
 	if (!data)
 		return;
+	acc_table_uncharge(t, data->bytes);
 	for (b = 0; b < data->nblocks; b++) {
 		if (!data->block[b])
 			continue;
@@ -48,32 +52,29 @@ void acc_data_free(struct acc_data *data)
 
 /*
  * acc_counters()'s slow path: allocates the block and group of a slot on its
- * first use; NULL when out of memory (the packet then goes uncounted for that
- * address). The slot is checked against the table.
+ * first use; NULL when out of memory or over the namespace's bound (the
+ * packet then goes uncounted for that address). The slot is checked against
+ * the table.
  */
 static noinline struct xa_account_counters *acc_counters_alloc(struct acc_table *t, u32 slot)
 {
-	struct acc_block **block = &t->data->block[slot >> ACC_BLOCK_BITS];
+	struct acc_data *data = t->data;
+	struct acc_block **block = &data->block[slot >> ACC_BLOCK_BITS];
 	struct acc_group **group;
 
 	lockdep_assert_held(&t->lock);
 	if (!*block) {
-		*block = kzalloc(sizeof(**block), GFP_ATOMIC);
+		*block = acc_table_counters_alloc(t, sizeof(**block), &data->bytes);
 		if (!*block)
-			goto nomem;
+			return NULL;
 	}
 	group = &(*block)->group[(slot >> ACC_GROUP_BITS) % ACC_BLOCK_GROUPS];
 	if (!*group) {
-		*group = kzalloc(sizeof(**group), GFP_ATOMIC);
+		*group = acc_table_counters_alloc(t, sizeof(**group), &data->bytes);
 		if (!*group)
-			goto nomem;
+			return NULL;
 	}
 	return &(*group)->ip[slot % ACC_GROUP_SIZE];
-
-nomem:
-	net_warn_ratelimited("out of memory, packet not counted in table %s\n",
-			     t->name);
-	return NULL;
 }
 
 /*

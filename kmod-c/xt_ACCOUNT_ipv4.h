@@ -40,12 +40,18 @@ struct acc_block {
 struct acc_data {
 	u32 itemcount; /* addresses seen: what a read returns */
 	u32 nblocks;
+	size_t bytes;  /* held, root included: counted against the namespace's bound */
 	struct acc_block *block[];
 };
 
-struct acc_data *acc_data_alloc(u32 slot_bits);
-/* Frees data and its blocks, letting others run between blocks (may sleep). */
-void acc_data_free(struct acc_data *data);
+/*
+ * Empty counters for table t (process context): within its namespace's
+ * bound (a new table: NULL over it, logged) or regardless (a read-and-flush
+ * replacing counters of the same size).
+ */
+struct acc_data *acc_data_alloc(struct acc_table *t, bool within_bound);
+/* Frees t's counters data, letting others run between blocks (may sleep). */
+void acc_data_free(struct acc_table *t, struct acc_data *data);
 
 /*
  * The seen addresses of block b of data as records, in ascending order (as

@@ -35,23 +35,27 @@ u32 acc6_nbuckets(u8 prefix_len)
 		   (unsigned long)ACC6_MAX_BUCKETS);
 }
 
-struct acc6_data *acc6_data_alloc(u32 nbuckets)
+struct acc6_data *acc6_data_alloc(struct acc_table *t, bool within_bound)
 {
 	struct acc6_data *data;
+	size_t size = struct_size(data, bucket, t->nbuckets);
 
-	data = kvzalloc(struct_size(data, bucket, nbuckets), GFP_KERNEL);
-	if (data)
-		data->nbuckets = nbuckets;
+	data = acc_table_root_alloc(t, size, within_bound);
+	if (data) {
+		data->nbuckets = t->nbuckets;
+		data->bytes = size;
+	}
 	return data;
 }
 
-void acc6_data_free(struct acc6_data *data)
+void acc6_data_free(struct acc_table *t, struct acc6_data *data)
 {
 	struct acc6_entry *e, *next;
 	u32 b;
 
 	if (!data)
 		return;
+	acc_table_uncharge(t, data->bytes);
 	for (b = 0; b < data->nbuckets; b++) {
 		for (e = data->bucket[b]; e; e = next) {
 			next = e->next;
@@ -66,7 +70,7 @@ void acc6_data_free(struct acc6_data *data)
 /*
  * The counters of an address of an IPv6 table, added when first seen; NULL
  * when the table already holds ip6_max_addresses addresses (*full is then
- * set) or when out of memory.
+ * set), when out of memory or over the namespace's bound.
  */
 static struct xa_account_counters *acc6_counters(struct acc_table *t,
 						 const struct in6_addr *addr,
@@ -85,12 +89,9 @@ static struct xa_account_counters *acc6_counters(struct acc_table *t,
 		*full = true;
 		return NULL;
 	}
-	e = kzalloc(sizeof(*e), GFP_ATOMIC);
-	if (!e) {
-		net_warn_ratelimited("out of memory, packet not counted in table %s\n",
-				     t->name);
+	e = acc_table_counters_alloc(t, sizeof(*e), &data->bytes);
+	if (!e)
 		return NULL;
-	}
 	e->addr = *addr;
 	e->next = *head;
 	*head = e;

@@ -41,14 +41,18 @@ struct acc6_data {
 	u32 itemcount; /* entries: at most ip6_max_addresses */
 	u32 nbuckets;  /* a power of two */
 	u64 uncounted; /* packets with an address beyond ip6_max_addresses */
+	size_t bytes;  /* held, buckets included: counted against the namespace's bound */
 	struct acc6_entry *bucket[];
 };
 
+struct acc_table;
+
 /* Hash buckets of an IPv6 table: about four of the addresses it can hold each. */
 u32 acc6_nbuckets(u8 prefix_len);
-struct acc6_data *acc6_data_alloc(u32 nbuckets);
-/* Frees data and its entries, letting others run between buckets (may sleep). */
-void acc6_data_free(struct acc6_data *data);
+/* Empty counters for table t, as acc_data_alloc(). */
+struct acc6_data *acc6_data_alloc(struct acc_table *t, bool within_bound);
+/* Frees t's counters data, letting others run between buckets (may sleep). */
+void acc6_data_free(struct acc_table *t, struct acc6_data *data);
 
 /*
  * The addresses of buckets first..first + ACC6_READ_BUCKETS - 1 of data as

@@ -44,6 +44,17 @@ module_param_named(ip6_max_addresses, acc_ip6_max_addresses, uint, 0444);
 MODULE_PARM_DESC(ip6_max_addresses,
 		 "maximum number of addresses per IPv6 table, 1..16777216 (default 65536)");
 
+/* Root may change the bounds at any time; they apply to what is allocated next. */
+unsigned int acc_netns_max_table_kb = 65536;
+module_param_named(netns_max_table_kb, acc_netns_max_table_kb, uint, 0644);
+MODULE_PARM_DESC(netns_max_table_kb,
+		 "KiB of counters the tables of a network namespace other than the initial one may hold, 0 for no bound (default 65536)");
+
+unsigned int acc_netns_max_read_kb = 65536;
+module_param_named(netns_max_read_kb, acc_netns_max_read_kb, uint, 0644);
+MODULE_PARM_DESC(netns_max_read_kb,
+		 "KiB of records the read handles of a network namespace other than the initial one may hold, 0 for no bound (default 65536)");
+
 static const char *acc_status_str(int status)
 {
 	switch (status) {

@@ -23,26 +23,55 @@
 /* Room for addresses that appear while a read runs. */
 #define ACC_READ_SLACK 256u
 
-/* Records being gathered for a handle; room grows between chunks, outside the table's lock. */
+/*
+ * Records being gathered for a handle of the namespace an, from table t;
+ * room grows between chunks, outside the table's lock, counted against the
+ * namespace's bound and charged to the reader's memory cgroup.
+ */
 struct acc_records {
+	struct acc_net *an;
+	const struct acc_table *t;
 	void *buf;
 	size_t record_size;
 	u32 n, cap;
 };
 
+static size_t acc_records_bytes(const struct acc_records *r, u32 cap)
+{
+	return (size_t)cap * r->record_size;
+}
+
+/* Frees r's buffer and counts it off the bound. */
+static void acc_records_release(struct acc_records *r)
+{
+	kvfree(r->buf);
+	acc_net_read_uncharge(r->an, acc_records_bytes(r, r->cap));
+	r->buf = NULL;
+	r->cap = 0;
+}
+
 /* At least want records of room in r, the ones already there kept. */
 static int acc_records_reserve(struct acc_records *r, u32 want)
 {
+	size_t more;
 	void *buf;
+	int ret;
 
 	if (want <= r->cap)
 		return 0;
-	buf = kvmalloc_array(want, r->record_size, GFP_KERNEL);
-	if (!buf)
+	/* The old buffer is counted until it is freed: growing briefly needs both. */
+	more = acc_records_bytes(r, want);
+	ret = acc_net_read_charge(r->an, more, r->t->name);
+	if (ret)
+		return ret;
+	buf = kvmalloc_array(want, r->record_size, GFP_KERNEL_ACCOUNT);
+	if (!buf) {
+		acc_net_read_uncharge(r->an, more);
 		return -ENOMEM;
+	}
 	if (r->n)
 		memcpy(buf, r->buf, r->n * r->record_size);
-	kvfree(r->buf);
+	acc_records_release(r);
 	r->buf = buf;
 	r->cap = want;
 	return 0;
@@ -127,8 +156,9 @@ static int acc_snapshot_flush(struct acc_net *an, struct acc_table *t,
 	int ret;
 
 	lockdep_assert_held(&an->lock);
-	fresh = t->family == NFPROTO_IPV6 ? (void *)acc6_data_alloc(t->nbuckets)
-					  : (void *)acc_data_alloc(t->slot_bits);
+	/* Replaces counters of the same size: not refused at the bound. */
+	fresh = t->family == NFPROTO_IPV6 ? (void *)acc6_data_alloc(t, false)
+					  : (void *)acc_data_alloc(t, false);
 	if (!fresh)
 		return -ENOMEM;
 	want = acc_data_itemcount(t, acc_table_data(t)) + ACC_READ_SLACK;
@@ -159,30 +189,32 @@ static int acc_snapshot_flush(struct acc_net *an, struct acc_table *t,
 	WARN_ON_ONCE(r->n != want);
 	if (t->family == NFPROTO_IPV6) {
 		*uncounted = ((struct acc6_data *)old)->uncounted;
-		acc6_data_free(old);
+		acc6_data_free(t, old);
 	} else {
-		acc_data_free(old);
+		acc_data_free(t, old);
 	}
 	return 0;
 
 free_fresh:
 	if (t->family == NFPROTO_IPV6)
-		acc6_data_free(fresh);
+		acc6_data_free(t, fresh);
 	else
-		acc_data_free(fresh);
+		acc_data_free(t, fresh);
 	return ret;
 }
 
-void acc_handle_free(struct acc_handle *h)
+void acc_handle_free(struct acc_net *an, struct acc_handle *h)
 {
+	lockdep_assert_held(&an->lock);
 	kvfree(h->records);
+	acc_net_read_uncharge(an, h->bytes);
 	*h = (struct acc_handle){};
 }
 
 int acc_prepare_read(struct acc_net *an, u8 family, bool flush,
 		     const char name[ACCOUNT_TABLE_NAME_LEN], struct acc_read *r)
 {
-	struct acc_records rec = {};
+	struct acc_records rec = { .an = an };
 	struct acc_handle *h = NULL;
 	struct acc_table *t;
 	unsigned int i;
@@ -211,6 +243,7 @@ int acc_prepare_read(struct acc_net *an, u8 family, bool flush,
 		ret = -EBUSY;
 		goto out;
 	}
+	rec.t = t;
 	rec.record_size = family == NFPROTO_IPV6 ? sizeof(struct xt_acc_handle_ip6)
 						 : sizeof(struct ipt_acc_handle_ip);
 	r->uncounted = 0;
@@ -225,7 +258,7 @@ int acc_prepare_read(struct acc_net *an, u8 family, bool flush,
 		}
 	}
 	if (ret) {
-		kvfree(rec.buf);
+		acc_records_release(&rec);
 		goto out;
 	}
 	if (family == NFPROTO_IPV6)
@@ -235,6 +268,7 @@ int acc_prepare_read(struct acc_net *an, u8 family, bool flush,
 		.family = family,
 		.count = rec.n,
 		.records = rec.buf,
+		.bytes = acc_records_bytes(&rec, rec.cap),
 	};
 	r->handle_nr = i;
 	r->itemcount = rec.n;

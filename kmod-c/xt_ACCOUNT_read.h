@@ -19,6 +19,7 @@ struct acc_handle {
 	u8 family;
 	u32 count;
 	void *records;
+	size_t bytes; /* allocated: counted against the namespace's bound */
 };
 
 /* What PREPARE_READ(6)(_FLUSH) returns. */
@@ -32,6 +33,7 @@ struct acc_read {
 int acc_prepare_read(struct acc_net *an, u8 family, bool flush,
 		     const char name[ACCOUNT_TABLE_NAME_LEN], struct acc_read *r);
 
-void acc_handle_free(struct acc_handle *h);
+/* Frees a handle of an (its lock held), used or not. */
+void acc_handle_free(struct acc_net *an, struct acc_handle *h);
 
 #endif /* XT_ACCOUNT_READ_H */

@@ -25,7 +25,7 @@ static int acc_prepare_read_reply(struct acc_net *an, void __user *user,
 	if (!copy_to_user(user, reply, size))
 		return 0;
 	mutex_lock(&an->lock);
-	acc_handle_free(&an->handles[handle_nr]);
+	acc_handle_free(an, &an->handles[handle_nr]);
 	mutex_unlock(&an->lock);
 	return -EFAULT;
 }
@@ -116,7 +116,7 @@ static int acc_get_table_names(struct acc_net *an, u8 family, void __user *user,
 		ret = -ENOMEM; /* as upstream */
 		goto out;
 	}
-	names = kvmalloc(size, GFP_KERNEL);
+	names = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!names) {
 		ret = -ENOMEM;
 		goto out;
@@ -162,13 +162,13 @@ static int acc_set_ctl(struct sock *sk, int cmd, sockptr_t arg, unsigned int len
 		if (hs.handle_nr >= ACCOUNT_MAX_HANDLES)
 			return -EINVAL;
 		mutex_lock(&an->lock);
-		acc_handle_free(&an->handles[hs.handle_nr]);
+		acc_handle_free(an, &an->handles[hs.handle_nr]);
 		mutex_unlock(&an->lock);
 		return 0;
 	case IPT_SO_SET_ACCOUNT_HANDLE_FREE_ALL:
 		mutex_lock(&an->lock);
 		for (i = 0; i < ACCOUNT_MAX_HANDLES; i++)
-			acc_handle_free(&an->handles[i]);
+			acc_handle_free(an, &an->handles[i]);
 		mutex_unlock(&an->lock);
 		return 0;
 	default:

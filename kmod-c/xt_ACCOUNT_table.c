@@ -45,27 +45,76 @@ static bool acc_table_same_net(const struct acc_table *a, const struct acc_table
 	return a->net_ip == b->net_ip && a->net_mask == b->net_mask;
 }
 
+void *acc_table_root_alloc(struct acc_table *t, size_t size, bool within_bound)
+{
+	struct mem_cgroup *old;
+	void *p;
+
+	if (!within_bound) {
+		acc_net_table_add(t->an, size);
+	} else if (!acc_net_table_charge(t->an, size)) {
+		pr_info_ratelimited("table %s refused: the namespace's tables would hold more than netns_max_table_kb=%u KiB\n",
+				    t->name, READ_ONCE(acc_netns_max_table_kb));
+		return NULL;
+	}
+	old = acc_memcg_enter(t);
+	p = kvzalloc(size, GFP_KERNEL_ACCOUNT);
+	acc_memcg_exit(old);
+	if (!p)
+		acc_table_uncharge(t, size);
+	return p;
+}
+
+void *acc_table_counters_alloc(struct acc_table *t, size_t size, size_t *held)
+{
+	struct mem_cgroup *old;
+	void *p;
+
+	lockdep_assert_held(&t->lock);
+	if (!acc_net_table_charge(t->an, size)) {
+		net_warn_ratelimited("table %s: the namespace's tables hold netns_max_table_kb=%u KiB, packet not counted for a new address\n",
+				     t->name, READ_ONCE(acc_netns_max_table_kb));
+		return NULL;
+	}
+	/*
+	 * In softirq context too: set_active_memcg() then charges the
+	 * creator's cgroup. Not GFP_ATOMIC: its __GFP_HIGH would let the
+	 * charge exceed the cgroup's limit, and accounting needs no reserves.
+	 */
+	old = acc_memcg_enter(t);
+	p = kzalloc(size, GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT);
+	acc_memcg_exit(old);
+	if (!p) {
+		acc_table_uncharge(t, size);
+		net_warn_ratelimited("out of memory, packet not counted in table %s\n", t->name);
+		return NULL;
+	}
+	*held += size;
+	return p;
+}
+
 static void acc_table_free(struct acc_table *t)
 {
 	if (t->family == NFPROTO_IPV6) {
-		acc6_data_free(t->data6);
+		acc6_data_free(t, t->data6);
 		/* The key keeps senders from aiming at one bucket: leave it nowhere. */
 		memzero_explicit(t->hash_key, sizeof(t->hash_key));
 	} else {
-		acc_data_free(t->data);
+		acc_data_free(t, t->data);
 	}
+	mem_cgroup_put(t->memcg);
 	kfree(t);
 }
 
-/* The counters of a new table t describes; with its hash key for IPv6. */
+/* The counters of a new table t describes, within the bound; with its hash key for IPv6. */
 static int acc_table_alloc_data(struct acc_table *t)
 {
 	if (t->family == NFPROTO_IPV6) {
-		t->data6 = acc6_data_alloc(t->nbuckets);
+		t->data6 = acc6_data_alloc(t, true);
 		get_random_bytes(t->hash_key, sizeof(t->hash_key));
 		return t->data6 ? 0 : -ENOMEM;
 	}
-	t->data = acc_data_alloc(t->slot_bits);
+	t->data = acc_data_alloc(t, true);
 	return t->data ? 0 : -ENOMEM;
 }
 
@@ -99,9 +148,12 @@ static int acc_table_get_locked(struct acc_net *an, const struct acc_table *want
 		return -ENOSPC;
 	}
 
-	t = kmemdup(want, sizeof(*want), GFP_KERNEL);
+	t = kmemdup(want, sizeof(*want), GFP_KERNEL_ACCOUNT);
 	if (!t)
 		return -ENOMEM;
+	t->an = an;
+	/* Whoever makes the table pays for its counters, whoever's packets fill them. */
+	t->memcg = get_mem_cgroup_from_mm(current->mm);
 	if (acc_table_alloc_data(t)) {
 		acc_table_free(t);
 		return -ENOMEM;

@@ -19,6 +19,8 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/in6.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <net/net_namespace.h>
@@ -34,6 +36,8 @@ struct acc_table {
 	u8 family; /* NFPROTO_IPV4 or NFPROTO_IPV6: which of the fields below */
 	unsigned int refcount; /* rules using the table, under acc_net.lock */
 	spinlock_t lock;
+	struct acc_net *an; /* its namespace's, whose bound its counters count against */
+	struct mem_cgroup *memcg; /* its creator's, charged with its counters */
 	/* IPv4 */
 	__be32 net_ip, net_mask;
 	struct xa_account_net net4; /* the same network, as packets are classified by */
@@ -61,6 +65,42 @@ static __always_inline struct acc_table *acc_rule_table(struct acc_net *an, s32 
 	if (WARN_ON_ONCE(!t || t->family != family))
 		return NULL;
 	return t;
+}
+
+/*
+ * Allocations of a table's counters are charged to its creator's memory
+ * cgroup, also in softirq context: between acc_memcg_enter() and
+ * acc_memcg_exit(), with __GFP_ACCOUNT.
+ */
+static inline struct mem_cgroup *acc_memcg_enter(const struct acc_table *t)
+{
+	return set_active_memcg(t->memcg);
+}
+
+static inline void acc_memcg_exit(struct mem_cgroup *old)
+{
+	set_active_memcg(old);
+}
+
+/*
+ * A new table's or a read-and-flush's root of counters (process context):
+ * size zeroed bytes, counted against the namespace's bound when within_bound
+ * (NULL over it, logged) or regardless; charged to the creator's cgroup.
+ */
+void *acc_table_root_alloc(struct acc_table *t, size_t size, bool within_bound);
+
+/*
+ * A block, group or entry of counters for a packet of table t (its lock
+ * held): size zeroed bytes, added to *held, counted against the namespace's
+ * bound and charged to the creator's cgroup; NULL (logged, rate-limited)
+ * when out of memory or over the bound.
+ */
+void *acc_table_counters_alloc(struct acc_table *t, size_t size, size_t *held);
+
+/* Counts the size bytes of t's counters just freed off its namespace's bound. */
+static inline void acc_table_uncharge(struct acc_table *t, size_t size)
+{
+	acc_net_table_add(t->an, -(long)size);
 }
 
 /* Index of the table called name (of either family), or -1. */

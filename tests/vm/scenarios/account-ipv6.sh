@@ -15,7 +15,7 @@
 # or counted twice across a flush). With ip6_max_addresses=4 a table holds 4 addresses,
 # packets of further ones are reported as uncounted, exactly, until a flush; out-of-range
 # values refuse to load. With the default 65536: 70000 sources fill the table to exactly 65536
-# addresses (4465 packets uncounted), read back sorted, at 64 B of kmalloc-64 per address;
+# addresses (4465 packets uncounted), read back sorted, at 64 B of kmalloc-cg-64 per address;
 # deleting the rule gives the memory back.
 . /vm/lib.sh
 NET=2001:db8::
@@ -268,8 +268,9 @@ else
 	fail "load our xt_ACCOUNT with ip6_max_addresses=4"
 fi
 
-# kmalloc64: active objects of the kmalloc-64 cache (where the 56-byte entries live).
-kmalloc64() { awk '$1 == "kmalloc-64" { print $2 }' /proc/slabinfo; }
+# kmalloc64: active objects of the kmalloc-cg-64 cache (where the 56-byte entries live, charged
+# to the table's memory cgroup).
+kmalloc64() { awk '$1 == "kmalloc-cg-64" { print $2 }' /proc/slabinfo; }
 # memfree: MemFree in kB.
 memfree() { awk '$1 == "MemFree:" { print $2 }' /proc/meminfo; }
 
@@ -284,9 +285,9 @@ if load_module ours xt_ACCOUNT; then
 	settle
 	slab1=$(kmalloc64)
 	mem1=$(memfree)
-	echo "kmalloc-64 active objects $slab0 -> $slab1, MemFree $mem0 -> $mem1 kB"
+	echo "kmalloc-cg-64 active objects $slab0 -> $slab1, MemFree $mem0 -> $mem1 kB"
 	# SLUB counts its per-CPU slabs as in use: the figures are exact to a few slabs only.
-	check "$BE: the full table holds 65536 more kmalloc-64 objects, +2048/-1024 ($slab0 -> $slab1)" \
+	check "$BE: the full table holds 65536 more kmalloc-cg-64 objects, +2048/-1024 ($slab0 -> $slab1)" \
 		[ $((slab1 - slab0)) -ge $((65536 - 1024)) -a $((slab1 - slab0)) -le $((65536 + 2048)) ]
 	check "$BE: and at most 128 KiB + 64 B x 65536 = 4224 kB more memory, plus 1 MiB of slack ($((mem0 - mem1)) kB)" \
 		[ $((mem0 - mem1)) -le $((4224 + 1024)) ]
@@ -301,7 +302,7 @@ if load_module ours xt_ACCOUNT; then
 		"$(awk -v net=$NET 'NR > 3 && $0 == sprintf("%s1:%x 1 49 0 0", net, NR - 4) { n++ } END { print n + 0 }' /tmp/acc6-full)"
 	# shellcheck disable=SC2086
 	check "$BE: delete the rule" ip6t -D INPUT $T6
-	check "$BE: the memory is given back (kmalloc-64 $slab0 -> $(kmalloc64))" [ $(($(kmalloc64) - slab0)) -le 2048 ]
+	check "$BE: the memory is given back (kmalloc-cg-64 $slab0 -> $(kmalloc64))" [ $(($(kmalloc64) - slab0)) -le 2048 ]
 else
 	fail "load our xt_ACCOUNT"
 fi
