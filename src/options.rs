@@ -269,6 +269,20 @@ pub struct Parse<'a, D> {
     protocol: Option<Protocol>,
 }
 
+/// One accessor per integer [`Kind`]: `name: Kind, union member;` reads the member libxtables
+/// parsed the value into, after checking that the option is of that kind.
+macro_rules! typed_values {
+    ($($(#[$doc:meta])* $ty:ident: $kind:ident, $member:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $ty(&self) -> Result<$ty, Error> {
+            self.expect(Kind::$kind)?;
+            // Safety: libxtables stored the parsed value in the member of its type (checked
+            // above).
+            Ok(unsafe { self.call.val.$member })
+        }
+    )*};
+}
+
 impl<'a, D> Parse<'a, D> {
     pub(crate) fn new(
         call: &'a sys::xt_option_call,
@@ -335,32 +349,15 @@ impl<'a, D> Parse<'a, D> {
         }
     }
 
-    /// The value of a [`Kind::U8`] option.
-    pub fn u8(&self) -> Result<u8, Error> {
-        self.expect(Kind::U8)?;
-        // Safety: libxtables stored the parsed value in the member of its type (checked above).
-        Ok(unsafe { self.call.val.u8_ })
-    }
-
-    /// The value of a [`Kind::U16`] option.
-    pub fn u16(&self) -> Result<u16, Error> {
-        self.expect(Kind::U16)?;
-        // Safety: libxtables stored the parsed value in the member of its type (checked above).
-        Ok(unsafe { self.call.val.u16_ })
-    }
-
-    /// The value of a [`Kind::U32`] option.
-    pub fn u32(&self) -> Result<u32, Error> {
-        self.expect(Kind::U32)?;
-        // Safety: libxtables stored the parsed value in the member of its type (checked above).
-        Ok(unsafe { self.call.val.u32_ })
-    }
-
-    /// The value of a [`Kind::U64`] option.
-    pub fn u64(&self) -> Result<u64, Error> {
-        self.expect(Kind::U64)?;
-        // Safety: libxtables stored the parsed value in the member of its type (checked above).
-        Ok(unsafe { self.call.val.u64_ })
+    typed_values! {
+        /// The value of a [`Kind::U8`] option.
+        u8: U8, u8_;
+        /// The value of a [`Kind::U16`] option.
+        u16: U16, u16_;
+        /// The value of a [`Kind::U32`] option.
+        u32: U32, u32_;
+        /// The value of a [`Kind::U64`] option.
+        u64: U64, u64_;
     }
 }
 
