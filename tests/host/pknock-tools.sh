@@ -135,7 +135,7 @@ while IFS='|' read -r args text; do
 done <<'EOF'
 --secret a 127.0.0.1 1 2|SPA goes to one port
 --secret a 127.0.0.1 tcp:1:s|SPA goes to one port
---secret a --secret-file x 127.0.0.1 1|give the secret once
+--secret a --secret-file x 127.0.0.1 1|give the secret only once
 --secret 01234567890123456789012345678901 127.0.0.1 1|must be 1 to 31 bytes
 --at 5 127.0.0.1 1|--at only applies to SPA
 EOF

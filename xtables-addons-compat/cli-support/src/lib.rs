@@ -6,6 +6,7 @@
 
 pub mod getopt;
 pub mod net;
+pub mod secret;
 
 use std::ffi::OsString;
 use std::fmt;

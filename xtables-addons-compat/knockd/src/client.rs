@@ -11,12 +11,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use pknock_tools::secret::{self, SecretOption};
+use pknock_tools::secret;
 use pknock_tools::spa::Datagram;
 use xa_cli::getopt::{self, Arg, Opt, getopt};
 use xa_cli::net::{self, resolve};
+use xa_cli::secret::SecretOption;
 use xa_cli::{Error, Family, failure};
-use zeroize::Zeroizing;
 
 use crate::config::{FlagMatch, Proto, TCP_SYN};
 use crate::{conf_knockd, conf_tport, packet};
@@ -202,14 +202,7 @@ fn parse_args(argv: impl IntoIterator<Item = OsString>) -> Result<Option<Request
             Arg::Opt("verbose", _) => verbose = true,
             Arg::Opt("one-time", v) => one_time = v.map(PathBuf::from),
             Arg::Opt(name @ ("secret" | "secret-file"), Some(v)) => {
-                if secret.is_some() {
-                    return Err("give the secret once (--secret or --secret-file)".into());
-                }
-                secret = Some(if name == "secret" {
-                    SecretOption::Argument(Zeroizing::new(v.into_encoded_bytes()))
-                } else {
-                    SecretOption::File(PathBuf::from(v))
-                });
+                SecretOption::set(&mut secret, name, v).map_err(|e| e.to_string())?
             }
             Arg::Opt("at", v) => {
                 at = Some(getopt::number(

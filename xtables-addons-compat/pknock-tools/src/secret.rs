@@ -4,21 +4,15 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use zeroize::Zeroizing;
 
+use xa_cli::secret::SecretOption;
 use xa_cli::{Error, failure, say, usage};
 
 /// The module keeps a secret in a 32-byte field with its NUL.
 const MAX_LEN: usize = crate::XT_PKNOCK_MAX_PASSWD_LEN as usize;
-
-/// Where the SPA secret comes from: --secret-file or --secret.
-#[derive(Debug)]
-pub enum SecretOption {
-    File(PathBuf),
-    Argument(Zeroizing<Vec<u8>>),
-}
 
 /// The secret `option` names; `prog` is the tool that warns about a file others can read.
 pub fn obtain(option: SecretOption, prog: &str) -> Result<Zeroizing<Vec<u8>>, Error> {

@@ -7,9 +7,9 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use shim::sysrq::MAX_SEQNO;
-use zeroize::Zeroizing;
 
 use xa_cli::getopt::Opt;
+use xa_cli::secret::SecretOption;
 use xa_cli::{Common, Error, Family, Sink, usage};
 
 pub const USAGE: &str = "Usage: send_sysrq [OPTION]... HOST KEYS";
@@ -42,13 +42,6 @@ variable SYSRQ_PASSWORD, else asked for on the terminal.
 Exit status: 0 sent, 1 could not send, 2 bad arguments or input.
 ";
 
-/// Where the password comes from when given by an option; `None` means environment, then prompt.
-#[derive(Debug)]
-pub enum PasswordOption {
-    File(PathBuf),
-    Argument(Zeroizing<Vec<u8>>),
-}
-
 #[derive(Debug)]
 pub struct Options {
     pub host: String,
@@ -57,7 +50,7 @@ pub struct Options {
     pub port: u16,
     pub hash: String,
     pub source: Option<IpAddr>,
-    pub password: Option<PasswordOption>,
+    pub password: Option<SecretOption>,
     pub state_dir: Option<PathBuf>,
     pub seqno: Option<u64>,
     pub dry_run: bool,
@@ -83,7 +76,7 @@ struct Builder {
     port: Option<u16>,
     hash: Option<String>,
     source: Option<IpAddr>,
-    password: Option<PasswordOption>,
+    password: Option<SecretOption>,
     state_dir: Option<PathBuf>,
     seqno: Option<u64>,
 }
@@ -101,18 +94,7 @@ impl Sink for Builder {
 
     fn value(&mut self, name: &'static str, value: OsString) -> Result<(), Error> {
         match name {
-            "password-file" | "password" => {
-                if self.password.is_some() {
-                    return Err(usage!(
-                        "give the password only once (--password-file or --password)"
-                    ));
-                }
-                self.password = Some(if name == "password" {
-                    PasswordOption::Argument(Zeroizing::new(value.into_encoded_bytes()))
-                } else {
-                    PasswordOption::File(PathBuf::from(value))
-                });
-            }
+            "password-file" | "password" => SecretOption::set(&mut self.password, name, value)?,
             "state-dir" => self.state_dir = Some(PathBuf::from(value)),
             _ => {
                 let text = value
@@ -254,10 +236,10 @@ mod tests {
         assert_eq!(o.source, Some("::1".parse().unwrap()));
         let o = options(&["--port", "7", "-f", "/pw", "--", "-host", "b"]);
         assert_eq!((o.port, o.host.as_str()), (7, "-host"));
-        assert!(matches!(o.password, Some(PasswordOption::File(p)) if p == Path::new("/pw")));
+        assert!(matches!(o.password, Some(SecretOption::File(p)) if p == Path::new("/pw")));
         assert_eq!(options(&["[::1]", "s"]).host, "::1");
         let o = options(&["--password=a=b", "h", "s"]);
-        assert!(matches!(o.password, Some(PasswordOption::Argument(p)) if p.as_slice() == b"a=b"));
+        assert!(matches!(o.password, Some(SecretOption::Argument(p)) if p.as_slice() == b"a=b"));
     }
 
     #[test]

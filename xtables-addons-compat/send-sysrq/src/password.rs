@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
-use crate::cli::PasswordOption;
+use xa_cli::secret::SecretOption;
 use xa_cli::{Error, failure, say, usage};
 
 pub const ENV_VAR: &str = "SYSRQ_PASSWORD";
@@ -65,10 +65,10 @@ impl fmt::Debug for Password {
 }
 
 /// Resolves the password source in its documented order: option, environment, prompt.
-pub fn obtain(option: Option<PasswordOption>) -> Result<Password, Error> {
+pub fn obtain(option: Option<SecretOption>) -> Result<Password, Error> {
     match option {
-        Some(PasswordOption::File(path)) => from_file(&path),
-        Some(PasswordOption::Argument(bytes)) => {
+        Some(SecretOption::File(path)) => from_file(&path),
+        Some(SecretOption::Argument(bytes)) => {
             say!(
                 "send_sysrq: warning: a password on the command line is visible to other users; \
                  use --password-file or {ENV_VAR}"

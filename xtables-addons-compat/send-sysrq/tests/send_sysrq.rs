@@ -58,6 +58,12 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The run failed with exit status 1 (nothing could be sent) and said `message` on stderr.
+fn assert_failure(out: &Output, message: &str) {
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(out));
+    assert!(stderr(out).contains(message), "{}", stderr(out));
+}
+
 fn password_file(dir: &Path, content: &str) -> PathBuf {
     let path = dir.join("password");
     fs::write(&path, content).unwrap();
@@ -382,8 +388,7 @@ fn ctrl_c_at_prompt_restores_the_terminal() {
 fn no_password_source_is_a_clear_error() {
     let dir = scratch("nopw");
     let out = run(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no terminal"), "{}", stderr(&out));
+    assert_failure(&out, "no terminal");
 }
 
 /// A UDP listener on `addr` and the port it got.
@@ -500,12 +505,7 @@ fn seqno_increases_across_runs_and_resyncs() {
         "127.0.0.1",
         "s",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("does not hold a sequence number"),
-        "{}",
-        stderr(&out)
-    );
+    assert_failure(&out, "does not hold a sequence number");
 }
 
 #[test]
@@ -613,8 +613,7 @@ fn default_state_dir_for_users_follows_xdg() {
         assert_eq!(mode & 0o777, 0o700);
     }
     let out = output_as_user(&args, &[], &dir);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("HOME is not set"), "{}", stderr(&out));
+    assert_failure(&out, "HOME is not set");
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -699,12 +698,7 @@ fn bad_input_gives_a_clear_message_and_fails() {
         "127.0.0.1",
         "s",
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("cannot bind to 192.0.2.1"),
-        "{}",
-        stderr(&out)
-    );
+    assert_failure(&out, "cannot bind to 192.0.2.1");
 }
 
 #[test]

@@ -4,13 +4,10 @@
 
 use std::ffi::OsString;
 use std::net::IpAddr;
-use std::path::PathBuf;
 use std::time::Duration;
 
-use zeroize::Zeroizing;
-
-use pknock_tools::secret::SecretOption;
 use xa_cli::getopt::Opt;
+use xa_cli::secret::SecretOption;
 use xa_cli::{Common, Error, Family, Sink, usage};
 
 pub const USAGE: &str = "Usage: pknock-knock [OPTION]... HOST PORT[,PORT]...";
@@ -106,15 +103,7 @@ impl Sink for Builder {
 
     fn value(&mut self, name: &'static str, value: OsString) -> Result<(), Error> {
         if name == "secret" || name == "secret-file" {
-            if self.secret.is_some() {
-                return Err(usage!("give the secret once (--secret or --secret-file)"));
-            }
-            self.secret = Some(if name == "secret" {
-                SecretOption::Argument(Zeroizing::new(value.into_encoded_bytes()))
-            } else {
-                SecretOption::File(PathBuf::from(value))
-            });
-            return Ok(());
+            return SecretOption::set(&mut self.secret, name, value);
         }
         let text = value.to_str().unwrap_or("");
         match name {
