@@ -3,11 +3,15 @@
 """Test helper: TCP knocks from forged IPv4 sources (IP_HDRINCL), for the knockd tests.
 
   rawsend.py seq SRC DST PORT[:FLAGS] ...     one packet per port, in order (FLAGS hex, default SYN)
-  rawsend.py flood DST COUNT SEED PORT,...    COUNT SYNs from random sources in DST's /16
-                                              to random ports of the list
+  rawsend.py flood DST COUNT SEED PORT,... [STOPFILE]
+                                              COUNT SYNs from random sources in DST's /16
+                                              to random ports of the list; with STOPFILE, prints
+                                              "flooding" after 1000 and goes on past COUNT until
+                                              STOPFILE exists
   rawsend.py bench DST SOURCES NOISE PORT,... from each of SOURCES sources, the PORT sequence
                                               of SYNs, each followed by NOISE SYNs to port 5555
 """
+import os
 import random
 import socket
 import struct
@@ -44,11 +48,16 @@ def main() -> int:
     elif sys.argv[1] == "flood":
         dst, count, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
         ports = [int(p) for p in sys.argv[5].split(",")]
+        stop = sys.argv[6] if len(sys.argv) > 6 else None
         rng = random.Random(seed)
         prefix = dst.rsplit(".", 2)[0]
-        for _ in range(count):
+        sent = 0
+        while sent < count or (stop and not os.path.exists(stop)):
             src = f"{prefix}.{rng.randint(1, 254)}.{rng.randint(3, 254)}"
             sock.sendto(packet(src, dst, rng.choice(ports), 2, rng.randint(1024, 65000)), (dst, 0))
+            sent += 1
+            if stop and sent == 1000:
+                print("flooding", flush=True)
     elif sys.argv[1] == "bench":
         dst, sources, noise = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
         ports = [int(p) for p in sys.argv[5].split(",")]
