@@ -4,7 +4,8 @@
 #   make                 plugins, tools, the Rust kernel object and the kernel modules
 #   make install         DESTDIR-aware install (modules through kbuild's modules_install)
 #   make uninstall       removes what make install installed (same DESTDIR and KDIR)
-#   make check           host tests (cargo tests, plugin tests, object checks, tests/host/*.sh)
+#   make check           host tests (cargo tests, the shim's with overflow checks, plugin tests,
+#                        object checks, tests/host/*.sh, fuzz smoke runs)
 #   make vmtest          the QEMU lab (tests/vm), Debian's kernel (6.1), stock iptables
 #   make vmtest-newer    the lab on bookworm-backports' kernel (6.12), unpacked into target/kernel/
 #   make vmtest-sid      the lab on sid's kernel (7.2), its modules built in a sid chroot
@@ -140,7 +141,8 @@ packaging-test: deb
 	tests/packaging/sign.sh
 
 check: all
-	$(CARGO) test --release --workspace
+	$(CARGO) test --release --workspace --exclude shim
+	$(CARGO) test --profile checked -p shim
 	shim/kernel/check-object.sh kmod-c/xa_shim_core.o
 	@set -e; for t in tests/host/*.sh; do [ $$t = tests/host/lib.sh ] && continue; echo "== $$t"; bash $$t; done
 
