@@ -143,7 +143,6 @@ packaging-test: deb
 check: all
 	$(CARGO) test --release --workspace --exclude shim
 	$(CARGO) test --profile checked -p shim
-	shim/kernel/check-object.sh kmod-c/xa_shim_core.o
 	@set -e; for t in tests/host/*.sh; do [ $$t = tests/host/lib.sh ] && continue; echo "== $$t"; bash $$t; done
 
 vmtest: all

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Turns the shim's post-LTO assembly (what `build-object.sh --asm` emits) into the object the
 # kernel modules of KDIR link, with no Rust toolchain: rewrite what the module loader or KDIR's
-# mitigations refuse (rewrite-asm.pl), assemble, keep only the xa_* functions global.
+# mitigations refuse (rewrite-asm.pl), assemble, keep only the xa_* functions global, and
+# refuse the result unless check-object.sh accepts it.
 #
 #   shim/kernel/assemble-object.sh KDIR IN.s OUT.o
 #
@@ -62,4 +63,12 @@ fi
 for fn in "${exports[@]}"; do
 	nm "$out" | grep -qE "^[0-9a-f]+ T $fn\$" || { rm -f "$out"; die "$fn is not exported"; }
 done
-echo "assemble-object.sh: wrote $out (return thunk: $rethunk, IBT: $ibt, padding: $padding, per $config)"
+# Fit for a kernel module (instructions, relocations, symbols, stack use): every object made,
+# by make, make KDIR=, the lab's private builds or DKMS, passes check-object.sh or is removed.
+if ! "$here/check-object.sh" "$out" > "$work/check.log"; then
+	cat "$work/check.log" >&2
+	rm -f "$out"
+	die "check-object.sh refused the object; it was removed"
+fi
+echo "assemble-object.sh: wrote $out (return thunk: $rethunk, IBT: $ibt, padding: $padding, per $config;" \
+	"$(sed -n 's/^ *deepest call chain: \([0-9]*\) bytes.*/deepest call chain \1 bytes/p' "$work/check.log"))"

@@ -43,6 +43,39 @@ else
 	ko "check-object.sh refuses a bad object (exit $status, $fails failed checks)"
 fi
 
+# refuses CHECK ASM: an object assembled from ASM, the function xa_sysrq_verify (an export, so a
+# root of the call graph) and any helpers, each in a section of its own as build-object.sh
+# makes them, fails the check-object.sh check named CHECK.
+refuses() {
+	local check=$1 asm=$2
+	printf '%s\n' "$asm" | sed 's/^ *//' >"$WORK/doctored.s"
+	as --64 -o "$WORK/doctored.o" "$WORK/doctored.s" || { echo "     cannot assemble"; return 1; }
+	shim/kernel/check-object.sh "$WORK/doctored.o" >"$WORK/doctored.log"
+	grep -q "^FAIL: $check" "$WORK/doctored.log" || { cat "$WORK/doctored.log"; return 1; }
+}
+# fn NAME BODY...: a function in a section of its own.
+fn() {
+	local name=$1
+	shift
+	printf '.section .text.%s,"ax",@progbits\n.type %s,@function\n%s:\n' "$name" "$name" "$name"
+	printf '%s\n' "$@"
+}
+check "check-object.sh refuses vzeroupper" refuses "no vzeroupper" "$(fn xa_sysrq_verify vzeroupper ret)"
+check "check-object.sh refuses xsave" refuses "no vzeroupper or xsave" "$(fn xa_sysrq_verify 'xsave (%rdi)' ret)"
+check "check-object.sh refuses xrstor" refuses "no vzeroupper or xsave" "$(fn xa_sysrq_verify 'xrstor (%rdi)' ret)"
+check "check-object.sh refuses notrack jmp *" refuses "no indirect calls" "$(fn xa_sysrq_verify 'notrack jmp *%rax')"
+check "check-object.sh refuses a call chain over 2 KiB whose frames are each under 1 KiB" \
+	refuses "deepest call chain" "$(fn xa_sysrq_verify 'push %rbx' 'sub $0x3f0,%rsp' 'call mid' 'add $0x3f0,%rsp' 'pop %rbx' ret
+		fn mid 'sub $0x3f8,%rsp' 'call leaf' 'add $0x3f8,%rsp' ret
+		fn leaf 'sub $0x3f8,%rsp' 'add $0x3f8,%rsp' ret)"
+check "check-object.sh refuses recursion (unbounded stack)" \
+	refuses "deepest call chain" "$(fn xa_sysrq_verify 'call again' ret; fn again 'call xa_sysrq_verify' ret)"
+check "check-object.sh refuses a stack pointer change it cannot size" \
+	refuses "deepest call chain" "$(fn xa_sysrq_verify 'push %rbp' 'mov %rsp,%rbp' 'and $-64,%rsp' 'mov %rbp,%rsp' 'pop %rbp' ret)"
+check "check-object.sh accepts the same chain under 2 KiB (the depth is measured, not guessed)" eval \
+	'! refuses "deepest call chain" "$(fn xa_sysrq_verify "sub \$0x200,%rsp" "call leaf" "add \$0x200,%rsp" ret
+		fn leaf "sub \$0x200,%rsp" "add \$0x200,%rsp" ret)" >/dev/null'
+
 printf '\t.type f,@function\nf:\n\tmovq memcpy@GOTPCREL(%%rip), %%rbx\n.LBB0_1:\n\tcallq *%%rbx\n\tjmp .LBB0_1\n\t.size f, .-f\n' \
 	> "$WORK/loop.s"
 if perl shim/kernel/rewrite-asm.pl "$WORK/loop.s" > /dev/null 2> "$WORK/rewrite.log" \
