@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Cost of the xt_ACCOUNT arithmetic the kernel does per packet and rule: classifying the
 //! packet's two addresses against the table's network (IPv4: validated once, when the rule
 //! is added; IPv6: validated per packet), updating their counters; for IPv6 also hashing

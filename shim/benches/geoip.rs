@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Cost of the geoip/asn per-packet lookup: a rule with 10 countries of 3000 ranges each
 //! (interleaved over the address space, as real countries are), searched for random
 //! addresses three ways:

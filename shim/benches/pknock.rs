@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Per-packet cost of the pknock match: a packet that is not a knock
 //! (the common case on a busy server) and a full SPA verification.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Cost of authenticating one typical SYSRQ request (what the kernel does per packet).
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Builds the fuzz targets with libFuzzer instrumentation on a stable toolchain (no cargo-fuzz, no nightly):
 # the same sancov flags cargo-fuzz passes, minus its -Z sanitizer (the shim has no unsafe code).
 # Usage: build.sh [DIR]: the fuzz crate in DIR, by default this one (knockd's fuzz/build.sh

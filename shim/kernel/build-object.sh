@@ -10,7 +10,7 @@
 # module and emit its assembly; assemble-object.sh then rewrites what the module loader or the
 # kernel's mitigations refuse (GOT-relative calls, plain `ret` on CONFIG_RETHUNK kernels),
 # assembles, keeps only the xa_* functions global.
-# See /work/shared/notes/rust-object-in-kmod.md for why each step exists.
+# See docs/notes/rust-object-in-kmod.md for why each step exists.
 set -euo pipefail
 
 usage() { echo "usage: $0 KDIR OUT.o | --asm OUT.s" >&2; exit 2; }

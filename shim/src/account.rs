@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! xt_ACCOUNT arithmetic: which table a rule's network gives, and which
 //! counters of the table a packet updates.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Constant-time comparison of secrets.
 
 use core::hint::black_box;

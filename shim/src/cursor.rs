@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Bounded, panic-free appending into a caller's buffer.
 
 /// Appends to a fixed buffer; every write either fits entirely or fails.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! The geoip and asn matches' databases: upstream's range files, their union, and the
 //! lookup the kernel does per packet.
 //!

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! The hash algorithms SYSRQ (and later pknock) authenticate with, without
 //! allocation or dynamic dispatch.
 

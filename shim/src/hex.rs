@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Lowercase hexadecimal encoding, as the kernel and `sha1sum` print digests.
 
 const DIGITS: &[u8; 16] = b"0123456789abcdef";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! no_std, panic-free core shared by the kernel modules and userspace.
 //!
 //! Everything here takes untrusted bytes and must never panic, allocate or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! xt_pknock's per-peer state machine: port-knock sequences (strict or not,
 //! with a time limit between knocks), SPA open/close packets, autoclose and
 //! the `--checkip` test. Pure functions over explicit state and an explicit

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! The xt_SYSRQ request: a UDP payload `"<keys>,<seqno>,<salt>,<hex>"` where
 //! `<hex>` is the lowercase hex `HASH("<keys>,<seqno>,<salt>," "<dst>,<password>")`
 //! and `<dst>` is the packet's destination address as `%pI4` / `%pI6` prints it.

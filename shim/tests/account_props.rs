@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Properties of the xt_ACCOUNT arithmetic against a direct model.
 use proptest::prelude::*;
 use shim::account::v6::{Net6, check_rule6};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Properties of the geoip/asn database code against a direct model: a range list is a set of
 //! addresses, and every step (file validation, union, Eytzinger layout, search) must keep it.
 use proptest::prelude::*;

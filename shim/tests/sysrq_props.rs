@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Properties of the SYSRQ request format over random inputs.
 
 use proptest::prelude::*;

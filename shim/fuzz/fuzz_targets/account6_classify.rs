@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Fuzzes the xt_ACCOUNT IPv6 decisions (`shim::account::v6`): rule
 //! validation, which addresses of a table a packet counts for, and the keyed
 //! bucket hash, against a direct model (u128 masks, core's SipHasher).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Fuzzes the geoip/asn database path the kernel runs on files it reads
 //! (`shim::geoip`): any bytes as IPv4 and IPv6 files are refused or give
 //! ascending disjoint ranges; the union of the accepted ones, laid out in

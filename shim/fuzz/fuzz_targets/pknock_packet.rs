@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Fuzzes `shim::pknock::on_packet` (knock sequences, SPA, --checkip) with
 //! arbitrary rules and packet streams, checking the state invariants and the
 //! SPA verdicts against a reference HMAC computed with the crates directly.

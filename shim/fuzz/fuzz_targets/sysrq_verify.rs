@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Fuzzes `shim::sysrq::verify` against a straightforward reference model,
 //! on arbitrary payloads and on valid requests with one byte edited.
 #![no_main]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! xt_ACCOUNT for IPv6 (target revision 2, an extension of upstream): which
 //! addresses of a table a packet counts for, and the keyed hash that places
 //! an address in the kernel's hash table of a table.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Sorted ranges in Eytzinger order, searched without data-dependent branches.
 //!
 //! `n` ranges are stored in two arrays of `n + 1` addresses, `ends` and `begins`, both in the

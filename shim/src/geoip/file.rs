@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Upstream's database file: records of two big-endian addresses, `begin` then `end`, no
 //! header. [`RangeFile::parse`] accepts a file only when every record is whole, every range
 //! has `begin <= end`, and every range starts after the previous one ends (ascending, no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Unions of ranges as one ascending list of disjoint, non-adjacent ranges.
 //!
 //! [`Coalesce`] merges an iterator of ranges sorted by `begin` (overlapping or adjacent ones

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 use super::eytzinger::{self, LayoutError};
 use super::file::{FileError, RangeFile, write};
 use super::merge::{Coalesce, UnionError, union};

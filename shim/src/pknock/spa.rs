@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Single Packet Authorization: the 65-byte UDP payload of an `--opensecret`
 //! / `--closesecret` rule.
 //!

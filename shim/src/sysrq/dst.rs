@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! The destination address text that SYSRQ requests are bound to.
 
 use super::MAX_DST;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # The live SYSRQ demo (make demo): stock iptables inserts a -j SYSRQ rule through our plugin,
 # send_sysrq sends an authenticated request, the kernel handles it, a replay is refused.
 . /vm/lib.sh

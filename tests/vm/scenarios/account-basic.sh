@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=account smp=2 timeout=300 needs=upstream-modules
 # xt_ACCOUNT, our module and upstream's, both backends, rules inserted by upstream's plugin and
 # read by upstream's iptaccount: exact per-IP packet and byte counters (bytes = IP total length)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=account-bench smp=1 timeout=400 needs=upstream-modules
 # Benchmark (numbers for bench/account.md; no timed assertions), our xt_ACCOUNT and upstream's in
 # the same boot, legacy backend, one vCPU: the time to push M datagrams through INPUT with no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=account6 smp=2 timeout=300
 # xt_ACCOUNT IPv6 (our module, our plugin's ACCOUNT revision 2), both backends: exact per-address
 # packet and byte counters (bytes = IPv6 payload length + 40) for known datagrams between known

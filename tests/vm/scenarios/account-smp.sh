@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=account smp=2 timeout=300
 # Our xt_ACCOUNT under load on 2 vCPUs, both backends: two senders pinned to the two CPUs (their
 # run times must overlap) each send N datagrams into one /24 table while a reader keeps reading

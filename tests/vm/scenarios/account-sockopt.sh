@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=account smp=2 timeout=150 needs=upstream-modules
 # xt_ACCOUNT's socket options with wrong arguments (accsockopt issues them one at a time), our
 # module and upstream's where they agree: buffer one byte short for table names and records,

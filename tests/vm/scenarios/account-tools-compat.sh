@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=account smp=2 timeout=240 needs=upstream-modules
 # Our ACCOUNT userspace with our module and with upstream's: our plugin and upstream's insert,
 # list and delete each other's rules (identical -S on both backends); for the same kernel

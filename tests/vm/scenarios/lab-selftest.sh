@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=main smp=1 timeout=60
 # The lab's own tools work: SysRq is enabled, and rawudp's datagrams (any source, a wrong UDP
 # length field, file mode with repeats, IPv4 and IPv6) reach the INPUT chain of both backends.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=flood smp=2 timeout=200
 # A flood of first knocks from 4000 spoofed sources (two senders, one per vCPU) against our
 # xt_pknock loaded with peer_limit=256, both backends (our plugin):

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=pknock-gc smp=1 timeout=300
 # Garbage collection in our xt_pknock: peers that stopped after their first knock are freed
 # by the rule's GC timer (gc_expir_time, at least 65 s after the last valid knock) once their

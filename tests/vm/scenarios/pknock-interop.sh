@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=pknock smp=1 timeout=120
 # Upstream's libxt_pknock.so drives our xt_pknock, both backends: upstream's four documented
 # rules (TCP knock, SPA, --checkip, knock without --autoclose) insert; iptables-save prints

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=pknock smp=1 timeout=240
 # SPA with our xt_pknock (upstream's rule pair: --knockports 4000 --name FTP --opensecret foo
 # --closesecret bar --autoclose 240 -j DROP, then --checkip --name FTP --dport 21), IPv4 and

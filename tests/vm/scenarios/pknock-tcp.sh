@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=pknock smp=1 timeout=300
 # Our xt_pknock in TCP mode, driven by our plugin, on both
 # backends. Upstream's example rule (--knockports 4002,4001,4004 --strict --name SSH --time 10

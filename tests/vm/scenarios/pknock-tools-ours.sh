@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=pknock-tools smp=1 timeout=180
 # Our tools with our xt_pknock (nl_multicast_group=3), both backends, IPv4 and IPv6:
 # pknlusr 3 prints "rule_name: NAME - ip ADDR" when pknock-knock completes a TCP sequence;

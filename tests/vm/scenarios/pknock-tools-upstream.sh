@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=pknock-tools smp=1 timeout=150 needs=upstream-modules
 # Our libxt_pknock.so and pknock-knock with UPSTREAM's xt_pknock module, TCP and UDP knock
 # modes only (upstream 3.23 panics on the first SPA packet: none is ever sent here), both

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=flood smp=2 timeout=400
 # A flood on 2 vCPUs, both backends: two senders, one pinned to each CPU, send the SAME list of
 # N valid requests (increasing seqnos) interleaved with 3N bad ones. Each sender's packets are

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=main smp=1 timeout=150
 # The hash module parameter: sha256 and sha512 requests work (send_sysrq --hash and the shell
 # recipe), a digest of another hash is refused; an unknown hash name refuses to load.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=compat smp=1 timeout=120 needs=upstream-modules
 # Upstream's plugin works with our module and ours with upstream's module: insert, list (-L,
 # -S), save and delete SYSRQ rules, IPv4 and IPv6, on both backends; the listings are the

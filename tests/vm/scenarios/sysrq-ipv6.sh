@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=main smp=1 timeout=150
 # IPv6 with ip6tables on both backends: the digest covers the destination in the kernel's full
 # %pI6 form; the short form, another destination, a replay, a lying UDP length or a fragment

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=main smp=1 timeout=150
 # Module life cycle on both backends: a rule pins xt_SYSRQ and xt_SYSRQ pins xa_shim; a new
 # password takes effect at once (the old one is refused); after unload and reload no password

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=main smp=1 timeout=300
 # SYSRQ in network namespaces other than the initial one, both backends, a network namespace
 # (unshare -n) and a user+network one (unshare -r -n): by default iptables and ip6tables refuse

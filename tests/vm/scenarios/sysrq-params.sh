@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=compat smp=1 timeout=60 needs=upstream-modules
 # Our xt_SYSRQ has upstream's module parameters (names and permissions: password, seqno and
 # debug root read-write, hash root read-only) and allow_netns (ours, root read-write, readable

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=reject smp=1 timeout=240
 # Malformed, replayed or forged requests trigger nothing, on both backends: each is shown to
 # reach the SYSRQ rule (its packet counter), and a valid request afterwards still works (so

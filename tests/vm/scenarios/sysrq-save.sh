@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=compat smp=1 timeout=120 needs=upstream-modules
 # iptables-save of SYSRQ rules with our plugin and module is identical to upstream's (plugin and
 # module) and restores with iptables-restore; -L and -S agree too; non-UDP rules are refused.

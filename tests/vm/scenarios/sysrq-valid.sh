@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=main smp=1 timeout=120
 # Valid requests trigger the SysRq on both backends: one from send_sysrq (explicit seqno, then
 # two in the same second from its state file), one from upstream's plain shell recipe.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Builds the fuzz targets with libFuzzer instrumentation on a stable toolchain, with the same
 # flags as shim/fuzz/build.sh (which does the work).
 set -eu

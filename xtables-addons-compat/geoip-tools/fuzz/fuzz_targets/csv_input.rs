@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Fuzzes the CSV reader and the DB-IP and MaxMind CSV inputs of the builders on arbitrary
 //! bytes: no panic; record lines ascend within the input's line count; every record, written
 //! back with every field quoted, reads back as the same fields; and whatever a builder

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Fuzzes the MaxMind DB reader on arbitrary bytes (seed it with real files, see README.md):
 //! no panic, no runaway work (nesting, pointer loops, tree cycles are bounded); the networks
 //! come out in order, each range within its family; and whatever the country and ASN inputs

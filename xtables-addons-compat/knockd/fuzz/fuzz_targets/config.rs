@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Fuzzes both config parsers: no panic on any text, every error carries a line inside the text,
 //! and a config that parses describes itself and has only sane doors.
 #![no_main]

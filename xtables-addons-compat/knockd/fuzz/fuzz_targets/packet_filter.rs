@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 //! Fuzzes the capture path: the kernel filter (run by `bpf::run`, the model of the kernel's
 //! interpreter) and the userspace parser must agree on which well-formed packets are knock
 //! candidates, and
