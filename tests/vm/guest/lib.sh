@@ -69,8 +69,9 @@ ip6t_save() { /usr/sbin/ip6tables-"$BE"-save "$@"; }
 ipt_restore() { /usr/sbin/iptables-"$BE"-restore "$@"; }
 ip6t_restore() { /usr/sbin/ip6tables-"$BE"-restore "$@"; }
 
-# rules_of SAVE-OUTPUT: just the rule lines (no comments, counters or chain headers).
-rules_of() { grep '^-A '; }
+# rules_of SAVE-OUTPUT: just the rule lines (no comments, counters or chain headers), of every
+# table but raw, which holds only the lab's own counters (see arrived).
+rules_of() { awk '/^\*/ { table = $1 } table != "*raw" && /^-A / { print }'; }
 
 # use_plugins ours|upstream: which extension plugins iptables loads (stock ones stay visible).
 use_plugins() {
@@ -80,6 +81,21 @@ use_plugins() {
 	fi
 	export XTABLES_LIBDIR=/opt/$1/xtables:$STOCK_LIBDIR
 }
+
+# arrived SRC: packets from SRC that entered the guest's IP stack so far, counted by a rule of
+# its own in $BE's raw PREROUTING (added on first use; lab_reset removes them). A check that a
+# packet did NOT open or trigger something compares this before and after, so a packet that
+# never arrived cannot pass it. The filter table the scenarios inspect is left alone.
+arrived() {
+	local t=ipt
+	case $1 in *:*) t=ip6t ;; esac
+	$t -t raw -C PREROUTING -s "$1" 2>/dev/null || $t -t raw -A PREROUTING -s "$1" || return 1
+	$t -t raw -S PREROUTING -v |
+		awk -v s="$1/" 'index($4, s) == 1 { for (i = 5; i < NF; i++) if ($i == "-c") { print $(i + 1); exit } }'
+}
+
+# wait_arrived SRC N: wait (up to 20 s) until `arrived SRC` reaches N.
+wait_arrived() { wait_at_least "$2" arrived "$1"; }
 
 # ---- kernel modules ----
 # load_module ours|upstream NAME [PARAM=VALUE...]: insmod NAME from that variant, after its
@@ -131,6 +147,12 @@ lab_reset() {
 			/usr/sbin/$t-$be -w -X 2>/dev/null
 		done
 	done
+	# The raw tables hold only arrived's counters. Flushed where they exist: touching a legacy
+	# table creates it, and its hooks would then cost every later packet (benchmarks).
+	grep -qx raw /proc/net/ip_tables_names 2>/dev/null && /usr/sbin/iptables-legacy -w -t raw -F
+	grep -qx raw /proc/net/ip6_tables_names 2>/dev/null && /usr/sbin/ip6tables-legacy -w -t raw -F
+	/usr/sbin/iptables-nft -w -t raw -F 2>/dev/null
+	/usr/sbin/ip6tables-nft -w -t raw -F 2>/dev/null
 	# shellcheck disable=SC2046 # one module name per word
 	unload $(loaded_extensions) xa_shim compat_xtables
 	unset XTABLES_LIBDIR
@@ -265,13 +287,27 @@ rule_packets() { "$1" -L INPUT -v -x -n | awk -v t="${2:-SYSRQ}" '$3 == t { prin
 
 # wait_rule_packets IPT-FUNCTION N [TARGET]: wait (up to 20 s) until that counter reaches N,
 # so a "nothing handled" check that follows looks after the target has seen the packet.
-wait_rule_packets() {
-	local tries=0
-	while [ "$(rule_packets "$1" "$3")" -lt "$2" ]; do
+wait_rule_packets() { wait_at_least "$2" rule_packets "$1" "$3"; }
+
+# wait_at_least N CMD...: wait (up to 20 s) until the number CMD prints reaches N.
+wait_at_least() {
+	local n=$1 tries=0
+	shift
+	while [ "$("$@")" -lt "$n" ]; do
 		[ $tries -lt 100 ] || return 1
 		usleep 200000
 		tries=$((tries + 1))
 	done
+}
+
+# expect_refused WHAT BEFORE [N [IPT-FUNCTION]]: the first SYSRQ rule's packet counter went from
+# BEFORE to BEFORE+N (default 1; ipt), so the requests reached the target, and no SysRq was
+# handled since the last log_mark. A request that never arrived would pass "nothing handled".
+expect_refused() {
+	local want=$(($2 + ${3:-1})) t=${4:-ipt}
+	wait_rule_packets "$t" "$want"
+	check_eq "$1: reached the rule" "$want" "$(rule_packets "$t")"
+	expect_handled "$1: nothing handled" 0
 }
 
 # ---- ACCOUNT ----

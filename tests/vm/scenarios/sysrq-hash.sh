@@ -20,12 +20,14 @@ for hash in sha256 sha512; do
 		log_mark
 		send4 127.0.0.2 127.0.0.1 "$(sysrq_request h 3001 s3001 127.0.0.1 "$SYSRQ_PW" $hash)"
 		expect_handled "$BE: $hash: shell recipe (${hash}sum) handled" 1
+		before=$(rule_packets ipt)
 		log_mark
 		send4 127.0.0.2 127.0.0.1 "$(sysrq_request h 3002 s3002 127.0.0.1 "$SYSRQ_PW" sha1)"
-		expect_handled "$BE: $hash: a sha1 digest is refused" 0
+		expect_refused "$BE: $hash: a sha1 digest is refused" "$before"
+		before=$(rule_packets ipt)
 		log_mark
 		client --seqno 3003 127.0.0.1 h
-		expect_handled "$BE: $hash: send_sysrq with its default sha1 is refused" 0
+		expect_refused "$BE: $hash: send_sysrq with its default sha1 is refused" "$before"
 	done
 done
 
@@ -39,9 +41,10 @@ for hash in sha224 sha384; do
 		log_mark
 		client --hash $hash --seqno 3000 127.0.0.1 h
 		expect_handled "$BE: $hash: send_sysrq --hash $hash handled" 1
+		before=$(rule_packets ipt)
 		log_mark
 		client --seqno 3001 127.0.0.1 h
-		expect_handled "$BE: $hash: send_sysrq with its default sha1 is refused" 0
+		expect_refused "$BE: $hash: send_sysrq with its default sha1 is refused" "$before"
 	done
 done
 

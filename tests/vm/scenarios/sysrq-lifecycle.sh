@@ -20,9 +20,10 @@ for BE in $BACKENDS; do
 	check_fails "$BE: xa_shim cannot be removed while xt_SYSRQ uses it" $RMMOD xa_shim
 
 	printf '%s' new-secret >$SYSRQ_PARAMS/password
+	before=$(rule_packets ipt)
 	log_mark
 	request 2000 "$SYSRQ_PW"
-	expect_handled "$BE: the old password is refused after a change" 0
+	expect_refused "$BE: the old password is refused after a change" "$before"
 	log_mark
 	request 2001 new-secret
 	expect_handled "$BE: the new password works at once" 1
@@ -36,7 +37,7 @@ for BE in $BACKENDS; do
 	log_mark
 	request 2002 new-secret
 	request 2003 ""
-	expect_handled "$BE: no password survives a reload" 0
+	expect_refused "$BE: no password survives a reload" 0 2
 	ipt -F INPUT
 
 	log_mark
