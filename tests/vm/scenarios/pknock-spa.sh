@@ -34,24 +34,31 @@ usleep 300000
 
 dst() { case $1 in *:*) echo fd00::1 ;; *) echo 127.0.0.1 ;; esac; }
 bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
+# reach SRC: "hi" when a TCP connection from SRC to port 21 gets through; says so when nothing
+# from SRC arrived (a connection that must fail has to have been tried).
 reach() {
-	local to
+	local to n
 	to=$(bracket "$(dst "$1")")
+	n=$(arrived "$1")
 	socat -T1 - TCP:"$to":21,bind="$(bracket "$1")",connect-timeout=1 </dev/null 2>/dev/null
+	[ "$(arrived "$1")" -gt "$n" ] || echo "nothing from $1 arrived"
 }
 status() {
 	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
 }
 
-# spa T SRC PAYLOAD [rawudp options]: one datagram to port 4000 from SRC.
+# spa T SRC PAYLOAD [rawudp options]: one datagram to port 4000 from SRC; a FAIL unless it
+# arrived.
 spa() {
-	local t=$1 src=$2 payload=$3
+	local t=$1 src=$2 payload=$3 n
 	shift 3
+	n=$(arrived "$src")
 	if [ "$t" = ipt ]; then
 		rawudp -s "$src" -d "$(dst "$src")" -p 4000 -m "$payload" "$@"
 	else
 		rawudp -6 -s "$src" -d "$(dst "$src")" -p 4000 -m "$payload" "$@"
 	fi
+	wait_arrived "$src" $((n + 1)) || fail "SPA datagram from $src did not arrive"
 }
 
 # counted T: packets that reached the counting rule for port 4000 (rule 1).

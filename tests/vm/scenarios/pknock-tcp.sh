@@ -27,18 +27,25 @@ usleep 300000
 dst() { case $1 in *:*) echo '[fd00::1]' ;; *) echo 127.0.0.1 ;; esac; }
 bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
 
-# knock SRC PORT...: one TCP SYN to each closed PORT (answered by a reset at once).
+# knock SRC PORT...: one TCP SYN to each closed PORT (answered by a reset at once); a FAIL
+# unless every SYN arrived (a knock that must not open has to have been seen).
 knock() {
-	local src=$1 p
+	local src=$1 p n
 	shift
+	n=$(arrived "$src")
 	for p in "$@"; do
 		socat -T1 /dev/null TCP:"$(dst "$src")":$p,bind="$(bracket "$src")",connect-timeout=1 2>/dev/null
 	done
+	wait_arrived "$src" $((n + $#)) || fail "knock from $src to $*: not every SYN arrived"
 }
 
-# reach SRC PORT: prints "hi" when a TCP connection from SRC to PORT gets through.
+# reach SRC PORT: prints "hi" when a TCP connection from SRC to PORT gets through, and says
+# so when nothing from SRC arrived (a connection that must fail has to have been tried).
 reach() {
+	local n
+	n=$(arrived "$1")
 	socat -T1 - TCP:"$(dst "$1")":$2,bind="$(bracket "$1")",connect-timeout=1 </dev/null 2>/dev/null
+	[ "$(arrived "$1")" -gt "$n" ] || echo "nothing from $1 arrived"
 }
 
 # status NAME SRC: the peer's status in /proc/net/xt_pknock/NAME, or "none".

@@ -22,7 +22,14 @@ chmod 600 /tmp/open.secret
 
 dst() { case $1 in *:*) echo fd00::1 ;; *) echo 127.0.0.1 ;; esac; }
 bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
-reach() { socat -T2 - TCP:"$(bracket "$(dst "$1")")":$2,bind="$(bracket "$1")",connect-timeout=2 </dev/null 2>/dev/null; }
+# reach SRC PORT: "hi" when a TCP connection gets through; says so when nothing from SRC
+# arrived (a connection that must fail has to have been tried).
+reach() {
+	local n
+	n=$(arrived "$1")
+	socat -T2 - TCP:"$(bracket "$(dst "$1")")":$2,bind="$(bracket "$1")",connect-timeout=2 </dev/null 2>/dev/null
+	[ "$(arrived "$1")" -gt "$n" ] || echo "nothing from $1 arrived"
+}
 status() {
 	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
 }
@@ -57,8 +64,10 @@ tools() {
 	check_eq "$what: knocks: port 22 open for $a" hi "$(reach $a 22)"
 	check "$what: pknlusr reports the knock sequence" noted "rule_name: SSH - ip $a"
 
+	n=$(arrived $a)
 	check "$what: SPA with a wrong secret" pknock-knock $fam -s $a --secret wrong "$(dst $a)" 4000
 	check "$what: SPA for 3 minutes ago" pknock-knock $fam -s $a --secret foo --at $(($(date +%s) - 180)) "$(dst $a)" 4000
+	check "$what: both SPA datagrams arrived" wait_arrived $a $((n + 2))
 	check_eq "$what: neither opens port 21" "" "$(reach $a 21)"
 	check "$what: SPA open (secret from a file)" pknock-knock $fam -s $a -f /tmp/open.secret "$(dst $a)" 4000
 	check_eq "$what: SPA open: ALLOWED" ALLOWED "$(status FTP $a)"

@@ -19,7 +19,14 @@ socat TCP-LISTEN:22,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 server=$!
 usleep 300000
 
-reach() { socat -T2 - TCP:127.0.0.1:22,bind="$1",connect-timeout=2 </dev/null 2>/dev/null; }
+# reach SRC: "hi" when a TCP connection to port 22 gets through; says so when nothing from SRC
+# arrived (a connection that must fail has to have been tried).
+reach() {
+	local n
+	n=$(arrived "$1")
+	socat -T2 - TCP:127.0.0.1:22,bind="$1",connect-timeout=2 </dev/null 2>/dev/null
+	[ "$(arrived "$1")" -gt "$n" ] || echo "nothing from $1 arrived"
+}
 status() {
 	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
 }
@@ -67,7 +74,9 @@ for BE in $BACKENDS; do
 	check "$BE: upstream's /proc line format" sh -c "grep -qE '^src=127.0.0.2 proto=TCP status=ALLOWED accepted_knock_count=3 autoclose_time=[0-9]+ \[secs\] $' $PK/SSH"
 	check_eq "$BE: TCP to 22 from 127.0.0.2 succeeds" hi "$(reach 127.0.0.2)"
 	check_eq "$BE: TCP to 22 from 127.0.0.3 does not" "" "$(reach 127.0.0.3)"
+	n=$(arrived 127.0.0.3)
 	check "$BE: pknock-knock wrong order from 127.0.0.3" pknock-knock -d 50 -w 300 -s 127.0.0.3 127.0.0.1 4001,4002,4004
+	check "$BE: wrong order: the 3 knocks arrived" wait_arrived 127.0.0.3 $((n + 3))
 	check_fails "$BE: wrong order: not allowed" grep -q "^src=127.0.0.3 .*status=ALLOWED" $PK/SSH
 	check_eq "$BE: ... and port 22 stays closed" "" "$(reach 127.0.0.3)"
 
