@@ -90,7 +90,7 @@ arrived() {
 	local t=ipt
 	case $1 in *:*) t=ip6t ;; esac
 	$t -t raw -C PREROUTING -s "$1" 2>/dev/null || $t -t raw -A PREROUTING -s "$1" || return 1
-	$t -t raw -S PREROUTING -v |
+	$t -t raw -S PREROUTING -v 2>/dev/null |
 		awk -v s="$1/" 'index($4, s) == 1 { for (i = 5; i < NF; i++) if ($i == "-c") { print $(i + 1); exit } }'
 }
 

@@ -82,7 +82,7 @@ tcp_mode() {
 	knock $a 4002
 	if [ $t = ipt ]; then
 		check_line "$what: first knock: MATCHING line in upstream's format" SSH $a \
-			"src=$a proto=TCP status=MATCHING accepted_knock_count=1 expir_time=(9|10) \[secs\] "
+			"src=$a proto=TCP status=MATCHING accepted_knock_count=1 expir_time=([1-9]|10) \[secs\] "
 	fi
 	knock $a 4001 4004
 	check_eq "$what: right order: ALLOWED" ALLOWED "$(status SSH $a)"
