@@ -6,10 +6,20 @@
 lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 lab_repo=$(cd "$lab_here/../.." && pwd)
 lab_out=$lab_here/out
-# Kernel messages that fail a run wherever they appear. A "Call Trace:" alone is not one: TCG
-# guests on a busy host get RCU stall reports with traces; real stalls (over the 120 s set on
-# the command line) and hung tasks still count.
+# Kernel messages that fail a run wherever they appear: oopses and warnings, and what the lockup
+# detectors report with the thresholds lab_boot sets (a soft lockup, an RCU stall, a hung task).
+# A "Call Trace:" alone is not one: the kernel prints traces for harmless reasons too.
 lab_kernel_errors='Oops|BUG:|Kernel panic|WARNING:|general protection|stack-protector|UBSAN:|Unable to handle kernel|refcount_t:|list_(add|del) corruption|detected stalls|soft lockup|hard LOCKUP|blocked for more than'
+
+# lab_expected_report NAME: the kernel report a self-test boot may declare it expects (header
+# expects=NAME[,NAME]): in that boot, and only there, such lines are what it checks for.
+lab_expected_report() {
+	case $1 in
+	soft-lockup) echo 'BUG: soft lockup' ;;
+	hung-task) echo 'blocked for more than' ;;
+	*) return 1 ;;
+	esac
+}
 
 lab_die() {
 	echo "vm lab: $*" >&2
@@ -125,6 +135,26 @@ lab_backends() {
 	echo "$backends"
 }
 
+# lab_selftest KVER KDIR: sets lab_selftest_dir, the lab's self-test module (selftest/) built for
+# KVER in out/selftest-KVER, rebuilt when its source changes. KDIR as lab_ours takes it; with
+# LAB_CHROOT, kbuild runs in that chroot against its headers.
+lab_selftest() {
+	local kver=$1 kdir=${2:-/lib/modules/$1/build} kbuild=(make)
+	if [ -n "${LAB_CHROOT:-}" ]; then
+		kdir=/usr/src/linux-headers-$kver
+		kbuild=("$lab_repo/scripts/in-chroot.sh" "$LAB_CHROOT" make)
+	fi
+	lab_selftest_dir=$lab_out/selftest-$kver
+	[ -z "$(find "$lab_here/selftest" -newer "$lab_selftest_dir/.built" 2>/dev/null)" ] &&
+		[ -e "$lab_selftest_dir/.built" ] && return
+	rm -rf "$lab_selftest_dir"
+	mkdir -p "$lab_selftest_dir"
+	cp "$lab_here"/selftest/* "$lab_selftest_dir/"
+	"${kbuild[@]}" -s -C "$kdir" M="$lab_selftest_dir" modules >&2 ||
+		lab_die "building the lab's self-test module for $kver failed"
+	touch "$lab_selftest_dir/.built"
+}
+
 # lab_prepare: sets lab_kroot, lab_kver, lab_kernel, lab_initrd (built now), and lab_logs (and
 # lab_logs_rel, as messages show it), where the boots' logs go: out/ for the host's kernels,
 # out/KVER/ for one under LAB_KROOT; and lab_backends, the iptables backends the guest tests.
@@ -150,15 +180,19 @@ lab_prepare() {
 		flock 9
 	fi
 	lab_ours "$lab_kver" "$kdir"
+	lab_selftest "$lab_kver" "${kdir:-/lib/modules/$lab_kver/build}"
 	lab_initrd=$lab_out/initrd-$lab_kver.img
-	"$lab_here/mkinitramfs.sh" --root "${lab_kroot:-/}" "$lab_kver" "$lab_initrd" "$lab_kmod_dir"
+	"$lab_here/mkinitramfs.sh" --root "${lab_kroot:-/}" "$lab_kver" "$lab_initrd" "$lab_kmod_dir" "$lab_selftest_dir"
 }
 
 # lab_boot NAME SMP TIMEOUT JOB[,JOB...]: boot the guest, run the jobs, power off.
 # Leaves NAME.console.log (kernel console) and NAME.results.log (the jobs' report) in lab_logs.
-# The lockup detectors are off and RCU stalls are reported after 120 s, not 21: a vCPU thread
-# starved by the host looks like a stuck CPU to the guest. A real hang hits the timeout.
-# Returns qemu's status (124: timed out).
+# The lockup detectors are on, with thresholds for TCG on a shared host, where a slow or
+# starved vCPU looks like a stuck CPU to the guest: a soft lockup (a CPU not scheduling, e.g. a
+# loop with bottom halves off) is reported after 60 s (watchdog_thresh=30, Debian's 10 gives
+# 20 s), an RCU stall after 120 s (Debian's 21 s fired falsely during boot), a hung task after
+# 120 s (guest/init sets it). The NMI (hard lockup) watchdog is off: TCG has no PMU to drive it.
+# See tests/vm/README.md. Returns qemu's status (124: timed out).
 lab_boot() {
 	local name=$1 smp=$2 timeout=$3 jobs=$4 rc=0
 	local console=$lab_logs/$name.console.log results=$lab_logs/$name.results.log
@@ -168,7 +202,7 @@ lab_boot() {
 		-serial "file:$console" -serial "file:$results" \
 		-kernel "$lab_kernel" -initrd "$lab_initrd" \
 		-append "console=ttyS0 panic=-1 oops=panic rdinit=/init log_buf_len=8M \
-rcupdate.rcu_cpu_stall_timeout=120 nowatchdog xavm_run=$jobs xavm_backends=${lab_backends// /,}" \
+rcupdate.rcu_cpu_stall_timeout=120 watchdog_thresh=30 nmi_watchdog=0 xavm_run=$jobs xavm_backends=${lab_backends// /,}" \
 		</dev/null || rc=$?
 	touch "$console" "$results"
 	sed -i 's/\r$//' "$results"
@@ -192,14 +226,27 @@ lab_job_report() {
 	fi
 }
 
-# lab_boot_report NAME STATUS: FAIL lines for a timeout, a guest that did not finish, or
-# any oops/BUG/WARNING/panic in the kernel console or the final dmesg.
+# lab_boot_report NAME STATUS [EXPECTED,...]: FAIL lines for a timeout, a guest that did not
+# finish, or any oops/BUG/WARNING/panic/lockup in the kernel console or the final dmesg; a
+# self-test boot's EXPECTED reports (lab_expected_report) must be there instead (a PASS line
+# each) and are no failure there.
 lab_boot_report() {
-	local name=$1 status=$2 line
+	local name=$1 status=$2 expected=${3:-} kernel=$lab_logs/$1.kernel.log line want pattern
 	[ "$status" -ne 124 ] || echo "FAIL boot $name: timed out"
 	grep -q '^=== DONE$' "$lab_logs/$name.results.log" ||
 		echo "FAIL boot $name: guest did not finish its jobs (see $lab_logs_rel/$name.console.log)"
 	{ cat "$lab_logs/$name.console.log"; sed -n '/^=== DMESG$/,/^=== DONE$/p' "$lab_logs/$name.results.log"; } |
-		{ grep -aE "$lab_kernel_errors" || true; } | sort -u | head -n 20 |
-		while IFS= read -r line; do echo "FAIL boot $name: kernel: $line"; done
+		{ grep -aE "$lab_kernel_errors" || true; } | sort -u >"$kernel"
+	for want in ${expected//,/ }; do
+		pattern=$(lab_expected_report "$want") || { echo "FAIL boot $name: unknown expected report $want"; continue; }
+		if grep -q -- "$pattern" "$kernel"; then
+			echo "PASS boot $name: the kernel reported the expected $want: $(grep -m 1 -- "$pattern" "$kernel")"
+			grep -v -- "$pattern" "$kernel" >"$kernel.rest"
+			mv "$kernel.rest" "$kernel"
+		else
+			echo "FAIL boot $name: the kernel did not report the expected $want (/$pattern/)"
+		fi
+	done
+	head -n 20 "$kernel" | while IFS= read -r line; do echo "FAIL boot $name: kernel: $line"; done
+	rm -f "$kernel"
 }

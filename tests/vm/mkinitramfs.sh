@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the QEMU lab's initramfs for kernel KVER.
 #
-#   tests/vm/mkinitramfs.sh [--root DIR] KVER OUTPUT [KMOD_DIR]
+#   tests/vm/mkinitramfs.sh [--root DIR] KVER OUTPUT [KMOD_DIR [SELFTEST_DIR]]
 #
-# KMOD_DIR holds our modules built for KVER (default: kmod-c/). The kernel's own modules come
+# KMOD_DIR holds our modules built for KVER (default: kmod-c/), SELFTEST_DIR the lab's own
+# self-test modules (tests/vm/selftest/, built by lab.sh), put in /opt/lab/mod. The kernel's own modules come
 # from DIR/lib/modules/KVER (default root /; scripts/fetch-kernel-image.sh unpacks a private one).
 # OUTPUT is two concatenated gzip'd cpio archives (the kernel unpacks both):
 #  - a base image, cached in tests/vm/out/ and rebuilt only when one of its inputs changes:
@@ -21,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out=$here/out
 
-usage() { echo "usage: $0 [--root DIR] KVER OUTPUT [KMOD_DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 [--root DIR] KVER OUTPUT [KMOD_DIR [SELFTEST_DIR]]" >&2; exit 2; }
 kroot=''
 if [ "${1:-}" = --root ]; then
 	[ $# -ge 2 ] || usage
@@ -29,10 +30,11 @@ if [ "${1:-}" = --root ]; then
 	kroot=${kroot%/} # "/" is the host's own root: no prefix
 	shift 2
 fi
-[ $# -eq 2 ] || [ $# -eq 3 ] || usage
+[ $# -ge 2 ] && [ $# -le 4 ] || usage
 kver=$1
 output=$2
 kmod_dir=${3:-$repo/kmod-c}
+selftest_dir=${4:-}
 moddir=$kroot/lib/modules/$kver
 # Where the guest finds them: its own /lib/modules, whatever the host's root.
 guest_moddir=/lib/modules/$kver
@@ -215,7 +217,7 @@ build_base() {
 build_overlay() { # OUTPUT
 	local root=$work/overlay f
 	merged_usr "$root"
-	mkdir -p "$root"/{vm/jobs,opt/ours/mod,opt/ours/xtables}
+	mkdir -p "$root"/{vm/jobs,opt/ours/mod,opt/ours/xtables,opt/lab/mod}
 	install -m 0755 "$here/guest/init" "$root/init"
 	install -m 0644 "$here/guest/lib.sh" "$root/vm/lib.sh"
 	for f in "$here"/scenarios/*.sh "$here"/guest/demo.sh; do
@@ -226,6 +228,7 @@ build_overlay() { # OUTPUT
 		install -m 0755 "$out/$f" "$root/usr/bin/$f"
 	done
 	for f in "${ours_kos[@]}"; do install -m 0644 "$f" "$root/opt/ours/mod/"; done
+	[ -z "$selftest_dir" ] || for f in "$selftest_dir"/*.ko; do install -m 0644 "$f" "$root/opt/lab/mod/"; done
 	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do
 		[ -e "$f" ] && copy_elf "$f" "$root" "/opt/ours/xtables/$(basename "$f")"
 	done

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The QEMU lab: boot Debian's kernel under TCG and run tests/vm/scenarios/*.sh in the guest.
 # Scenarios sharing a boot (header line "# xavm: boot=NAME smp=N timeout=SECONDS
-# [needs=WHAT[,WHAT]]") run one after the other in a single guest. Prints every PASS/FAIL line,
+# [needs=WHAT[,WHAT]] [expects=REPORT[,REPORT]]") run one after the other in a single guest;
+# expects= marks a self-test boot whose kernel must report a lockup (lab.sh's
+# lab_expected_report): there, and only there, that report passes instead of failing. Prints every PASS/FAIL line,
 # then "N passed, M failed"; exits non-zero on any failure, any oops/BUG/WARNING/panic in the
 # guest's kernel log, or a timeout.
 set -euo pipefail
@@ -75,7 +77,7 @@ for need in "${without[@]}"; do
 	known_need "$need" || lab_die "--without $need: unknown (known: $known_needs)"
 done
 
-declare -A boot_jobs boot_smp boot_timeout
+declare -A boot_jobs boot_smp boot_timeout boot_expects
 boots=()
 left_out=()
 for f in "$lab_here"/scenarios/*.sh; do
@@ -103,14 +105,21 @@ for f in "$lab_here"/scenarios/*.sh; do
 	boot=$(header "$f" boot "$job")
 	smp=$(header "$f" smp 1)
 	timeout=$(header "$f" timeout 240)
+	expects=$(header "$f" expects '')
+	for report in ${expects//,/ }; do
+		lab_expected_report "$report" >/dev/null || lab_die "$f: expects=$report: unknown"
+	done
 	if [ -z "${boot_jobs[$boot]:-}" ]; then
 		boots+=("$boot")
 		boot_jobs[$boot]=$job
 		boot_smp[$boot]=$smp
 		boot_timeout[$boot]=60 # the boot itself
+		boot_expects[$boot]=$expects
 	else
 		boot_jobs[$boot]+=",$job"
 		[ "${boot_smp[$boot]}" = "$smp" ] || lab_die "$f: smp=$smp, but boot $boot already has smp=${boot_smp[$boot]}"
+		# What a self-test boot lets pass must not reach other scenarios' boots.
+		[ "${boot_expects[$boot]}" = "$expects" ] || lab_die "$f: expects=$expects, but boot $boot has expects=${boot_expects[$boot]}"
 	fi
 	boot_timeout[$boot]=$((boot_timeout[$boot] + timeout))
 done
@@ -140,7 +149,7 @@ run_boot() {
 	lab_boot "$boot" "${boot_smp[$boot]}" "${boot_timeout[$boot]}" "${boot_jobs[$boot]}" || status=$?
 	{
 		for job in ${boot_jobs[$boot]//,/ }; do lab_job_report "$boot" "$job"; done
-		lab_boot_report "$boot" "$status"
+		lab_boot_report "$boot" "$status" "${boot_expects[$boot]}"
 	} >"$lab_logs/$boot.report"
 	echo "vm lab: boot $boot: $((SECONDS - t0))s ($(sed -n 's/^=== END \([^ ]*\) rc=[0-9]* seconds=\(.*\)/\1 \2s/p' \
 		"$lab_logs/$boot.results.log" | paste -sd, - | sed 's/,/, /g'))"
