@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=account6 smp=2 timeout=180
 # BIG TCP on lo (our bigtcp tool sets gso/gro_max_size and, on kernels since 6.3, their IPv4
 # twins to 185000): a 4 MB TCP transfer from 127.0.0.1 to itself, then from ::1, both backends.

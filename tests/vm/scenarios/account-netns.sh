@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=account6 smp=2 timeout=420
 # xt_ACCOUNT's memory in network namespaces other than the initial one, both backends.
 # netns_max_table_kb and netns_max_read_kb are root-only (0644), 65536 by default. With
