@@ -49,6 +49,20 @@ pub struct Opt(sys::xt_option_entry);
 unsafe impl Sync for Opt {}
 
 impl Opt {
+    /// The entry that ends a table (no name), and what `new` starts from.
+    const END: Opt = Opt(sys::xt_option_entry {
+        name: ptr::null(),
+        type_: sys::XTTYPE_NONE,
+        id: 0,
+        excl: 0,
+        also: 0,
+        flags: 0,
+        ptroff: 0,
+        size: 0,
+        min: 0,
+        max: 0,
+    });
+
     /// `--name` (without the dashes), its id and the kind of its argument.
     pub const fn new(name: &'static CStr, id: u32, kind: Kind) -> Self {
         assert!(id < 32, "option ids are bits of a 32-bit mask");
@@ -56,13 +70,7 @@ impl Opt {
             name: name.as_ptr(),
             type_: kind.xttype(),
             id,
-            excl: 0,
-            also: 0,
-            flags: 0,
-            ptroff: 0,
-            size: 0,
-            min: 0,
-            max: 0,
+            ..Opt::END.0
         })
     }
 
@@ -143,19 +151,10 @@ impl<const N: usize> OptionTable<N> {
             }
             i += 1;
         }
-        let end = Opt(sys::xt_option_entry {
-            name: ptr::null(),
-            type_: sys::XTTYPE_NONE,
-            id: 0,
-            excl: 0,
-            also: 0,
-            flags: 0,
-            ptroff: 0,
-            size: 0,
-            min: 0,
-            max: 0,
-        });
-        Self { entries, end }
+        Self {
+            entries,
+            end: Opt::END,
+        }
     }
 
     /// The handle that [`Extension::OPTIONS`](crate::Extension::OPTIONS) takes.

@@ -344,13 +344,19 @@ fn echo_is_on(master: &std::fs::File) -> bool {
     t.c_lflag & libc::ECHO != 0
 }
 
-#[test]
-fn prompt_reads_without_echo() {
-    let dir = scratch("prompt");
-    let (mut master, _slave, child) =
+/// A dry run on a terminal, stopped at its password prompt, which has turned echo off.
+fn at_password_prompt(name: &str) -> (std::fs::File, OwnedFd, std::process::Child) {
+    let dir = scratch(name);
+    let (mut master, slave, child) =
         spawn_on_pty(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
     read_until(&mut master, "Password: ");
     assert!(!echo_is_on(&master));
+    (master, slave, child)
+}
+
+#[test]
+fn prompt_reads_without_echo() {
+    let (mut master, _slave, child) = at_password_prompt("prompt");
     master.write_all(b"typed-secret\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -366,11 +372,7 @@ fn prompt_reads_without_echo() {
 
 #[test]
 fn ctrl_c_at_prompt_restores_the_terminal() {
-    let dir = scratch("ctrlc");
-    let (mut master, _slave, child) =
-        spawn_on_pty(&["-n", "--state-dir", dir.to_str().unwrap(), "127.0.0.1", "s"]);
-    read_until(&mut master, "Password: ");
-    assert!(!echo_is_on(&master));
+    let (mut master, _slave, child) = at_password_prompt("ctrlc");
     master.write_all(b"half\x03").unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(
