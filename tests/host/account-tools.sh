@@ -284,7 +284,7 @@ check "--prometheus: both families and the uncounted packets, through prometheus
 port6=$((40000 + $$ % 20000))
 FAKE_ACCOUNT=rs LD_PRELOAD=$fake "$REL/iptaccount" --listen 127.0.0.1:$port6 2>/dev/null &
 pids+=($!)
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port6/" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$port6/" && break; sleep 0.1; done
 check "--listen serves both families" bash -c \
 	"curl -sf http://127.0.0.1:$port6/metrics | $PY -c '$prom_check'"
 
@@ -292,7 +292,7 @@ check "--listen serves both families" bash -c \
 port=$((20000 + $$ % 20000))
 "$REL/iptaccount" --listen 127.0.0.1:$port 2>"$WORK/listen.err" &
 pids+=($!)
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 check "GET /metrics without the module: 500" test "$(status http://127.0.0.1:$port/metrics)" = 500
 check "the 500 body is the library's message" bash -c \
