@@ -393,6 +393,21 @@ fn no_password_source_is_a_clear_error() {
     assert_failure(&out, "no terminal");
 }
 
+/// The arguments of a request for key `s` to the listener on 127.0.0.1:`port`, with the test
+/// password and the state in `state`.
+fn request_to<'a>(port: &'a str, state: &'a str) -> [&'a str; 8] {
+    [
+        "-p",
+        port,
+        "--password",
+        PASSWORD,
+        "--state-dir",
+        state,
+        "127.0.0.1",
+        "s",
+    ]
+}
+
 /// A UDP listener on `addr` and the port it got.
 fn listener(addr: &str) -> (UdpSocket, String) {
     let socket = UdpSocket::bind(addr).unwrap();
@@ -462,9 +477,8 @@ fn seqno_increases_across_runs_and_resyncs() {
     let state = dir.to_str().unwrap();
     let (socket, port) = listener("127.0.0.1:0");
     let send = |extra: &[&str]| {
-        let mut args = vec!["-p", &port, "--password", PASSWORD, "--state-dir", state];
-        args.extend_from_slice(extra);
-        args.extend_from_slice(&["127.0.0.1", "s"]);
+        let mut args = extra.to_vec();
+        args.extend(request_to(&port, state));
         let out = run(&args);
         assert!(out.status.success(), "{}", stderr(&out));
         let (payload, _) = receive(&socket);
@@ -497,16 +511,7 @@ fn seqno_increases_across_runs_and_resyncs() {
     assert_eq!(send(&[]), forced + 1);
     // A corrupt state file is reported, not silently reset.
     fs::write(dir.join("127.0.0.1.seqno"), "garbage\n").unwrap();
-    let out = run(&[
-        "-p",
-        &port,
-        "--password",
-        PASSWORD,
-        "--state-dir",
-        state,
-        "127.0.0.1",
-        "s",
-    ]);
+    let out = run(&request_to(&port, state));
     assert_failure(&out, "does not hold a sequence number");
 }
 
@@ -521,16 +526,7 @@ fn concurrent_senders_never_share_a_seqno() {
     for _ in 0..ROUNDS {
         let children: Vec<_> = (0..SENDERS)
             .map(|_| {
-                command(&[
-                    "-p",
-                    &port,
-                    "--password",
-                    PASSWORD,
-                    "--state-dir",
-                    state,
-                    "127.0.0.1",
-                    "s",
-                ])
+                command(&request_to(&port, state))
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap()
