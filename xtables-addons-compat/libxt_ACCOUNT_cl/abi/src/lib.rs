@@ -100,56 +100,27 @@ impl Family {
 // Each exported function has exactly the type of the header's prototype (bindgen's
 // declaration of the same symbol): any mismatch fails to compile.
 const fn same_type<T: Copy>(_: T, _: T) {}
-const _: () = {
-    same_type(
-        sys::ipt_ACCOUNT_init as unsafe extern "C" fn(_) -> _,
-        ipt_ACCOUNT_init,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_deinit as unsafe extern "C" fn(_),
-        ipt_ACCOUNT_deinit,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_free_entries as unsafe extern "C" fn(_),
-        ipt_ACCOUNT_free_entries,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_read_entries as unsafe extern "C" fn(_, _, _) -> _,
-        ipt_ACCOUNT_read_entries,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_get_next_entry as unsafe extern "C" fn(_) -> _,
-        ipt_ACCOUNT_get_next_entry,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_get_handle_usage as unsafe extern "C" fn(_) -> _,
-        ipt_ACCOUNT_get_handle_usage,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_free_all_handles as unsafe extern "C" fn(_) -> _,
-        ipt_ACCOUNT_free_all_handles,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_get_table_names as unsafe extern "C" fn(_) -> _,
-        ipt_ACCOUNT_get_table_names,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_get_next_name as unsafe extern "C" fn(_) -> _,
-        ipt_ACCOUNT_get_next_name,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_read_entries6 as unsafe extern "C" fn(_, _, _, _) -> _,
-        ipt_ACCOUNT_read_entries6,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_get_next_entry6 as unsafe extern "C" fn(_) -> _,
-        ipt_ACCOUNT_get_next_entry6,
-    );
-    same_type(
-        sys::ipt_ACCOUNT_get_table_names6 as unsafe extern "C" fn(_) -> _,
-        ipt_ACCOUNT_get_table_names6,
-    );
-};
+macro_rules! same_types {
+    ($($name:ident($($arg:tt),*) $(-> $ret:tt)?;)*) => {
+        const _: () = {$(
+            same_type(sys::$name as unsafe extern "C" fn($($arg),*) $(-> $ret)?, $name);
+        )*};
+    };
+}
+same_types! {
+    ipt_ACCOUNT_init(_) -> _;
+    ipt_ACCOUNT_deinit(_);
+    ipt_ACCOUNT_free_entries(_);
+    ipt_ACCOUNT_read_entries(_, _, _) -> _;
+    ipt_ACCOUNT_get_next_entry(_) -> _;
+    ipt_ACCOUNT_get_handle_usage(_) -> _;
+    ipt_ACCOUNT_free_all_handles(_) -> _;
+    ipt_ACCOUNT_get_table_names(_) -> _;
+    ipt_ACCOUNT_get_next_name(_) -> _;
+    ipt_ACCOUNT_read_entries6(_, _, _, _) -> _;
+    ipt_ACCOUNT_get_next_entry6(_) -> _;
+    ipt_ACCOUNT_get_table_names6(_) -> _;
+}
 
 fn fail(ctx: &mut Context, msg: &'static CStr) -> c_int {
     // The header's field is `char *` (upstream's ABI); callers only read it.
