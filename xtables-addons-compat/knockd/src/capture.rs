@@ -50,6 +50,27 @@ fn setsockopt<T>(fd: &OwnedFd, level: libc::c_int, name: libc::c_int, value: &T)
     .map(drop)
 }
 
+/// Reads an option into `value`, a plain C value of the option's size.
+fn getsockopt<T>(
+    fd: &OwnedFd,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: &mut T,
+) -> io::Result<()> {
+    let mut len = std::mem::size_of::<T>() as libc::socklen_t;
+    // Safety: `value` and `len` are valid for writing and describe a buffer of T's size.
+    check(unsafe {
+        libc::getsockopt(
+            fd.as_raw_fd(),
+            level,
+            name,
+            (value as *mut T).cast(),
+            &mut len,
+        )
+    })
+    .map(drop)
+}
+
 /// Index of a network interface, with a clear error for a wrong name.
 pub fn ifindex(name: &str) -> io::Result<u32> {
     let c = CString::new(name)
@@ -173,21 +194,9 @@ impl Ring {
     /// The pending socket error (ENETDOWN when the interface goes down or away).
     fn socket_error(&self) -> io::Error {
         let mut err: libc::c_int = 0;
-        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
-        // Safety: `err` and `len` are valid for writing and describe the buffer.
-        let rc = unsafe {
-            libc::getsockopt(
-                self.fd.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_ERROR,
-                (&mut err as *mut libc::c_int).cast(),
-                &mut len,
-            )
-        };
-        if rc < 0 {
-            io::Error::last_os_error()
-        } else {
-            io::Error::from_raw_os_error(err)
+        match getsockopt(&self.fd, libc::SOL_SOCKET, libc::SO_ERROR, &mut err) {
+            Ok(()) => io::Error::from_raw_os_error(err),
+            Err(e) => e,
         }
     }
 
@@ -227,17 +236,7 @@ impl Ring {
     pub fn stats(&self) -> io::Result<(u32, u32)> {
         // Safety: tpacket_stats_v3 is plain data.
         let mut st: libc::tpacket_stats_v3 = unsafe { std::mem::zeroed() };
-        let mut len = std::mem::size_of::<libc::tpacket_stats_v3>() as libc::socklen_t;
-        // Safety: `st` and `len` are valid for writing and describe the buffer.
-        check(unsafe {
-            libc::getsockopt(
-                self.fd.as_raw_fd(),
-                libc::SOL_PACKET,
-                libc::PACKET_STATISTICS,
-                (&mut st as *mut libc::tpacket_stats_v3).cast(),
-                &mut len,
-            )
-        })?;
+        getsockopt(&self.fd, libc::SOL_PACKET, libc::PACKET_STATISTICS, &mut st)?;
         Ok((st.tp_packets, st.tp_drops))
     }
 }
