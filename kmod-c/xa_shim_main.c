@@ -30,6 +30,8 @@ EXPORT_SYMBOL_GPL(xa_account_slot_addr);
 EXPORT_SYMBOL_GPL(xa_account6_check);
 EXPORT_SYMBOL_GPL(xa_account6_classify);
 EXPORT_SYMBOL_GPL(xa_account6_hash);
+EXPORT_SYMBOL_GPL(xa_tcp_reply);
+EXPORT_SYMBOL_GPL(xa_udp_echo);
 
 static int __init xa_shim_init(void)
 {

@@ -22,6 +22,7 @@ use sys::*;
 
 mod pknock;
 mod account;
+mod reply;
 
 // The shim mirrors these limits; the header is the source of truth.
 const _: () = {
@@ -103,6 +104,23 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Option<&'a [u8]> {
     // Safety: non-null, length bounded by isize::MAX, and the caller guarantees
     // `len` readable, unchanging bytes; u8 has no alignment requirement.
     Some(unsafe { core::slice::from_raw_parts(ptr, len) })
+}
+
+/// The `len` bytes at `ptr`, writable, or `None` as [`bytes`] gives it.
+///
+/// # Safety
+/// A non-null `ptr` must point to `len` writable bytes that nothing else
+/// reads or writes for `'a`.
+unsafe fn bytes_mut<'a>(ptr: *mut u8, len: usize) -> Option<&'a mut [u8]> {
+    if len == 0 {
+        return Some(&mut []);
+    }
+    if ptr.is_null() || len > isize::MAX as usize {
+        return None;
+    }
+    // Safety: non-null, length bounded by isize::MAX, and the caller guarantees
+    // `len` writable bytes with no other access; u8 has no alignment requirement.
+    Some(unsafe { core::slice::from_raw_parts_mut(ptr, len) })
 }
 
 /// `int xa_hash_from_name(const char *name, size_t name_len)`

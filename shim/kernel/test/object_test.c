@@ -9,9 +9,11 @@
  *       verify one request; exit 0 when xa_sysrq_verify returns STATUS
  *       (and, for 0, the given seqno and SysRq keys)
  *   object_test --interface
- *       hash lookups and argument checks (null pointers, bad ids), and the
+ *       hash lookups and argument checks (null pointers, bad ids), the
  *       xt_ACCOUNT functions (IPv4 per-packet path, whose network and result
  *       cross the boundary by value; IPv6: SipHash reference vector, verdicts)
+ *       and the reply builders (a SYN's TARPIT and DELUDE replies byte for
+ *       byte, an ECHO, refusals, argument checks)
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -133,6 +135,88 @@ static void account6(void)
 	       "xa_account_count counts lengths above 65535 (IPv6)");
 }
 
+/*
+ * 192.0.2.1:40000 -> 198.51.100.2:80, SYN, seq 1000, window 64240. The checksums here
+ * and below come from an independent RFC 1071 sum (16-bit words added, folded, inverted).
+ */
+static const uint8_t reply_syn[40] = {
+	0x45, 0, 0, 40, 0x12, 0x34, 0, 0, 64, 6, 0x7c, 0x65, 192, 0, 2, 1, 198, 51, 100, 2,
+	0x9c, 0x40, 0, 80, 0, 0, 0x03, 0xe8, 0, 0, 0, 0, 0x50, 0x02, 0xfa, 0xf0, 0x28, 0x42, 0, 0,
+};
+
+/* The reply builders through the object: known answers and refusals. */
+static void reply(void)
+{
+	/* TARPIT's SYN-ACK: addresses and ports swapped, seq 0, ack 1001, window 5, DF, TTL left 0. */
+	static const uint8_t tarpit[40] = {
+		0x45, 0, 0, 40, 0, 0, 0x40, 0, 0, 6, 0x8e, 0x99, 198, 51, 100, 2, 192, 0, 2, 1,
+		0, 80, 0x9c, 0x40, 0, 0, 0, 0, 0, 0, 0x03, 0xe9, 0x50, 0x12, 0, 5, 0x23, 0x1d, 0, 0,
+	};
+	/* ECHO: 192.0.2.1:5000 -> 198.51.100.2:7, "abc", UDP checksum 0 (none). */
+	static const uint8_t udp[31] = {
+		0x45, 0, 0, 31, 0x12, 0x34, 0, 0, 64, 17, 0, 0, 192, 0, 2, 1, 198, 51, 100, 2,
+		0x13, 0x88, 0, 7, 0, 11, 0, 0, 'a', 'b', 'c',
+	};
+	uint8_t out[XA_REPLY_TCP_MAX], bad[40];
+	struct xa_reply r;
+	int status;
+
+	memset(out, 0xa5, sizeof(out));
+	memset(&r, 0, sizeof(r));
+	status = xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, reply_syn, 40, 40, 0, out, sizeof(out), &r);
+	expect(status == XA_REPLY_OK && r.header_len == 40 && r.l4_off == 20 && r.checksum_len == 20 &&
+	       r.payload_len == 0 && r.hop_limit == 0 && memcmp(out, tarpit, 40) == 0 &&
+	       out[40] == 0xa5, "xa_tcp_reply: TARPIT's SYN-ACK to a SYN, byte for byte");
+	status = xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_DELUDE, reply_syn, 40, 40, 0x0102030405060708ull,
+			      out, sizeof(out), &r);
+	expect(status == XA_REPLY_OK && memcmp(out + 24, "\x05\x06\x07\x08\x00\x00\x03\xe9\x50\x12", 10) == 0,
+	       "xa_tcp_reply: DELUDE's SYN-ACK takes its sequence number from the random bits");
+	status = xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_HONEYPOT, reply_syn, 40, 40, 0, out, sizeof(out), &r);
+	expect(status == XA_REPLY_OK && r.hop_limit == 128 && out[8] == 128,
+	       "xa_tcp_reply: the honeypot's TTL is 128");
+	memcpy(bad, reply_syn, 40);
+	bad[33] = 0x04; /* RST */
+	expect(xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_RESET, bad, 40, 40, 0, out, sizeof(out), &r) == XA_REPLY_NONE,
+	       "xa_tcp_reply: no RST for an RST");
+	memcpy(bad, reply_syn, 40);
+	bad[6] = 0x20; /* more fragments */
+	expect(xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, bad, 40, 40, 0, out, sizeof(out), &r) == XA_REPLY_E_FRAGMENT,
+	       "xa_tcp_reply: a fragment gets nothing");
+	expect(xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, reply_syn, 40, 39, 0, out, sizeof(out), &r) ==
+		       XA_REPLY_E_ARGUMENT &&
+	       xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, reply_syn, 39, 39, 0, out, sizeof(out), &r) ==
+		       XA_REPLY_E_MALFORMED,
+	       "xa_tcp_reply: more bytes than the packet has, or a packet shorter than its header");
+	expect(xa_tcp_reply(XA_FAMILY_IPV6, XA_TCP_TARPIT, reply_syn, 40, 40, 0, out, sizeof(out), &r) ==
+		       XA_REPLY_E_MALFORMED &&
+	       xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, udp, 31, 31, 0, out, sizeof(out), &r) ==
+		       XA_REPLY_E_PROTOCOL,
+	       "xa_tcp_reply: an IPv4 packet as IPv6, UDP as TCP");
+	expect(xa_tcp_reply(7, XA_TCP_TARPIT, reply_syn, 40, 40, 0, out, sizeof(out), &r) == XA_REPLY_E_ARGUMENT &&
+	       xa_tcp_reply(XA_FAMILY_IPV4, 4, reply_syn, 40, 40, 0, out, sizeof(out), &r) == XA_REPLY_E_ARGUMENT &&
+	       xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, NULL, 40, 40, 0, out, sizeof(out), &r) ==
+		       XA_REPLY_E_ARGUMENT &&
+	       xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, reply_syn, 40, 40, 0, NULL, 60, &r) ==
+		       XA_REPLY_E_ARGUMENT &&
+	       xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, reply_syn, 40, 40, 0, out, 39, &r) ==
+		       XA_REPLY_E_ARGUMENT &&
+	       xa_tcp_reply(XA_FAMILY_IPV4, XA_TCP_TARPIT, reply_syn, 40, 40, 0, out, sizeof(out), NULL) ==
+		       XA_REPLY_E_ARGUMENT,
+	       "xa_tcp_reply refuses a bad family, answer, null pointers and a short buffer");
+	memset(&r, 0, sizeof(r));
+	status = xa_udp_echo(XA_FAMILY_IPV4, udp, 31, 31, out, sizeof(out), &r);
+	expect(status == XA_REPLY_OK && r.header_len == 28 && r.l4_off == 20 && r.checksum_len == 0 &&
+	       r.payload_off == 28 && r.payload_len == 3 && memcmp(out + 12, udp + 16, 4) == 0 &&
+	       memcmp(out + 16, udp + 12, 4) == 0 && memcmp(out + 20, "\x00\x07\x13\x88\x00\x0b\x00\x00", 8) == 0,
+	       "xa_udp_echo: headers swapped, the payload named, no checksum to verify");
+	memcpy(bad, udp, 31);
+	bad[25] = 12; /* UDP length one beyond the packet */
+	expect(xa_udp_echo(XA_FAMILY_IPV4, bad, 31, 31, out, sizeof(out), &r) == XA_REPLY_E_MALFORMED &&
+	       xa_udp_echo(XA_FAMILY_IPV4, udp, 31, 31, out, 27, &r) == XA_REPLY_E_ARGUMENT &&
+	       xa_udp_echo(XA_FAMILY_IPV4, udp, 31, 31, out, sizeof(out), NULL) == XA_REPLY_E_ARGUMENT,
+	       "xa_udp_echo refuses a UDP length beyond the packet, a short buffer and null");
+}
+
 static int interface(void)
 {
 	static const uint8_t payload[] = "h,1,xa,0000000000000000000000000000000000000000";
@@ -174,6 +258,7 @@ static int interface(void)
 	       "xa_sysrq_verify refuses a wrong digest");
 	account4();
 	account6();
+	reply();
 	return failures ? 1 : 0;
 }
 
