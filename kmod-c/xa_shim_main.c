@@ -32,6 +32,7 @@ EXPORT_SYMBOL_GPL(xa_account6_classify);
 EXPORT_SYMBOL_GPL(xa_account6_hash);
 EXPORT_SYMBOL_GPL(xa_tcp_reply);
 EXPORT_SYMBOL_GPL(xa_udp_echo);
+EXPORT_SYMBOL_GPL(xa_l4_checksum_fill);
 
 static int __init xa_shim_init(void)
 {

@@ -53,6 +53,8 @@ struct xa_reply {
 	uint32_t payload_off;  /* the original's bytes to append after the header (ECHO), */
 	uint32_t payload_len;  /* from its network header; payload_len 0 for TCP */
 	uint8_t hop_limit;     /* TTL / hop limit in the header; 0: set the route's */
+	uint8_t fill_checksum; /* 1: the L4 checksum is 0 in the header; once the payload
+				* is appended, xa_l4_checksum_fill() computes it */
 };
 
 /*
@@ -68,10 +70,17 @@ int xa_tcp_reply(int family, int answer, const uint8_t *pkt, size_t pkt_len,
 /*
  * The ECHO reply to a UDP packet: its headers go to out (at least
  * XA_REPLY_UDP_HEADER_MAX bytes), the payload to append is the original's
- * payload_off..payload_off+payload_len. The UDP checksum is the original's
- * (it verifies when the original's does). Returns an enum xa_reply_status.
+ * payload_off..payload_off+payload_len; fill_checksum is set (the original's
+ * checksum field may hold only a partial sum when the stack offloads it).
+ * Returns an enum xa_reply_status.
  */
 int xa_udp_echo(int family, const uint8_t *pkt, size_t pkt_len, size_t l3_len,
 		uint8_t *out, size_t out_len, struct xa_reply *reply);
+
+/*
+ * Writes the TCP or UDP checksum of the packet built whole in pkt[0..len)
+ * (IP header first, not a fragment). Returns an enum xa_reply_status.
+ */
+int xa_l4_checksum_fill(int family, uint8_t *pkt, size_t len);
 
 #endif /* XA_SHIM_REPLY_H */

@@ -9,9 +9,10 @@
 //! port (two echo services would bounce it forever). An IPv6 datagram without
 //! a checksum is refused as the IPv6 stack refuses it.
 //!
-//! The reply's UDP checksum is the original's: swapping the addresses and the
-//! ports changes no 16-bit word of the sum. So a reply verifies exactly when
-//! the original does, which the module checks before sending.
+//! The reply's UDP checksum is computed over the whole reply once the module
+//! appended the payload ([`crate::reply::fill_l4_checksum`]): the original's
+//! field cannot be reused, as a locally sent datagram may carry only the
+//! pseudo-header's sum there (checksum offload).
 
 use crate::packet::{Family, proto, udp};
 use crate::reply::{IpFields, Refusal, Reply, checked_ip, write_udp_header};
@@ -37,7 +38,7 @@ pub fn reply(family: Family, head: &[u8], total: usize, out: &mut [u8]) -> Resul
         dont_fragment: false,
         flow_label: ip.flow_label,
     };
-    let header_len = write_udp_header(&ip, &fields, &dgram, dgram.check, out).ok_or(Refusal::Argument)?;
+    let header_len = write_udp_header(&ip, &fields, &dgram, out).ok_or(Refusal::Argument)?;
     let payload_start = ip.l4_off + udp::HEADER_LEN;
     Ok(Reply {
         header_len,
@@ -45,5 +46,6 @@ pub fn reply(family: Family, head: &[u8], total: usize, out: &mut [u8]) -> Resul
         checksum_len: if dgram.check == 0 { 0 } else { usize::from(dgram.len) },
         payload: payload_start..payload_start + dgram.payload_len(),
         hop_limit: None,
+        fill_checksum: true,
     })
 }

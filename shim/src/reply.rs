@@ -14,7 +14,9 @@
 //!   kernel's checksum helpers at [`Reply::l4_off`] over
 //!   [`Reply::checksum_len`] bytes before sending, and sends nothing if not;
 //! - the TTL (hop limit) is the route's unless [`Reply::hop_limit`] says;
-//!   the module sets it after routing and fixes the IPv4 header checksum.
+//!   the module sets it after routing and fixes the IPv4 header checksum;
+//! - a reply with a payload (ECHO) gets its L4 checksum from
+//!   [`fill_l4_checksum`] once the module appended the payload.
 //!
 //! What each target answers is in its own module: [`crate::tarpit`],
 //! [`crate::delude`], [`crate::echo`]. The module allocates the reply
@@ -99,6 +101,9 @@ pub struct Reply {
     pub payload: Range<usize>,
     /// TTL / hop limit already in the header; `None`: the route's.
     pub hop_limit: Option<u8>,
+    /// The L4 checksum covers the payload the module appends: it is 0 in
+    /// the header, and [`fill_l4_checksum`] computes it over the whole reply.
+    pub fill_checksum: bool,
 }
 
 impl Reply {
@@ -206,7 +211,46 @@ pub fn tcp(
         checksum_len: ip.l4_len(),
         payload: 0..0,
         hop_limit: answer.hop_limit,
+        fill_checksum: false,
     })
+}
+
+/// Writes the TCP or UDP checksum of a packet built whole in `packet` (IP
+/// header first), as a reply whose [`Reply::fill_checksum`] is set needs once
+/// its payload is in place.
+pub fn fill_l4_checksum(family: Family, packet: &mut [u8]) -> Result<(), Refusal> {
+    let ip = packet::locate(family, packet, packet.len())?;
+    if ip.fragment != Fragment::None {
+        return Err(Refusal::Fragment);
+    }
+    let at = match ip.proto {
+        proto::TCP => 16,
+        proto::UDP => 6,
+        _ => return Err(Refusal::Protocol),
+    };
+    let l4_len = ip.l4_len();
+    let mut sum = match (ip.src, ip.dst) {
+        (Addr::V4(src), Addr::V4(dst)) => {
+            let len = u16::try_from(l4_len).map_err(|_| Refusal::Argument)?;
+            Sum::pseudo_v4(src, dst, ip.proto, len)
+        }
+        (Addr::V6(src), Addr::V6(dst)) => {
+            let len = u32::try_from(l4_len).map_err(|_| Refusal::Argument)?;
+            Sum::pseudo_v6(&src, &dst, ip.proto, len)
+        }
+        _ => return Err(Refusal::Argument),
+    };
+    let l4 = packet.get_mut(ip.l4_off..ip.len).ok_or(Refusal::Argument)?;
+    let field = at..at + 2;
+    l4.get_mut(field.clone())
+        .ok_or(Refusal::Malformed(packet::Error::Truncated))?
+        .fill(0);
+    sum.add(l4);
+    let check = if ip.proto == proto::UDP { sum.udp_checksum() } else { sum.checksum() };
+    l4.get_mut(field)
+        .ok_or(Refusal::Malformed(packet::Error::Truncated))?
+        .copy_from_slice(&check.to_be_bytes());
+    Ok(())
 }
 
 /// The IP header(s) of a packet a target may answer: parsed, of protocol
@@ -313,13 +357,12 @@ fn write_tcp(ip: &Ip, seg: &tcp::Segment, answer: &TcpAnswer, out: &mut [u8]) ->
 }
 
 /// Writes the IP and UDP headers of a datagram answering `dgram` (ports
-/// swapped, the same length) into `out`; returns their length. `check` is the
-/// UDP checksum field to send.
+/// swapped, the same length, checksum 0 until [`fill_l4_checksum`]) into
+/// `out`; returns their length.
 pub(crate) fn write_udp_header(
     ip: &Ip,
     fields: &IpFields,
     dgram: &udp::Datagram,
-    check: u16,
     out: &mut [u8],
 ) -> Option<usize> {
     let (ip_len, _) = write_ip(ip, fields, out)?;
@@ -328,6 +371,6 @@ pub(crate) fn write_udp_header(
     u[0..2].copy_from_slice(&dgram.dport.to_be_bytes());
     u[2..4].copy_from_slice(&dgram.sport.to_be_bytes());
     u[4..6].copy_from_slice(&dgram.len.to_be_bytes());
-    u[6..8].copy_from_slice(&check.to_be_bytes());
+    u[6..8].fill(0);
     Some(end)
 }

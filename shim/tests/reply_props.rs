@@ -163,6 +163,8 @@ proptest! {
                 bounded(&r, &out, MAX_UDP_HEADER, bytes.len())?;
                 let mut whole = out[..r.header_len].to_vec();
                 whole.extend(&bytes[r.payload.clone()]);
+                prop_assert!(r.fill_checksum);
+                reply::fill_l4_checksum(fam, &mut whole).map_err(|e| TestCaseError::fail(format!("{e}")))?;
                 let ip = checksums_verify(&whole, proto::UDP)?;
                 prop_assert_eq!((ip.src, ip.dst, ip.len), (p.dst, p.src, whole.len()));
                 prop_assert_eq!(&whole[ip.l4_off..ip.l4_off + 4], &[dport.to_be_bytes(), sport.to_be_bytes()].concat()[..]);

@@ -21,6 +21,10 @@ const _: () = {
         crate::sys::xa_udp_echo as unsafe extern "C" fn(_, _, _, _, _, _, _) -> _,
         xa_udp_echo,
     );
+    same_type(
+        crate::sys::xa_l4_checksum_fill as unsafe extern "C" fn(_, _, _) -> _,
+        xa_l4_checksum_fill,
+    );
 };
 
 fn family_from_c(family: c_int) -> Option<Family> {
@@ -65,6 +69,7 @@ fn reply_to_c(r: &Reply) -> Option<xa_reply> {
         payload_off: u32::try_from(r.payload.start).ok()?,
         payload_len: u32::try_from(r.payload.len()).ok()?,
         hop_limit: r.hop_limit.unwrap_or(0),
+        fill_checksum: u8::from(r.fill_checksum),
     })
 }
 
@@ -151,5 +156,22 @@ pub unsafe extern "C" fn xa_udp_echo(
         run(pkt, pkt_len, out, out_len, reply, |head, out| {
             shim::echo::reply(family, head, l3_len, out)
         })
+    }
+}
+
+/// `int xa_l4_checksum_fill(family, pkt, len)`
+///
+/// # Safety
+/// `pkt` must be null or point to `len` writable bytes that nothing else
+/// reads or writes during the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_l4_checksum_fill(family: c_int, pkt: *mut u8, len: usize) -> c_int {
+    // Safety: forwarded from this function's contract.
+    let (Some(family), Some(pkt)) = (family_from_c(family), unsafe { bytes_mut(pkt, len) }) else {
+        return to_c_int(XA_REPLY_E_ARGUMENT);
+    };
+    match reply::fill_l4_checksum(family, pkt) {
+        Ok(()) => to_c_int(XA_REPLY_OK),
+        Err(refusal) => to_c_int(status(refusal)),
     }
 }

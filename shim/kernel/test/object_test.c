@@ -206,9 +206,17 @@ static void reply(void)
 	memset(&r, 0, sizeof(r));
 	status = xa_udp_echo(XA_FAMILY_IPV4, udp, 31, 31, out, sizeof(out), &r);
 	expect(status == XA_REPLY_OK && r.header_len == 28 && r.l4_off == 20 && r.checksum_len == 0 &&
-	       r.payload_off == 28 && r.payload_len == 3 && memcmp(out + 12, udp + 16, 4) == 0 &&
-	       memcmp(out + 16, udp + 12, 4) == 0 && memcmp(out + 20, "\x00\x07\x13\x88\x00\x0b\x00\x00", 8) == 0,
+	       r.payload_off == 28 && r.payload_len == 3 && r.fill_checksum &&
+	       memcmp(out + 12, udp + 16, 4) == 0 && memcmp(out + 16, udp + 12, 4) == 0 &&
+	       memcmp(out + 20, "\x00\x07\x13\x88\x00\x0b\x00\x00", 8) == 0,
 	       "xa_udp_echo: headers swapped, the payload named, no checksum to verify");
+	memcpy(out + 28, "abc", 3);
+	expect(xa_l4_checksum_fill(XA_FAMILY_IPV4, out, 31) == XA_REPLY_OK && out[26] == 0x3b &&
+	       out[27] == 0xaf, "xa_l4_checksum_fill: the echo's UDP checksum over header and payload");
+	expect(xa_l4_checksum_fill(XA_FAMILY_IPV4, out, 30) == XA_REPLY_E_MALFORMED &&
+	       xa_l4_checksum_fill(XA_FAMILY_IPV6, out, 31) == XA_REPLY_E_MALFORMED &&
+	       xa_l4_checksum_fill(XA_FAMILY_IPV4, NULL, 31) == XA_REPLY_E_ARGUMENT,
+	       "xa_l4_checksum_fill refuses a short packet, the wrong family and null");
 	memcpy(bad, udp, 31);
 	bad[25] = 12; /* UDP length one beyond the packet */
 	expect(xa_udp_echo(XA_FAMILY_IPV4, bad, 31, 31, out, sizeof(out), &r) == XA_REPLY_E_MALFORMED &&

@@ -236,12 +236,15 @@ fn echo(p: &Packet) -> Result<(Reply, Vec<u8>), Refusal> {
     let reply = crate::echo::reply(family(p), &bytes, bytes.len(), &mut out)?;
     assert!(out[reply.header_len..].iter().all(|&b| b == 0x5a), "wrote beyond the header");
     let mut whole = out[..reply.header_len].to_vec();
+    assert_eq!(&whole[whole.len() - 2..], &[0, 0], "the checksum waits for the payload");
     whole.extend(&bytes[reply.payload.clone()]);
+    assert!(reply.fill_checksum);
+    fill_l4_checksum(family(p), &mut whole).unwrap();
     Ok((reply, whole))
 }
 
 #[test]
-fn echo_swaps_and_keeps_the_checksum() {
+fn echo_swaps_and_fills_the_checksum() {
     for (src, dst) in [(CLIENT, SERVER), (v6(1), v6(2))] {
         let mut p = Packet::udp(src, dst, 5000, 7, b"hello, echo");
         p.tos = 0x28;
@@ -256,19 +259,7 @@ fn echo_swaps_and_keeps_the_checksum() {
             expected.flow_label = 0xbeef;
             expected.id = 0;
         }
-        let mut built = expected.build();
-        if family(&p) == Family::V4 {
-            // The module sets TTL and fixes the header checksum; frag_off 0.
-            built[6..8].fill(0);
-            let check = {
-                let mut s = crate::csum::Sum::new();
-                built[10..12].fill(0);
-                s.add(&built[..20]);
-                s.checksum()
-            };
-            built[10..12].copy_from_slice(&check.to_be_bytes());
-        }
-        assert_eq!(whole, built, "{src:?}");
+        assert_eq!(whole, expected.build(), "{src:?}");
         assert_eq!(reply.checksum_len, 8 + 11);
         assert_eq!(reply.hop_limit, None);
     }
@@ -302,7 +293,8 @@ fn echo_refusals() {
     p = Packet::udp(CLIENT, SERVER, 5000, 7, b"abc");
     p.zero_udp_checksum = true;
     let (reply, whole) = echo(&p).unwrap();
-    assert_eq!((reply.checksum_len, &whole[26..28]), (0, &[0u8, 0][..]));
+    assert_eq!(reply.checksum_len, 0, "no checksum to verify");
+    assert!(craft::l4_checksum_ok(&SERVER, &CLIENT, proto::UDP, &whole[20..]));
     let tcp_packet = Packet::tcp(CLIENT, SERVER, 1, 7, SYN);
     assert_eq!(echo(&tcp_packet).map(|_| ()), Err(Refusal::Protocol));
     let bytes = Packet::udp(CLIENT, SERVER, 5000, 7, b"abc").build();
@@ -319,4 +311,28 @@ fn echo_ipv6_extension_headers_allowed() {
     let (reply, whole) = echo(&p).unwrap();
     assert_eq!((reply.l4_off, reply.header_len, whole.len()), (56, 48, 51));
     assert_eq!(whole[6], proto::UDP);
+}
+
+#[test]
+fn fill_checksum_refusals() {
+    let mut frag = Packet::udp(CLIENT, SERVER, 5000, 7, b"abc");
+    frag.fragment = Some((0, true));
+    let mut bytes = frag.build();
+    assert_eq!(fill_l4_checksum(Family::V4, &mut bytes), Err(Refusal::Fragment));
+    let mut raw = Packet::udp(CLIENT, SERVER, 5000, 7, b"abc");
+    raw.l4 = L4::Raw(47, vec![0; 8]);
+    assert_eq!(fill_l4_checksum(Family::V4, &mut raw.build()), Err(Refusal::Protocol));
+    let mut short = Packet::tcp(CLIENT, SERVER, 1, 2, SYN).build();
+    short.truncate(30);
+    short[2..4].copy_from_slice(&30u16.to_be_bytes());
+    assert_eq!(
+        fill_l4_checksum(Family::V4, &mut short),
+        Err(Refusal::Malformed(packet::Error::Truncated))
+    );
+    // A TCP packet gets its TCP checksum back, even from a wrong one.
+    let mut p = Packet::tcp(CLIENT, SERVER, 1, 2, SYN);
+    p.checksum_delta = 77;
+    let mut bytes = p.build();
+    fill_l4_checksum(Family::V4, &mut bytes).unwrap();
+    assert!(craft::l4_checksum_ok(&CLIENT, &SERVER, proto::TCP, &bytes[20..]));
 }
