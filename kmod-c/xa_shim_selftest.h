@@ -26,5 +26,6 @@ bool __init xa_selftest_sysrq(void);
 bool __init xa_selftest_pknock(void);
 bool __init xa_selftest_account6(void);
 bool __init xa_selftest_account(void);
+bool __init xa_selftest_reply(void);
 
 #endif /* XA_SHIM_SELFTEST_H */
