@@ -47,7 +47,8 @@ mkdir -p "$out"
 # their crypto API alias (6.1's sha512_generic is 7.2's builtin sha512). Builtin ones and, on
 # kernels without the legacy core, ip_tables resolve to nothing.
 seed_modules=(x_tables ip_tables ip6_tables iptable_filter ip6table_filter iptable_raw ip6table_raw
-	xt_tcpudp xt_multiport xt_u32 nfnetlink nf_tables nft_compat crypto-sha512 crypto-sha3-256)
+	xt_tcpudp xt_multiport xt_u32 nfnetlink nf_tables nft_compat crypto-sha512 crypto-sha3-256
+	iptable_mangle ip6table_mangle veth bridge)
 # Stock iptables' programs; every name below is a symlink to one of the two multi binaries.
 xtables_names=(iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore)
 
@@ -190,6 +191,10 @@ build_base() {
 		ln -s xtables-legacy-multi "$root/usr/sbin/${name/tables/tables-legacy}"
 		ln -s xtables-nft-multi "$root/usr/sbin/${name/tables/tables-nft}"
 		ln -s xtables-nft-multi "$root/usr/sbin/$name" # Debian's default backend
+	done
+	# The ARP and bridge families exist in Debian 12's iptables only on nf_tables.
+	for name in arptables-nft arptables-nft-save ebtables-nft ebtables-nft-save; do
+		ln -s xtables-nft-multi "$root/usr/sbin/$name"
 	done
 	for p in $stock_plugins; do copy_elf "$p" "$root"; done
 	for p in $upstream_plugins; do copy_elf "$p" "$root" "/opt/upstream/xtables/$(basename "$p")"; done

@@ -280,14 +280,16 @@ expect_handled() {
 	fi
 }
 
-# rule_packets IPT-FUNCTION [TARGET]: packet counter of the chain INPUT's first rule with
-# target TARGET, SYSRQ by default (proves a test packet reached the target, so "nothing
-# handled" is not vacuous).
-rule_packets() { "$1" -L INPUT -v -x -n | awk -v t="${2:-SYSRQ}" '$3 == t { print $1; exit }'; }
+# rule_packets IPT-FUNCTION [TARGET [CHAIN]]: packet counter of CHAIN's (default INPUT) first
+# rule with target TARGET (default SYSRQ): proves a test packet reached the target, so
+# "nothing handled" is not vacuous.
+rule_packets() {
+	"$1" -L "${3:-INPUT}" -v -x -n | awk -v t="${2:-SYSRQ}" '$3 == t { print $1; exit }'
+}
 
-# wait_rule_packets IPT-FUNCTION N [TARGET]: wait (up to 20 s) until that counter reaches N,
-# so a "nothing handled" check that follows looks after the target has seen the packet.
-wait_rule_packets() { wait_at_least "$2" rule_packets "$1" "$3"; }
+# wait_rule_packets IPT-FUNCTION N [TARGET [CHAIN]]: wait (up to 20 s) until that counter
+# reaches N, so a "nothing handled" check that follows looks after the target has seen the packet.
+wait_rule_packets() { wait_at_least "$2" rule_packets "$1" "$3" "$4"; }
 
 # wait_at_least N CMD...: wait (up to 20 s) until the number CMD prints reaches N.
 wait_at_least() {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The reply targets' modules as `make` built them in kmod-c/ (xt_ECHO, xt_STEAL): upstream's
+# module names and aliases (STEAL's four families), GPL, their dependencies; and the shared
+# C helpers they use in xa_shim.ko (kmod-c/xa_skb.c, kmod-c/xa_reply.c): W=1-clean on their
+# own, with a bounded stack frame on the packet path.
+# (tests/host/kmod-sysrq.sh builds every module with W=1; the lab, tests/vm, runs them.)
+. "$(dirname "$0")/lib.sh"
+
+for m in ECHO STEAL; do
+	[ -f kmod-c/xt_$m.ko ] || setup_failed "kmod-c/xt_$m.ko missing (run make first)"
+done
+mi() { modinfo -F "$1" "$2" | sort | tr '\n' ' '; }
+deps() { modinfo -F depends "$1" | tr ',' '\n' | sort | tr '\n' ' '; }
+while read -r m aliases depends; do
+	ko=kmod-c/xt_$m.ko
+	check "xt_$m: license GPL" test "$(mi license $ko)" = "GPL "
+	check "xt_$m: aliases ${aliases//,/ }" test "$(mi alias $ko)" = "${aliases//,/ } "
+	check "xt_$m: depends on ${depends//,/ }" test "$(deps $ko)" = "${depends//,/ } "
+done <<EOT
+ECHO ip6t_ECHO,ipt_ECHO x_tables,xa_shim
+STEAL arpt_STEAL,ebt_STEAL,ip6t_STEAL,ipt_STEAL x_tables
+EOT
+
+# Upstream's modules (3.23) for the kernel ours were built for, when dkms installed them.
+kver=$(modinfo -F vermagic kmod-c/xt_ECHO.ko | cut -d' ' -f1)
+for m in ECHO; do
+	up=$(find "/lib/modules/$kver" /var/lib/dkms/xtables-addons -name "xt_$m.ko*" -path "*$kver*" \
+		2>/dev/null | grep -v "^$(realpath kmod-c)" | head -n 1)
+	if [ -z "$up" ]; then
+		ko "upstream's xt_$m.ko for $kver not found (install xtables-addons-dkms)"
+		continue
+	fi
+	check "xt_$m: upstream's aliases, ours a superset" \
+		test -z "$(comm -23 <(modinfo -F alias "$up" | sort) <(modinfo -F alias kmod-c/xt_$m.ko | sort))"
+	check "xt_$m: upstream's parameter names and types" \
+		test "$(mi parmtype kmod-c/xt_$m.ko)" = "$(mi parmtype "$up")"
+	check "xt_$m: upstream's description" \
+		test "$(modinfo -F description kmod-c/xt_$m.ko)" = "$(modinfo -F description "$up")"
+done
+
+# The shared helpers alone, W=1, with the packet path's stack frame measured.
+make_kdir=$(env -u KDIR make -s print-kdir)
+KDIR=${KDIR:-$make_kdir}
+[ -n "$KDIR" ] && [ -d "$KDIR" ] || setup_failed "no kernel build dir (install linux-headers or set KDIR)"
+cp -r kmod-c/Kbuild kmod-c/include kmod-c/xa_skb.c kmod-c/xa_reply.c "$WORK/"
+if ! make -C "$KDIR" M="$WORK" W=1 KCFLAGS=-fstack-usage xa_skb.o xa_reply.o >"$WORK/build.log" 2>&1; then
+	cat "$WORK/build.log"
+	setup_failed "W=1 build of xa_skb.o and xa_reply.o against $KDIR"
+fi
+check "xa_skb.c and xa_reply.c: W=1 clean" test -z "$(grep -iE 'warning|error' "$WORK/build.log")"
+# Runs in softirq context for every answered packet, with the header window on the stack.
+frame=$(awk -F'\t' '$1 ~ /:xa_reply$/ {print $2}' "$WORK/xa_reply.su")
+check "xa_reply stack frame ${frame:-?} bytes <= 768" test "${frame:-99999}" -le 768
+finish
