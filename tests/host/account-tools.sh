@@ -291,7 +291,8 @@ check "--listen serves both families" bash -c \
 # --- --listen
 port=$((20000 + $$ % 20000))
 "$REL/iptaccount" --listen 127.0.0.1:$port 2>"$WORK/listen.err" &
-pids+=($!)
+listener=$!
+pids+=($listener)
 for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 check "GET /metrics without the module: 500" test "$(status http://127.0.0.1:$port/metrics)" = 500
@@ -310,8 +311,60 @@ exec 3<>/dev/tcp/127.0.0.1/$port
 check "a silent client does not block the server for more than its timeout" \
 	test "$(curl -s -m 15 -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/metrics)" = 500
 exec 3>&-
-check "the server is still running" kill -0 "${pids[0]}"
+check "the server is still running" kill -0 "$listener"
 check "the server names its address on stderr" grep -q "serving http://127.0.0.1:$port/metrics" "$WORK/listen.err"
+# A client sending its request one header line every 0.5 s (each read gets data long before
+# a per-read timeout) is cut off at the request's deadline (5 s), well within its 60 s.
+dribble='
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /metrics HTTP/1.1\r\n")
+end = time.monotonic() + 60
+while time.monotonic() < end:
+    try:
+        s.sendall(b"X: a\r\n")
+    except OSError:
+        sys.exit(0)
+    time.sleep(0.5)
+sys.exit("never cut off")
+'
+check "a client dribbling its request is cut off at the request's deadline" $PY -c "$dribble" $port
+check "the server says why" grep -q "^iptaccount: 127.0.0.1:[0-9]*: request not received by its deadline$" \
+	"$WORK/listen.err"
+
+# Its sockets open, --listen keeps CAP_NET_ADMIN alone (xt_ACCOUNT checks it on every read).
+# proc_field PID FIELD: a field of /proc/PID/status, tabs as spaces.
+proc_field() { awk -v f="$2:" '$1 == f { $1 = ""; print substr($0, 2) }' "/proc/$1/status"; }
+# caps PID: its capability sets, "Inh Prm Eff Bnd Amb", and NoNewPrivs.
+caps() {
+	local f out=
+	for f in CapInh CapPrm CapEff CapBnd CapAmb; do out+="$(proc_field "$1" $f) "; done
+	echo "${out}nnp $(proc_field "$1" NoNewPrivs)"
+}
+# same EXPECTED GOT: equal, or both shown.
+same() { [ "$1" = "$2" ] || { echo "  expected: $1"; echo "  got:      $2"; false; }; }
+NET_ADMIN=0000000000001000 NONE=0000000000000000
+nobody="$(id -u nobody) $(id -g nobody)"
+check "--listen started as root serves as nobody, its group, no supplementary groups" \
+	same "$(id -u nobody) $(id -u nobody) $(id -u nobody) $(id -u nobody)/$(id -g nobody) $(id -g nobody) $(id -g nobody) $(id -g nobody)/" \
+	"$(proc_field $listener Uid)/$(proc_field $listener Gid)/$(proc_field $listener Groups)"
+check "... with CAP_NET_ADMIN alone (effective, permitted, bounding), no_new_privs" \
+	same "$NONE $NET_ADMIN $NET_ADMIN $NET_ADMIN $NONE nnp 1" "$(caps $listener)"
+check "... and says so" grep -qx "iptaccount: serving http://127.0.0.1:$port/metrics (uid ${nobody% *}, gid ${nobody#* }, capabilities: CAP_NET_ADMIN)" \
+	"$WORK/listen.err"
+# A server started by another user with capabilities (a systemd unit's AmbientCapabilities=)
+# keeps CAP_NET_ADMIN alone too, in its own user.
+port3=$((port + 1))
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+net_admin,+net_raw,+net_bind_service \
+	--ambient-caps=+net_admin,+net_raw,+net_bind_service "$REL/iptaccount" --listen 127.0.0.1:$port3 \
+	2>"$WORK/listen3.err" &
+listener3=$!
+pids+=($listener3)
+for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$port3/" && break; sleep 0.1; done
+check "--listen started by nobody with capabilities in its ambient set serves" \
+	test "$(status http://127.0.0.1:$port3/metrics)" = 500
+check "... keeping CAP_NET_ADMIN alone, nothing inheritable or ambient, no_new_privs" \
+	same "$NONE $NET_ADMIN $NET_ADMIN nnp 1" "$(caps $listener3 | awk '{ print $1, $2, $3, $6, $7 }')"
 check "--listen on a used port: a clear error, exit 1" bash -c \
 	"'$REL/iptaccount' --listen 127.0.0.1:$port 2>$WORK/err; [ \$? -eq 1 ] && grep -q 'listen 127.0.0.1:$port' $WORK/err"
 

@@ -7,7 +7,8 @@
 # unknown table, exit status) and so does upstream's iptaccount running on our
 # libxt_ACCOUNT_cl.so.1 instead of its own; -f flushes alike with all three; --json and
 # --prometheus give the exact counters; --listen serves the same metrics over HTTP, refuses
-# other methods and paths, and never flushes; -c repeats every second; no read handle is left
+# other methods and paths, and never flushes, reading as uid 65534 with CAP_NET_ADMIN alone
+# (its privileges dropped once its sockets are open); -c repeats every second; no read handle is left
 # behind.
 . /vm/lib.sh
 UP=/opt/upstream/iptaccount
@@ -139,6 +140,10 @@ rc=0" "$(grep -e '^Run' -e '^IP' -e '^rc' /tmp/acct/l)"
 		"head -c 20000 /dev/zero | tr '\\0' a | socat -t 5 - TCP:127.0.0.1:$PORT | grep -q '^HTTP/1.1 431'"
 	check "$T: --listen: still serving" sh -c "printf 'GET /metrics HTTP/1.0\r\n\r\n' |
 		socat -t 5 - TCP:127.0.0.1:$PORT | grep -q '^HTTP/1.1 200 OK'"
+	check_eq "$T: --listen: read the tables as uid 65534 with CAP_NET_ADMIN alone" \
+		"65534 0000000000001000 0000000000001000" \
+		"$(awk '$1 == "Uid:" { u = $2 } $1 == "CapPrm:" { p = $2 } $1 == "CapEff:" { e = $2 }
+			END { print u, p, e }' /proc/$pid/status)"
 	kill $pid
 	wait $pid 2>/dev/null
 	tool ours l2 -l lo

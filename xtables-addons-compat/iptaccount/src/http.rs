@@ -2,9 +2,11 @@
 //! `--listen`: a minimal read-only HTTP/1.1 endpoint for a Prometheus scraper.
 //!
 //! Bounded by construction: one connection at a time (a scrape is one small request), a
-//! request head of at most 8 KiB, 5-second read and write timeouts, `Connection: close`
-//! after every response (then at most 1 s and 64 KiB of leftover input discarded). Only
-//! `GET`/`HEAD /metrics` reads the counters, never flushing.
+//! request head of at most 8 KiB that must arrive whole within 5 s of the accept, a response
+//! that must be taken whole within 5 s, whatever the pace of the client (a deadline for each,
+//! not a timeout per read or write, which a client sending or taking one byte at a time would
+//! renew forever), `Connection: close` after every response (then at most 1 s and 64 KiB of
+//! leftover input discarded). Only `GET`/`HEAD /metrics` reads the counters, never flushing.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -12,8 +14,8 @@ use std::time::{Duration, Instant};
 
 /// Largest request head read; anything longer is answered 431 and closed.
 pub const MAX_REQUEST: usize = 8 * 1024;
-/// How long a client may take to send its request or to take the response.
-pub const TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a client may take to send its whole request, and to take the whole response.
+pub const DEADLINE: Duration = Duration::from_secs(5);
 
 const METRICS_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 const TEXT_TYPE: &str = "text/plain; charset=utf-8";
@@ -78,13 +80,36 @@ pub fn respond(head: &[u8], metrics: &mut dyn FnMut() -> Result<String, String>)
     }
 }
 
-/// Reads the request head: up to the blank line, at most MAX_REQUEST bytes.
+/// The time left until `deadline`, or a TimedOut error naming `what` once it has passed.
+fn time_left(deadline: Instant, what: &str) -> io::Result<Duration> {
+    match deadline.checked_duration_since(Instant::now()) {
+        Some(left) if !left.is_zero() => Ok(left),
+        _ => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("{what} by its deadline"),
+        )),
+    }
+}
+
+/// Reads the request head before `deadline`: up to the blank line, at most MAX_REQUEST bytes.
 /// Ok(None): the head is too long.
-fn read_head(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
+fn read_head(stream: &mut TcpStream, deadline: Instant) -> io::Result<Option<Vec<u8>>> {
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     loop {
-        let n = stream.read(&mut buf)?;
+        stream.set_read_timeout(Some(time_left(deadline, "request not received")?))?;
+        let n = match stream.read(&mut buf) {
+            // Timed out (SO_RCVTIMEO) or interrupted: time_left() says whether time is left.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) =>
+            {
+                continue;
+            }
+            r => r?,
+        };
         if n == 0 {
             return Err(io::Error::new(
                 io::ErrorKind::UnexpectedEof,
@@ -101,13 +126,31 @@ fn read_head(stream: &mut TcpStream) -> io::Result<Option<Vec<u8>>> {
     }
 }
 
+/// Writes all of `bytes` before `deadline`.
+fn write_by(stream: &mut TcpStream, mut bytes: &[u8], deadline: Instant) -> io::Result<()> {
+    while !bytes.is_empty() {
+        stream.set_write_timeout(Some(time_left(deadline, "response not taken")?))?;
+        match stream.write(bytes) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = &bytes[n..],
+            // Timed out (SO_SNDTIMEO) or interrupted: time_left() says whether time is left.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 fn handle(
     mut stream: TcpStream,
     metrics: &mut dyn FnMut() -> Result<String, String>,
+    deadline: Duration,
 ) -> io::Result<()> {
-    stream.set_read_timeout(Some(TIMEOUT))?;
-    stream.set_write_timeout(Some(TIMEOUT))?;
-    let response = match read_head(&mut stream)? {
+    let response = match read_head(&mut stream, Instant::now() + deadline)? {
         Some(head) => respond(&head, metrics),
         None => text("431 Request Header Fields Too Large", "request too large"),
     };
@@ -124,8 +167,7 @@ fn handle(
     if !response.head_only {
         out.push_str(&response.body);
     }
-    stream.write_all(out.as_bytes())?;
-    stream.flush()?;
+    write_by(&mut stream, out.as_bytes(), Instant::now() + deadline)?;
     linger(&mut stream);
     Ok(())
 }
@@ -164,7 +206,7 @@ pub fn serve(
             Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => continue,
             Err(e) => return Err(e),
         };
-        if let Err(e) = handle(stream, metrics) {
+        if let Err(e) = handle(stream, metrics, DEADLINE) {
             crate::warn!("iptaccount: {peer}: {e}");
         }
     }
@@ -173,6 +215,91 @@ pub fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::thread;
+
+    /// Serves one connection with `deadline` and a `body_len`-byte metrics body while
+    /// `client` talks to it (told through its flag when handle() has returned); returns
+    /// handle()'s result and what `client` returned.
+    fn serve_one<T: Send + 'static>(
+        deadline: Duration,
+        body_len: usize,
+        client: impl FnOnce(TcpStream, &AtomicBool) -> T + Send + 'static,
+    ) -> (io::Result<()>, T) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let handled = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&handled);
+        let client = thread::spawn(move || client(TcpStream::connect(addr).unwrap(), &flag));
+        let (stream, _) = listener.accept().unwrap();
+        let served = handle(stream, &mut || Ok("m".repeat(body_len)), deadline);
+        handled.store(true, Ordering::SeqCst);
+        (served, client.join().unwrap())
+    }
+
+    /// How long a test client keeps going at its slow pace: far beyond the server's deadline.
+    const PATIENCE: Duration = Duration::from_secs(20);
+
+    #[test]
+    fn a_client_sending_slowly_is_cut_off_at_the_deadline() {
+        // One header line every 20 ms: each read gets data long before any per-read timeout.
+        let (served, cut_off) = serve_one(Duration::from_millis(300), 1, |mut c, _| {
+            let start = Instant::now();
+            let _ = c.write_all(b"GET /metrics HTTP/1.1\r\n");
+            while start.elapsed() < PATIENCE {
+                if c.write_all(b"X: a\r\n").is_err() {
+                    return true;
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+            false
+        });
+        assert_eq!(served.unwrap_err().kind(), io::ErrorKind::TimedOut);
+        assert!(cut_off, "the client dribbled its request for {PATIENCE:?}");
+    }
+
+    #[test]
+    fn a_client_reading_slowly_is_cut_off_at_the_deadline() {
+        // 1 KiB every 10 ms of a 64 MiB response (each write makes progress) until the server
+        // is done with it, then the rest as fast as it comes: less than the whole response.
+        const BODY: usize = 64 << 20;
+        let (served, got) = serve_one(Duration::from_millis(300), BODY, |mut c, handled| {
+            let start = Instant::now();
+            c.write_all(b"GET /metrics HTTP/1.1\r\n\r\n").unwrap();
+            let mut buf = vec![0u8; 1 << 20];
+            let mut got = 0;
+            while !handled.load(Ordering::SeqCst) && start.elapsed() < PATIENCE {
+                match c.read(&mut buf[..1024]) {
+                    Ok(0) | Err(_) => return got,
+                    Ok(n) => got += n,
+                }
+                thread::sleep(Duration::from_millis(10));
+            }
+            while let Ok(n @ 1..) = c.read(&mut buf) {
+                got += n;
+            }
+            got
+        });
+        assert_eq!(served.unwrap_err().kind(), io::ErrorKind::TimedOut);
+        assert!(
+            got < BODY,
+            "the client took the whole response ({got} bytes)"
+        );
+    }
+
+    #[test]
+    fn a_prompt_client_is_served() {
+        let (served, response) = serve_one(Duration::from_secs(5), 3, |mut c, _| {
+            c.write_all(b"GET /metrics HTTP/1.0\r\n\r\n").unwrap();
+            let mut response = String::new();
+            c.read_to_string(&mut response).unwrap();
+            response
+        });
+        served.unwrap();
+        assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+        assert!(response.ends_with("\r\n\r\nmmm"), "{response}");
+    }
 
     fn ask(head: &str) -> Response {
         respond(head.as_bytes(), &mut || Ok("m 1\n".to_string()))

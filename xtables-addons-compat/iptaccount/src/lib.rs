@@ -15,6 +15,7 @@ macro_rules! warn {
 
 pub mod args;
 pub mod http;
+pub mod privs;
 pub mod render;
 pub mod session;
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use iptaccount::args::{self, Args, Command, Format};
 use iptaccount::session::{Family, Session};
-use iptaccount::{http, read_tables, render, uncounted_warning};
+use iptaccount::{http, privs, read_tables, render, uncounted_warning};
 
 fn main() -> ExitCode {
     let stdout = io::stdout();
@@ -162,7 +162,20 @@ fn listen(a: &Args) -> io::Result<u8> {
     };
     let listener = TcpListener::bind(addr)
         .map_err(|e| io::Error::new(e.kind(), format!("--listen {addr}: {e}")))?;
-    iptaccount::warn!("iptaccount: serving http://{addr}/metrics");
+    // Both sockets are open: what parses requests from the network keeps CAP_NET_ADMIN only.
+    let dropped = privs::keep_only_net_admin()
+        .map_err(|e| io::Error::new(e.kind(), format!("--listen: dropping privileges: {e}")))?;
+    let caps = if dropped.net_admin {
+        "CAP_NET_ADMIN"
+    } else {
+        iptaccount::warn!("iptaccount: warning: no CAP_NET_ADMIN: every read will fail");
+        "none"
+    };
+    iptaccount::warn!(
+        "iptaccount: serving http://{addr}/metrics (uid {}, gid {}, capabilities: {caps})",
+        dropped.uid,
+        dropped.gid
+    );
     let table = a.table.as_deref();
     http::serve(&listener, &mut || {
         read_tables(&mut session, table, false).map(|t| render::prometheus(&t))
