@@ -94,8 +94,66 @@ arrived() {
 		awk -v s="$1/" 'index($4, s) == 1 { for (i = 5; i < NF; i++) if ($i == "-c") { print $(i + 1); exit } }'
 }
 
-# wait_arrived SRC N: wait (up to 20 s) until `arrived SRC` reaches N.
+# wait_arrived SRC N: wait (at most 60 s) until `arrived SRC` reaches N.
 wait_arrived() { wait_at_least "$2" arrived "$1"; }
+
+# ---- waiting on state ----
+# uptime_s: seconds since boot (scenarios move the wall clock; deadlines must not follow it).
+uptime_s() { cut -d. -f1 /proc/uptime; }
+
+# wait_for SECONDS CMD...: wait until CMD succeeds; SECONDS is a deadline against a hang, never
+# the expected time. Fails when CMD never succeeded.
+wait_for() {
+	local end=$(($(uptime_s) + $1))
+	shift
+	until "$@"; do
+		[ "$(uptime_s)" -lt "$end" ] || return 1
+		usleep 100000
+	done
+}
+
+# listening PORT...: each PORT has a listening TCP socket (IPv4 or IPv6).
+listening() {
+	local p
+	for p in "$@"; do
+		awk -v p="$(printf ':%04X' "$p")" '$4 == "0A" && substr($2, length($2) - 4) == p { f = 1 }
+			END { exit !f }' /proc/net/tcp /proc/net/tcp6 || return 1
+	done
+}
+
+# dropped_to IPT-FUNCTION PORT: packets dropped so far by INPUT's DROP rules for TCP port PORT.
+dropped_to() {
+	"$1" -L INPUT -v -x -n | awk -v p="dpt:$2" '$3 == "DROP" { for (i = 4; i <= NF; i++) if ($i == p) n += $1 }
+		END { print n + 0 }'
+}
+
+# tcp_answer SRC DST PORT: what a TCP connection from SRC to DST:PORT reads (the lab's servers
+# answer "hi"): nothing when it was refused or when an INPUT rule "-p tcp --dport PORT -j DROP"
+# dropped its SYN; "nothing from SRC arrived" when its SYN never arrived. Decided by state,
+# not by a timeout: the answer, the connection's end or the DROP rule's counter, whichever
+# comes first; after 60 s (a hang) it says so, which no check expects.
+tcp_answer() {
+	local src=$1 dst=$2 port=$3 t=ipt n before pid out=/tmp/tcp_answer.out end
+	case $src in *:*) t=ip6t src="[$src]" dst="[$dst]" ;; esac
+	n=$(arrived "$1")
+	before=$(dropped_to $t "$port")
+	# -u: only what the server sends; no half-close of stdin's end with its 0.5 s linger.
+	socat -u -T60 TCP:"$dst:$port",bind="$src",connect-timeout=60 STDOUT >"$out" 2>/dev/null &
+	pid=$!
+	end=$(($(uptime_s) + 60))
+	while kill -0 $pid 2>/dev/null; do
+		[ "$(dropped_to $t "$port")" -gt "$before" ] && break
+		if [ "$(uptime_s)" -ge "$end" ]; then
+			echo "no answer, end or drop within 60 s"
+			break
+		fi
+		usleep 100000
+	done
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	cat "$out"
+	[ "$(arrived "$1")" -gt "$n" ] || echo "nothing from $1 arrived"
+}
 
 # ---- kernel modules ----
 # load_module ours|upstream NAME [PARAM=VALUE...]: insmod NAME from that variant, after its
@@ -261,14 +319,11 @@ client() {
 }
 
 # expect_handled WHAT N: exactly N SysRq 'h' handled since the last log_mark: the module's
-# "xt_SYSRQ: SysRq h" line and the kernel's "sysrq: HELP" line N times each. Waits (up to
-# 20 s) for N to show up: on a loaded host the guest may defer packets to ksoftirqd.
+# "xt_SYSRQ: SysRq h" line and the kernel's "sysrq: HELP" line N times each. Waits (at most
+# 60 s) for N to show up: on a loaded host the guest may defer packets to ksoftirqd.
 expect_handled() {
-	local mod help tries=0
-	while [ $tries -lt 100 ] && [ "$(count_since 'sysrq: HELP')" -lt "$2" ]; do
-		usleep 200000
-		tries=$((tries + 1))
-	done
+	local mod help
+	wait_for 60 at_least "$2" count_since 'sysrq: HELP'
 	usleep 200000
 	mod=$(count_since 'xt_SYSRQ: SysRq h$')
 	help=$(count_since 'sysrq: HELP')
@@ -287,19 +342,22 @@ rule_packets() {
 	"$1" -L "${3:-INPUT}" -v -x -n | awk -v t="${2:-SYSRQ}" '$3 == t { print $1; exit }'
 }
 
-# wait_rule_packets IPT-FUNCTION N [TARGET [CHAIN]]: wait (up to 20 s) until that counter
+# wait_rule_packets IPT-FUNCTION N [TARGET [CHAIN]]: wait (at most 60 s) until that counter
 # reaches N, so a "nothing handled" check that follows looks after the target has seen the packet.
 wait_rule_packets() { wait_at_least "$2" rule_packets "$1" "$3" "$4"; }
 
-# wait_at_least N CMD...: wait (up to 20 s) until the number CMD prints reaches N.
+# wait_at_least N CMD...: wait until the number CMD prints reaches N (at most 60 s: a deadline
+# against a hang, not the time it should take).
 wait_at_least() {
-	local n=$1 tries=0
+	local n=$1
 	shift
-	while [ "$("$@")" -lt "$n" ]; do
-		[ $tries -lt 100 ] || return 1
-		usleep 200000
-		tries=$((tries + 1))
-	done
+	wait_for 60 at_least "$n" "$@"
+}
+# at_least N CMD...: the number CMD prints is N or more.
+at_least() {
+	local n=$1
+	shift
+	[ "$("$@")" -ge "$n" ]
 }
 
 # expect_refused WHAT BEFORE [N [IPT-FUNCTION]]: the first SYSRQ rule's packet counter went from

@@ -30,19 +30,12 @@ S6=aad179f05418cdeb671ad92c6ef3a32b58b4467b494bb8c69795f94196ff1e46 # foo fd00::
 ip -6 addr add fd00::1/128 dev lo
 for i in 2 3; do ip -6 addr add fd00::$i/128 dev lo; done
 socat TCP6-LISTEN:21,ipv6only=0,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
-usleep 300000
+wait_for 60 listening 21 || fail "the server on port 21 is not listening"
 
 dst() { case $1 in *:*) echo fd00::1 ;; *) echo 127.0.0.1 ;; esac; }
-bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
-# reach SRC: "hi" when a TCP connection from SRC to port 21 gets through; says so when nothing
-# from SRC arrived (a connection that must fail has to have been tried).
-reach() {
-	local to n
-	to=$(bracket "$(dst "$1")")
-	n=$(arrived "$1")
-	socat -T1 - TCP:"$to":21,bind="$(bracket "$1")",connect-timeout=1 </dev/null 2>/dev/null
-	[ "$(arrived "$1")" -gt "$n" ] || echo "nothing from $1 arrived"
-}
+# reach SRC: "hi" when a TCP connection from SRC to port 21 gets through, nothing when the
+# DROP rule for port 21 dropped it (lib.sh's tcp_answer: it waits on state, not on a timeout).
+reach() { tcp_answer "$1" "$(dst "$1")" 21; }
 status() {
 	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
 }

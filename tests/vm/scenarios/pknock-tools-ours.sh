@@ -16,31 +16,20 @@ for port in 21 22; do
 	socat TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 	servers="$servers $!"
 done
-usleep 300000
+wait_for 60 listening 21 22 || fail "the servers on ports 21 and 22 are not listening"
 printf 'foo\n' >/tmp/open.secret
 chmod 600 /tmp/open.secret
 
 dst() { case $1 in *:*) echo fd00::1 ;; *) echo 127.0.0.1 ;; esac; }
-bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
-# reach SRC PORT: "hi" when a TCP connection gets through; says so when nothing from SRC
-# arrived (a connection that must fail has to have been tried).
-reach() {
-	local n
-	n=$(arrived "$1")
-	socat -T2 - TCP:"$(bracket "$(dst "$1")")":$2,bind="$(bracket "$1")",connect-timeout=2 </dev/null 2>/dev/null
-	[ "$(arrived "$1")" -gt "$n" ] || echo "nothing from $1 arrived"
-}
+# reach SRC PORT: "hi" when a TCP connection gets through, nothing when the DROP rule for PORT
+# dropped it (lib.sh's tcp_answer: it waits on state, not on a timeout).
+reach() { tcp_answer "$1" "$(dst "$1")" "$2"; }
 status() {
 	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
 }
-# noted LINE: pknlusr printed LINE (it flushes each line; give it a moment).
+# noted LINE: pknlusr printed LINE (it flushes each line; waits at most 60 s for it).
 noted() {
-	local i=0
-	while [ $i -lt 20 ]; do
-		grep -qxF "$1" /tmp/pknlusr.out && return 0
-		usleep 100000
-		i=$((i + 1))
-	done
+	wait_for 60 grep -qxF "$1" /tmp/pknlusr.out && return 0
 	echo "  pknlusr printed:"
 	sed 's/^/    /' /tmp/pknlusr.out
 	return 1
@@ -92,11 +81,8 @@ for BE in $BACKENDS; do
 	pknlusr $GROUP >/tmp/pknlusr.out 2>&1 &
 	listener=$!
 	# Bound once its connector socket shows in /proc/net/netlink with our group's bit.
-	i=0
-	while [ $i -lt 50 ] && ! awk -v m="$(printf %08x $((1 << (GROUP - 1))))" '$2 == 11 && $4 == m { f = 1 } END { exit !f }' /proc/net/netlink; do
-		usleep 100000
-		i=$((i + 1))
-	done
+	check "$BE: pknlusr listens on group $GROUP" wait_for 60 awk -v m="$(printf %08x $((1 << (GROUP - 1))))" \
+		'$2 == 11 && $4 == m { f = 1 } END { exit !f }' /proc/net/netlink
 	tools ipt
 	tools ip6t
 	kill $listener

@@ -17,16 +17,11 @@ CHECK_RULE='-p tcp -m pknock --name SSH --checkip -m tcp --dport 2222 -j ACCEPT'
 
 socat TCP-LISTEN:22,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 server=$!
-usleep 300000
+wait_for 60 listening 22 || fail "the server on port 22 is not listening"
 
-# reach SRC: "hi" when a TCP connection to port 22 gets through; says so when nothing from SRC
-# arrived (a connection that must fail has to have been tried).
-reach() {
-	local n
-	n=$(arrived "$1")
-	socat -T2 - TCP:127.0.0.1:22,bind="$1",connect-timeout=2 </dev/null 2>/dev/null
-	[ "$(arrived "$1")" -gt "$n" ] || echo "nothing from $1 arrived"
-}
+# reach SRC: "hi" when a TCP connection to port 22 gets through, nothing when the DROP rule
+# for port 22 dropped it (lib.sh's tcp_answer: it waits on state, not on a timeout).
+reach() { tcp_answer "$1" 127.0.0.1 22; }
 status() {
 	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
 }
