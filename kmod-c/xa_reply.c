@@ -18,6 +18,7 @@
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/l3mdev.h>
+#include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 #include <net/xfrm.h>
 
@@ -95,6 +96,25 @@ static int xa_reply_route6(struct sk_buff *nskb, const struct sk_buff *oldskb,
 	return 0;
 }
 
+/*
+ * The reply joins the original's connection, as REJECT's do. An untracked
+ * original (CT --notrack) leaves the reply untracked: nf_ct_attach() would
+ * give it no entry but a "related" state, and conntrack would then track it
+ * as a new connection.
+ */
+static void xa_reply_ct(struct sk_buff *nskb, const struct sk_buff *oldskb)
+{
+#if IS_ENABLED(CONFIG_NF_CONNTRACK)
+	enum ip_conntrack_info ctinfo;
+
+	if (!nf_ct_get(oldskb, &ctinfo) && ctinfo == IP_CT_UNTRACKED) {
+		nf_ct_set(nskb, NULL, IP_CT_UNTRACKED);
+		return;
+	}
+#endif
+	nf_ct_attach(nskb, oldskb);
+}
+
 /* Step 4: allocate, fill, route and send the reply whose headers are in header. */
 static void xa_reply_send(struct sk_buff *oldskb, const struct nf_hook_state *state,
 			  const u8 *header, const struct xa_reply *r)
@@ -128,7 +148,7 @@ static void xa_reply_send(struct sk_buff *oldskb, const struct nf_hook_state *st
 	}
 	if (err || nskb->len > dst_mtu(skb_dst(nskb)))
 		goto free;
-	nf_ct_attach(nskb, oldskb);
+	xa_reply_ct(nskb, oldskb);
 	if (state->pf == NFPROTO_IPV4)
 		ip_local_out(state->net, nskb->sk, nskb); /* fixes tot_len and the IP checksum */
 	else

@@ -15,8 +15,9 @@
  *    ip_route_me_harder(); IPv6: ip6_route_output() and xfrm_lookup()), never
  *    onto a broadcast or multicast route, given the route's TTL / hop limit
  *    unless the shim set one, the original's mark when fwmark_reflect says so,
- *    and the original's conntrack entry (nf_ct_attach()), then sent through
- *    LOCAL_OUT (ip_local_out() / ip6_local_out()).
+ *    and the original's conntrack entry (nf_ct_attach(); an untracked
+ *    original's reply stays untracked), then sent through LOCAL_OUT
+ *    (ip_local_out() / ip6_local_out()).
  * Nothing is sent when any step fails; the caller's verdict decides the
  * original's fate (these targets drop it). Callable from any netfilter hook
  * of the IPv4 and IPv6 families, with BH disabled.

@@ -7,8 +7,9 @@
  *	a kernel TCP client: prints "connected", "refused", "reset" (connected,
  *	then reset before connect() returned), "timeout" or "error ERRNO"; with
  *	-d sends DATA after connecting and prints "sent N" (what send()
- *	accepted); with -c prints every TCP segment from ADDR:PORT seen on lo
- *	during the exchange (see "captured packets" below)
+ *	accepted); with -c prints every TCP segment from ADDR:PORT to this
+ *	connection's port seen on lo during the exchange (see "captured
+ *	packets" below)
  *   pktprobe udp [-6] [-b] [-w SEC] [-P SPORT] ADDR PORT TEXT
  *	a kernel UDP client: sends TEXT, prints "reply HEX" or "timeout"; exits
  *	0 when the reply is TEXT byte for byte (-b: SO_BROADCAST)
@@ -324,7 +325,8 @@ static int probe_connect(int argc, char **argv, int family)
 	long secs = 5;
 	struct probe_addr to;
 	struct pollfd p;
-	socklen_t len = sizeof(err);
+	struct sockaddr_storage local;
+	socklen_t len = sizeof(err), local_len = sizeof(local);
 	uint16_t port;
 
 	while ((c = getopt(argc, argv, "6w:d:c")) != -1) {
@@ -348,6 +350,9 @@ static int probe_connect(int argc, char **argv, int family)
 		printf("error %d\n", errno);
 		return 4;
 	}
+	/* Only this connection's segments count (a tarpitted one of an earlier client may still probe). */
+	if (getsockname(fd, (struct sockaddr *)&local, &local_len) < 0)
+		probe_die("getsockname");
 	p.fd = fd;
 	p.events = POLLOUT;
 	if (poll(&p, 1, (int)secs * 1000) == 0) {
@@ -372,8 +377,11 @@ static int probe_connect(int argc, char **argv, int family)
 		fflush(stdout);
 	}
 	if (show) {
+		/* sin_port and sin6_port are at the same place. */
 		struct probe_filter f = { .family = family, .proto = IPPROTO_TCP,
-					  .src = to.bytes, .sport = port, .print = 1 };
+					  .src = to.bytes, .sport = port,
+					  .dport = ntohs(((struct sockaddr_in *)&local)->sin_port),
+					  .print = 1 };
 
 		printf("replies %lu\n", probe_capture(cap, &f, secs * 1000));
 	}
