@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The reply targets' modules as `make` built them in kmod-c/ (xt_ECHO, xt_STEAL): upstream's
-# module names and aliases (STEAL's four families), GPL, their dependencies; and the shared
-# C helpers they use in xa_shim.ko (kmod-c/xa_skb.c, kmod-c/xa_reply.c): W=1-clean on their
-# own, with a bounded stack frame on the packet path.
+# The reply targets' modules as `make` built them in kmod-c/ (xt_TARPIT, xt_DELUDE, xt_ECHO,
+# xt_CHAOS, xt_STEAL): upstream's module names, aliases (ours add ip6t_DELUDE, STEAL's four
+# families) and CHAOS's parameters (names, types, and upstream's defaults), GPL, their
+# dependencies; and the shared C helpers they use in xa_shim.ko (kmod-c/xa_skb.c,
+# kmod-c/xa_reply.c): W=1-clean on their own, with a bounded stack frame on the packet path.
 # (tests/host/kmod-sysrq.sh builds every module with W=1; the lab, tests/vm, runs them.)
 . "$(dirname "$0")/lib.sh"
 
-for m in ECHO STEAL; do
+for m in TARPIT DELUDE ECHO CHAOS STEAL; do
 	[ -f kmod-c/xt_$m.ko ] || setup_failed "kmod-c/xt_$m.ko missing (run make first)"
 done
 mi() { modinfo -F "$1" "$2" | sort | tr '\n' ' '; }
@@ -18,13 +19,18 @@ while read -r m aliases depends; do
 	check "xt_$m: aliases ${aliases//,/ }" test "$(mi alias $ko)" = "${aliases//,/ } "
 	check "xt_$m: depends on ${depends//,/ }" test "$(deps $ko)" = "${depends//,/ } "
 done <<EOT
+TARPIT ip6t_TARPIT,ipt_TARPIT x_tables,xa_shim
+DELUDE ip6t_DELUDE,ipt_DELUDE x_tables,xa_shim
 ECHO ip6t_ECHO,ipt_ECHO x_tables,xa_shim
+CHAOS ipt_CHAOS nf_reject_ipv4,x_tables,xa_shim
 STEAL arpt_STEAL,ebt_STEAL,ip6t_STEAL,ipt_STEAL x_tables
 EOT
+check "xt_CHAOS: parameters delude_percentage and reject_percentage (uint)" \
+	test "$(mi parmtype kmod-c/xt_CHAOS.ko)" = "delude_percentage:uint reject_percentage:uint "
 
 # Upstream's modules (3.23) for the kernel ours were built for, when dkms installed them.
-kver=$(modinfo -F vermagic kmod-c/xt_ECHO.ko | cut -d' ' -f1)
-for m in ECHO; do
+kver=$(modinfo -F vermagic kmod-c/xt_TARPIT.ko | cut -d' ' -f1)
+for m in TARPIT DELUDE ECHO CHAOS; do
 	up=$(find "/lib/modules/$kver" /var/lib/dkms/xtables-addons -name "xt_$m.ko*" -path "*$kver*" \
 		2>/dev/null | grep -v "^$(realpath kmod-c)" | head -n 1)
 	if [ -z "$up" ]; then
@@ -38,6 +44,15 @@ for m in ECHO; do
 	check "xt_$m: upstream's description" \
 		test "$(modinfo -F description kmod-c/xt_$m.ko)" = "$(modinfo -F description "$up")"
 done
+
+# CHAOS's defaults are upstream's ~0U * .01 and ~0U * .0101 (C double arithmetic, truncated).
+cat >"$WORK/defaults.c" <<'C'
+#include <stdio.h>
+int main(void) { printf("%u %u\n", (unsigned int)(~0U * .01), (unsigned int)(~0U * .0101)); return 0; }
+C
+cc -o "$WORK/defaults" "$WORK/defaults.c" || setup_failed "cannot compile a C program"
+check "xt_CHAOS: defaults are upstream's ($("$WORK/defaults"))" \
+	test "$("$WORK/defaults")" = "$(sed -n 's/^static unsigned int \(reject\|delude\)_percentage = \([0-9]*\);$/\2/p' kmod-c/xt_CHAOS.c | tr '\n' ' ' | sed 's/ $//')"
 
 # The shared helpers alone, W=1, with the packet path's stack frame measured.
 make_kdir=$(env -u KDIR make -s print-kdir)

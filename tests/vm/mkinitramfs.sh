@@ -48,7 +48,7 @@ mkdir -p "$out"
 # kernels without the legacy core, ip_tables resolve to nothing.
 seed_modules=(x_tables ip_tables ip6_tables iptable_filter ip6table_filter iptable_raw ip6table_raw
 	xt_tcpudp xt_multiport xt_u32 nfnetlink nf_tables nft_compat crypto-sha512 crypto-sha3-256
-	iptable_mangle ip6table_mangle veth bridge)
+	xt_conntrack xt_CT ipt_REJECT iptable_mangle ip6table_mangle veth bridge)
 # Stock iptables' programs; every name below is a symlink to one of the two multi binaries.
 xtables_names=(iptables ip6tables iptables-save ip6tables-save iptables-restore ip6tables-restore)
 

@@ -378,3 +378,34 @@ acc_reset() {
 	unload xt_ACCOUNT
 	lab_reset
 }
+
+# ---- reply targets (TARPIT, DELUDE, CHAOS): pktprobe (tests/vm/tools/pktprobe.c) ----
+# seg FIELD: FIELD's value in each segment line pktprobe printed, on stdin.
+seg() { sed -n "s/^tcp .* $1=\([^ ]*\).*/\1/p"; }
+
+# segs: each segment line on stdin as "FLAGS SEQ ACK WIN TTL SUM"; a SYN-ACK's sequence number
+# other than 0 shows as "isn" (random by design).
+segs() {
+	local line s
+	grep '^tcp ' | while read -r line; do
+		s=$(echo "$line" | seg seq)
+		[ "$(echo "$line" | seg flags)" = SA ] && [ "$s" != 0 ] && s=isn
+		echo "$(echo "$line" | seg flags) $s $(echo "$line" | seg ack) $(echo "$line" | seg win)" \
+			"$(echo "$line" | seg ttl) $(echo "$line" | seg sum)"
+	done
+}
+
+# raw_answer TARGET WHAT FAMILY-OPT SRC DST FLAGS TEXT EXPECTED: one raw segment SRC:40000 ->
+# DST:80 (seq 1000, ack 9000, FLAGS letters of FSRPAU, payload TEXT); its answers, as segs shows
+# them, or "none", must be EXPECTED, and it must reach the TARGET rule (the counter; the stack's
+# RST to an answer that finds no socket may move it once more).
+raw_answer() {
+	local target=$1 what=$2 fam=$3 src=$4 dst=$5 flags=$6 text=$7 expected=$8 t=ipt out got before
+	[ "$fam" = -6 ] && t=ip6t
+	before=$(rule_packets $t "$target")
+	out=$(pktprobe tcp $fam -s "$src" -d "$dst" -p 80 -f "$flags" -q 1000 -a 9000 ${text:+-m "$text"})
+	echo "$out"
+	got=$(echo "$out" | segs)
+	check_eq "$what" "$expected" "${got:-none}"
+	check "$what: reached the rule" wait_rule_packets $t $((before + 1)) "$target"
+}

@@ -27,6 +27,7 @@ struct rawudp_opts {
 	int family;
 	uint8_t proto; /* IPPROTO_UDP or IPPROTO_UDPLITE */
 	int first_fragment; /* send as the first fragment of a larger datagram */
+	int bad_checksum; /* send a wrong UDP checksum */
 	const char *src;
 	const char *dst;
 	uint16_t dport;
@@ -40,12 +41,13 @@ struct rawudp_opts {
 
 static void rawudp_usage(FILE *out)
 {
-	fputs("usage: rawudp [-6] [-U] [-F] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-n COUNT]\n"
+	fputs("usage: rawudp [-6] [-U] [-F] [-B] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-n COUNT]\n"
 	      "              (-m TEXT | -x HEX | -f FILE)\n"
 	      "Send raw UDP datagrams (IPv4, or IPv6 with -6) with a chosen source address.\n"
 	      "  -U         UDP-Lite (the length field is then the checksum coverage)\n"
 	      "  -F         send as the first fragment of a larger datagram (IPv4: MF flag;\n"
 	      "             IPv6: a fragment header, offset 0, M flag)\n"
+	      "  -B         a wrong UDP checksum\n"
 	      "  -s SRC     source address          -d DST     destination address\n"
 	      "  -p DPORT   destination port (9)    -P SPORT   source port (40000)\n"
 	      "  -l UDPLEN  value of the UDP length field (default: the true length)\n"
@@ -218,6 +220,8 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 	csum = rawudp_fold(sum);
 	if (csum == 0)
 		csum = 0xffff;
+	if (o->bad_checksum)
+		csum ^= 0x0101;
 	udp[6] = (uint8_t)(csum >> 8);
 	udp[7] = (uint8_t)csum;
 
@@ -259,11 +263,12 @@ int main(int argc, char **argv)
 	unsigned long i;
 	int c, sources = 0;
 
-	while ((c = getopt(argc, argv, "6UFs:d:p:P:l:n:m:x:f:h")) != -1) {
+	while ((c = getopt(argc, argv, "6UFBs:d:p:P:l:n:m:x:f:h")) != -1) {
 		switch (c) {
 		case '6': o.family = AF_INET6; break;
 		case 'U': o.proto = IPPROTO_UDPLITE; break;
 		case 'F': o.first_fragment = 1; break;
+		case 'B': o.bad_checksum = 1; break;
 		case 's': o.src = optarg; break;
 		case 'd': o.dst = optarg; break;
 		case 'p': o.dport = (uint16_t)rawudp_number(optarg, 65535, "port"); break;
