@@ -135,9 +135,11 @@ deb:
 
 # The packages in a clean Debian 12 chroot: DKMS builds for 6.1 and 6.12, the lab boots those
 # modules, and an upgrade from Debian's xtables-addons and the removal leave nothing behind.
-# Then make install-modules signs with a throwaway key.
+# Then make install-modules signs with a throwaway key. PACKAGING_TEST_ARGS=--no-lab leaves out
+# its lab part (see README.md for the minutes and why it is not in make test yet).
+PACKAGING_TEST_ARGS ?=
 packaging-test: deb
-	tests/packaging/run.sh
+	tests/packaging/run.sh $(PACKAGING_TEST_ARGS)
 	tests/packaging/sign.sh
 
 check: all

@@ -3,9 +3,10 @@
 # The packaging test: our .debs (make deb) in a clean Debian 12 chroot, as an administrator
 # would use them, then the QEMU lab on the modules DKMS built there.
 #
-#   tests/packaging/run.sh [--prepare]
+#   tests/packaging/run.sh [--prepare | --no-lab]
 #
 # --prepare only makes (or refreshes) the cached chroot and the backports kernel, for make prepare.
+# --no-lab leaves out step 4 (make test's form: the lab on make's modules runs there already).
 #
 # 1. A fresh copy of a cached Debian 12 chroot (debootstrap: dkms and the headers of the lab's
 #    6.1 kernel) gets Debian's xtables-addons-dkms/-common (3.23, built by DKMS for 6.1).
@@ -16,11 +17,26 @@
 # 4. The lab boots 6.1 and 6.12 with the modules DKMS installed (not make's): the SYSRQ, pknock
 #    and ACCOUNT scenarios below.
 # 5. apt purges ours: no file is left that was not there before step 1.
-# Prints PASS/FAIL lines and "N passed, M failed"; exits non-zero on any failure.
+# Prints PASS/FAIL lines, each step's time and "N passed, M failed"; exits non-zero on any failure.
+#
+# Why the 6.12 headers arrive after Debian's packages are gone: Debian's 3.23 does not build for
+# 6.12, and its postinst fails when it cannot build for an installed kernel's headers, so with
+# those headers present apt cannot install Debian's packages at all (they stay half-configured;
+# ours installs over that state too, tried by hand): there is no working Debian installation to
+# upgrade from. The upgrade starts where an administrator's working one does, on 6.1; the kernel
+# upgrade comes after ours is in.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cd "$repo"
+prepare_only=false
+lab=true
+case ${1:-} in
+--prepare) prepare_only=true ;;
+--no-lab) lab=false ;;
+'') ;;
+*) echo "usage: $0 [--prepare | --no-lab]" >&2; exit 2 ;;
+esac
 work=$repo/target/packaging
 base=$repo/target/chroot/bookworm
 root=$work/root
@@ -29,6 +45,12 @@ scenarios=(sysrq-valid pknock-tcp account-basic)
 passed=0
 failed=0
 
+# step WHAT: the time since the previous step (or the start), for make test's time budget.
+step_start=$SECONDS
+step() {
+	echo "packaging: $1: $((SECONDS - step_start)) s"
+	step_start=$SECONDS
+}
 pass() { echo "PASS packaging: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL packaging: $*"; failed=$((failed + 1)); }
 check() { # check WHAT CMD...
@@ -37,6 +59,7 @@ check() { # check WHAT CMD...
 	if "$@" >>"$work/log" 2>&1; then pass "$what"; else fail "$what (see $work/log)"; fi
 }
 finish() {
+	echo "packaging: $SECONDS s in all"
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
@@ -56,18 +79,26 @@ k61=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null | sed -n 's/.*
 [ -n "$k61" ] && [ -r "/boot/vmlinuz-$k61" ] || die "no Debian 12 kernel image (linux-image-amd64)"
 k612=$(scripts/fetch-kernel-image.sh bookworm-backports "$newer_kroot" | tail -n 1) ||
 	die "could not fetch bookworm-backports' kernel"
-
-prepare_only=false
-[ "${1:-}" = --prepare ] && prepare_only=true
+# account-basic compares our module with upstream's: on 6.12 that is sid's 3.31 (make newer-kernel).
+if $lab; then
+	scripts/build-upstream-modules.sh "$newer_kroot" "$k612" >/dev/null ||
+		die "could not build upstream's modules for $k612 (scripts/build-upstream-modules.sh)"
+fi
 mkdir -p "$work"
 : >"$work/log"
-# The cached chroot has only what every run starts from; each run works on a fresh copy.
-scripts/make-chroot.sh --also bookworm-updates --also bookworm-security --also bookworm-backports bookworm "$base" dkms "linux-headers-$k61" >>"$work/log" 2>&1 ||
+# The cached chroot has only what every run starts from; each run works on a fresh copy. Beside
+# dkms and the headers, what every Debian 12 but a minimal chroot has (netbase, udev): else the
+# files their maintainer scripts leave on purpose (/etc/hosts, udev's groups' /etc/gshadow-), when
+# iptables and the 6.12 image pull them in, would count as left behind.
+scripts/make-chroot.sh --also bookworm-updates --also bookworm-security --also bookworm-backports bookworm "$base" \
+	dkms "linux-headers-$k61" netbase udev >>"$work/log" 2>&1 ||
 	die "could not make the Debian 12 chroot $base (see $work/log)"
 if $prepare_only; then
 	echo "packaging: $base is ready"
 	exit 0
 fi
+step "the kernels and the cached chroot"
+
 deb_dir=$repo/target/deb
 mapfile -t debs < <(ls "$deb_dir"/xtables-addons-rs-{dkms,common}_*.deb 2>/dev/null)
 [ ${#debs[@]} -eq 2 ] || die "no packages in $deb_dir (make deb)"
@@ -82,6 +113,7 @@ files_of "$root" >"$before"
 check "Debian's xtables-addons-dkms and -common install and build for $k61" \
 	apt_root install --no-install-recommends xtables-addons-dkms xtables-addons-common
 check "Debian's xt_SYSRQ is installed for $k61" test -e "$root/lib/modules/$k61/updates/dkms/xt_SYSRQ.ko"
+step "1. Debian's packages"
 
 # 2. Ours over them.
 check "apt installs our packages over Debian's (Conflicts/Replaces)" \
@@ -104,26 +136,45 @@ check_modules() { # KVER: every module of kmod-c/Kbuild, built by DKMS, and no u
 	check "no upstream module left for $kver" test -z "$others"
 	check "dkms status: installed for $kver" \
 		sh -c "chroot '$root' dkms status -m xtables-addons-rs -k '$kver' 2>/dev/null | grep -q ': installed'"
+	# What `modprobe NAME` loads (the README's command): NAME from DKMS's directory, last, after
+	# its dependencies, each ours from there or in-tree (where the kernel's image is installed, as
+	# 6.12's is).
+	missing=''
+	for m in "${modules[@]}"; do
+		loads=$(in_root modprobe -S "$kver" --show-depends "$m" 2>>"$work/log" |
+			awk '$1 == "insmod" { print $2 }' | sed -E 's|^(/usr)?/lib/modules/[^/]*/||; s/\.(xz|zst|gz)$//')
+		[ "$(tail -n 1 <<<"$loads")" = "updates/dkms/$m.ko" ] &&
+			! grep -qvE '^(updates/dkms|kernel)/' <<<"$loads" || missing+=" $m"
+	done
+	check "modprobe loads each module and its dependencies from DKMS's directory or the kernel for $kver" test -z "$missing"
 }
 check_modules "$k61"
-check "the plugins are where iptables looks" \
-	test -e "$root/usr/lib/x86_64-linux-gnu/xtables/libxt_SYSRQ.so"
+# ours FILE: FILE is installed and xtables-addons-rs-common's (not Debian's, which has the same
+# names).
+ours() { chroot "$root" dpkg -S "$1" 2>/dev/null | grep -q '^xtables-addons-rs-common: '; }
+check "the plugins are ours and where iptables looks" ours /usr/lib/x86_64-linux-gnu/xtables/libxt_SYSRQ.so
 # Every program and library of the package finds its libraries (Depends from dh_shlibdeps).
 check "every ELF file of xtables-addons-rs-common resolves its libraries in the chroot" \
-	bash -c "for f in \$(chroot '$root' dpkg -L xtables-addons-rs-common); do
+	bash -c "files=\$(chroot '$root' dpkg -L xtables-addons-rs-common) || exit 1
+	for f in \$files; do
 		[ -f '$root'\$f ] && head -c 4 '$root'\$f | grep -q ELF || continue
 		chroot '$root' ldd \$f | grep 'not found' && exit 1
 	done; exit 0"
+check "the tools are ours" ours /usr/sbin/iptaccount
 check "our tools run (iptaccount --help)" in_root iptaccount --help
+step "2. ours over Debian's"
 
 # 3. A kernel upgrade (backports' headers depend on the image): DKMS's kernel hook builds ours
 # for it. INITRD=No skips the image's initramfs, which the chroot boots nowhere.
 check "bookworm-backports' linux-headers-$k612 installs" \
 	in_root env INITRD=No apt-get -y -q -o Dpkg::Use-Pty=0 install --no-install-recommends "linux-headers-$k612"
 check_modules "$k612"
+step "3. the kernel upgrade"
 
 # 4. The lab on what DKMS built.
-for kver in "$k61" "$k612"; do
+lab_kernels=("$k61" "$k612")
+$lab || { lab_kernels=(); echo "packaging: --no-lab: the lab on DKMS's modules left out"; }
+for kver in "${lab_kernels[@]}"; do
 	mods=$work/modules-$kver
 	rm -rf "$mods"
 	mkdir -p "$mods"
@@ -146,12 +197,14 @@ for kver in "$k61" "$k612"; do
 	else
 		fail "lab on $kver with DKMS's modules: $(tail -n 1 "$work/lab-$kver.log")"
 	fi
+	step "4. the lab on $kver"
 done
 
 # 5. Removal.
 check "apt purges our packages" apt_root purge xtables-addons-rs-dkms xtables-addons-rs-common
-check "apt purges bookworm-backports' headers again" apt_root purge "linux-headers-$k612" \
-	"linux-headers-${k612%-amd64}-common" "linux-kbuild-${k612%%-*}"
+# The image the headers pulled in too: apt never autoremoves a kernel image.
+check "apt purges bookworm-backports' kernel again" apt_root purge "linux-headers-$k612" \
+	"linux-headers-${k612%-amd64}-common" "linux-kbuild-${k612%%-*}" "linux-image-$k612"
 check "apt removes what was installed for Debian's packages" apt_root autoremove --purge
 after=$work/files.after
 files_of "$root" >"$after"
@@ -161,6 +214,7 @@ if [ -z "$left" ]; then
 else
 	fail "files left behind: $(wc -l <<<"$left"): $(head -n 10 <<<"$left" | tr '\n' ' ')"
 fi
+step "5. the removal"
 gone=$(comm -23 "$before" "$after")
 [ -z "$gone" ] && pass "no file of the clean system lost" ||
 	fail "files of the clean system lost: $(head -n 10 <<<"$gone" | tr '\n' ' ')"
