@@ -33,6 +33,11 @@ EXPORT_SYMBOL_GPL(xa_account6_hash);
 EXPORT_SYMBOL_GPL(xa_tcp_reply);
 EXPORT_SYMBOL_GPL(xa_udp_echo);
 EXPORT_SYMBOL_GPL(xa_l4_checksum_fill);
+EXPORT_SYMBOL_GPL(xa_geoip_prepare);
+EXPORT_SYMBOL_GPL(xa_geoip_layout4);
+EXPORT_SYMBOL_GPL(xa_geoip_layout6);
+EXPORT_SYMBOL_GPL(xa_geoip_lookup4);
+EXPORT_SYMBOL_GPL(xa_geoip_lookup6);
 
 static int __init xa_shim_init(void)
 {

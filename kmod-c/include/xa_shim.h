@@ -76,5 +76,6 @@ int xa_sysrq_verify(int hash, const uint8_t *payload, size_t payload_len,
 #include "xa_shim_pknock.h"
 
 #include "xa_shim_reply.h"
+#include "xa_shim_geoip.h"
 
 #endif /* XA_SHIM_H */

@@ -68,6 +68,36 @@ macro_rules! addr_impl {
 addr_impl!(u32);
 addr_impl!(u128);
 
+/// An IPv6 address as two host-order halves, high first: the kernel's layout of one (eight-
+/// byte aligned, where a `u128` wants sixteen); arrays compare element by element, so the
+/// order is the address order.
+impl Addr for [u64; 2] {
+    const BYTES: usize = 16;
+    const MIN: Self = [0, 0];
+    const MAX: Self = [u64::MAX, u64::MAX];
+
+    fn from_be_slice(bytes: &[u8]) -> Option<Self> {
+        let bytes: &[u8; 16] = bytes.try_into().ok()?;
+        let (hi, lo) = bytes.split_at(8);
+        Some([u64::from_be_bytes(hi.try_into().ok()?), u64::from_be_bytes(lo.try_into().ok()?)])
+    }
+
+    fn write_be(self, out: &mut [u8]) -> Option<()> {
+        let out: &mut [u8; 16] = out.try_into().ok()?;
+        let (hi, lo) = out.split_at_mut(8);
+        hi.copy_from_slice(&self[0].to_be_bytes());
+        lo.copy_from_slice(&self[1].to_be_bytes());
+        Some(())
+    }
+
+    fn successor(self) -> Option<Self> {
+        match self[1].checked_add(1) {
+            Some(lo) => Some([self[0], lo]),
+            None => self[0].checked_add(1).map(|hi| [hi, 0]),
+        }
+    }
+}
+
 /// An inclusive range of addresses, `begin <= end` wherever this module produces one.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Range<A> {

@@ -20,7 +20,12 @@ struct Input {
 }
 
 fn family<A: Addr>(files: &[Vec<u8>], probes: &[A], wide: fn(A) -> u128, narrow: fn(u128) -> A) {
-    let parsed: Vec<RangeFile<A>> = files
+    let valid: Vec<&[u8]> = files
+        .iter()
+        .map(Vec::as_slice)
+        .filter(|f| RangeFile::<A>::parse(f).is_ok())
+        .collect();
+    let parsed: Vec<RangeFile<A>> = valid
         .iter()
         .filter_map(|f| RangeFile::parse(f).ok())
         .collect();
@@ -29,8 +34,15 @@ fn family<A: Addr>(files: &[Vec<u8>], probes: &[A], wide: fn(A) -> u128, narrow:
         assert!(ranges.iter().all(|r| r.begin <= r.end));
         assert!(ranges.windows(2).all(|p| p[0].end < p[1].begin));
     }
-    let Ok(merged) = union(&parsed) else {
-        assert!(parsed.len() > shim::geoip::MAX_SOURCES);
+    // All the files at once: refused exactly when one is invalid or there are too many.
+    let all = union::<A>(files.iter().map(Vec::as_slice));
+    let max = shim::geoip::MAX_SOURCES;
+    assert_eq!(
+        all.is_ok(),
+        valid.len() == files.len() && files.len() <= max
+    );
+    let Ok(merged) = union::<A>(valid.iter().copied()) else {
+        assert!(valid.len() > max);
         return;
     };
     let merged: Vec<Range<A>> = merged.collect();

@@ -23,6 +23,7 @@ use sys::*;
 mod pknock;
 mod account;
 mod reply;
+mod geoip;
 
 // The shim mirrors these limits; the header is the source of truth.
 const _: () = {

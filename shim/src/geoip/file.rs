@@ -69,6 +69,12 @@ impl<'a, A: Addr> RangeFile<'a, A> {
     /// Bytes of one record: two addresses.
     pub const RECORD: usize = 2 * A::BYTES;
 
+    /// A file without ranges (what an empty file parses to).
+    pub const EMPTY: Self = RangeFile {
+        bytes: &[],
+        _addr: PhantomData,
+    };
+
     /// The file's ranges, if it is valid (see the module documentation).
     pub fn parse(bytes: &'a [u8]) -> Result<Self, FileError> {
         if !bytes.len().is_multiple_of(Self::RECORD) {

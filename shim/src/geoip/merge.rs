@@ -3,10 +3,11 @@
 //!
 //! [`Coalesce`] merges an iterator of ranges sorted by `begin` (overlapping or adjacent ones
 //! become one); [`Union`] feeds it from several validated files at once (a k-way merge by
-//! `begin`), so a rule's codes become one list without a buffer of their own. The database
+//! `begin`), so a rule's codes become one list without a buffer of their own. Files are
+//! validated on the way in. The database
 //! builder coalesces its sorted input rows the same way.
 
-use super::file::{self, RangeFile};
+use super::file::{self, FileError, RangeFile};
 use super::{Addr, MAX_SOURCES, Range};
 
 /// Merges ranges arriving in ascending order of `begin` (ends in any order, invalid ranges
@@ -91,16 +92,27 @@ pub type Union<'a, A> = Coalesce<MergeByBegin<'a, A>>;
 pub enum UnionError {
     /// More than [`MAX_SOURCES`] files.
     TooManySources,
+    /// File `index` (from 0) is not a valid file.
+    File {
+        /// Which file.
+        index: usize,
+        /// What is wrong with it.
+        error: FileError,
+    },
 }
 
-/// The union of `files`' ranges (each file already validated by [`RangeFile::parse`]).
-pub fn union<'a, A: Addr>(files: &[RangeFile<'a, A>]) -> Result<Union<'a, A>, UnionError> {
-    if files.len() > MAX_SOURCES {
-        return Err(UnionError::TooManySources);
-    }
+/// The union of the ranges of the files whose bytes `files` yields, each validated by
+/// [`RangeFile::parse`] first. Keeps only the files' slices (one array of [`MAX_SOURCES`]),
+/// so that the kernel can call it on a small stack.
+pub fn union<'a, A: Addr>(
+    files: impl IntoIterator<Item = &'a [u8]>,
+) -> Result<Union<'a, A>, UnionError> {
     let mut rest: [&'a [u8]; MAX_SOURCES] = [&[]; MAX_SOURCES];
-    for (slot, file) in rest.iter_mut().zip(files) {
-        *slot = file.bytes();
+    for (index, bytes) in files.into_iter().enumerate() {
+        let slot = rest.get_mut(index).ok_or(UnionError::TooManySources)?;
+        *slot = RangeFile::<A>::parse(bytes)
+            .map_err(|error| UnionError::File { index, error })?
+            .bytes();
     }
     Ok(Coalesce::new(MergeByBegin {
         rest,

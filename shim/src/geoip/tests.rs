@@ -124,12 +124,17 @@ fn union_of_files() {
     let a = bytes4(&[(1, 2), (10, 20), (40, 40)]);
     let b = bytes4(&[(3, 5), (15, 30)]);
     let c = bytes4(&[]);
-    let files = [&a, &b, &c].map(|f| RangeFile::<u32>::parse(f).unwrap());
-    let merged: Vec<_> = union(&files).unwrap().collect();
+    let files = [&a[..], &b, &c];
+    let merged: Vec<_> = union::<u32>(files).unwrap().collect();
     assert_eq!(merged, [r4(1, 5), r4(10, 30), r4(40, 40)]);
-    let many = vec![files[2]; MAX_SOURCES + 1];
-    assert_eq!(union(&many).err(), Some(UnionError::TooManySources));
-    assert_eq!(union(&many[..MAX_SOURCES]).unwrap().count(), 0);
+    let many = vec![&c[..]; MAX_SOURCES + 1];
+    assert_eq!(union::<u32>(many.iter().copied()).err(), Some(UnionError::TooManySources));
+    assert_eq!(union::<u32>(many[..MAX_SOURCES].iter().copied()).unwrap().count(), 0);
+    let bad = bytes4(&[(5, 1)]);
+    assert_eq!(
+        union::<u32>([&a[..], &bad]).err(),
+        Some(UnionError::File { index: 1, error: FileError::Reversed { index: 0 } })
+    );
 }
 
 /// Lays `ranges` out and returns the two arrays.
@@ -205,4 +210,22 @@ fn eytzinger_refuses_bad_input() {
     assert!(!eytzinger::contains::<u32>(&[], &[], 5));
     assert!(!eytzinger::contains::<u32>(&[0, 9, 9], &[0], 5));
     let _ = eytzinger::contains::<u32>(&[0, 9, 1, 2, 3], &[0, 1, 2, 3], 2);
+}
+
+#[test]
+fn halves_order_as_u128() {
+    let values = [0u128, 1, u64::MAX as u128, 1 << 64, (1 << 64) + 1, u128::MAX - 1, u128::MAX];
+    for &a in &values {
+        let h = <[u64; 2]>::from_be_slice(&a.to_be_bytes()).unwrap();
+        assert_eq!(h, [(a >> 64) as u64, a as u64]);
+        let mut back = [0u8; 16];
+        h.write_be(&mut back).unwrap();
+        assert_eq!(u128::from_be_bytes(back), a);
+        let succ = h.successor().map(|s| (u128::from(s[0]) << 64) | u128::from(s[1]));
+        assert_eq!(succ, a.checked_add(1));
+        for &b in &values {
+            let hb = <[u64; 2]>::from_be_slice(&b.to_be_bytes()).unwrap();
+            assert_eq!(h.cmp(&hb), a.cmp(&b));
+        }
+    }
 }

@@ -184,12 +184,13 @@ pub fn union_of<A: Addr>(
             read_file(&p).map(|b| (p, b))
         })
         .collect::<Result<_, _>>()?;
-    let parsed: Vec<RangeFile<A>> = files
-        .iter()
-        .map(|(p, b)| parse::<A>(p, b))
-        .collect::<Result<_, _>>()?;
-    // At most MAX_SOURCES files (checked above).
-    Ok(union(&parsed).map(Iterator::collect).unwrap_or_default())
+    // Each file checked here for an error that names it; then at most MAX_SOURCES valid ones.
+    for (p, b) in &files {
+        parse::<A>(p, b)?;
+    }
+    Ok(union::<A>(files.iter().map(|(_, b)| b.as_slice()))
+        .map(Iterator::collect)
+        .unwrap_or_default())
 }
 
 /// An nftables interval set of `ranges` named `name`, to `include` inside a table block.
