@@ -237,7 +237,7 @@ build_overlay() { # OUTPUT
 	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do
 		[ -e "$f" ] && copy_elf "$f" "$root" "/opt/ours/xtables/$(basename "$f")"
 	done
-	for f in send_sysrq iptaccount pknock-knock pknlusr; do
+	for f in send_sysrq iptaccount pknock-knock pknlusr xt_geoip_build xt_asn_build xt_geoip_query; do
 		[ ! -x "$repo/target/release/$f" ] || copy_elf "$repo/target/release/$f" "$root" "/usr/sbin/$f"
 	done
 	pack "$root" "$1"

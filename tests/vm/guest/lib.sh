@@ -212,7 +212,7 @@ lab_reset() {
 	/usr/sbin/iptables-nft -w -t raw -F 2>/dev/null
 	/usr/sbin/ip6tables-nft -w -t raw -F 2>/dev/null
 	# shellcheck disable=SC2046 # one module name per word
-	unload $(loaded_extensions) xa_shim compat_xtables
+	unload $(loaded_extensions) xa_rangedb xa_shim compat_xtables
 	unset XTABLES_LIBDIR
 }
 
@@ -221,7 +221,7 @@ loaded_extensions() {
 	local ko name
 	for ko in /opt/ours/mod/*.ko /opt/upstream/mod/*.ko; do
 		name=$(basename "$ko" .ko)
-		case $name in xa_shim | compat_xtables) continue ;; esac
+		case $name in xa_shim | xa_rangedb | compat_xtables) continue ;; esac
 		loaded "$name" && echo "$name"
 	done | sort -u
 }
