@@ -27,5 +27,6 @@ bool __init xa_selftest_pknock(void);
 bool __init xa_selftest_account6(void);
 bool __init xa_selftest_account(void);
 bool __init xa_selftest_reply(void);
+bool __init xa_selftest_geoip(void);
 
 #endif /* XA_SHIM_SELFTEST_H */
