@@ -237,12 +237,19 @@ build_overlay() { # OUTPUT
 	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do
 		[ -e "$f" ] && copy_elf "$f" "$root" "/opt/ours/xtables/$(basename "$f")"
 	done
+	# Test plugins handing the kernel any geoip/asn rule data (geoip-hostile), never installed.
+	mkdir -p "$root/opt/raw/xtables"
+	for f in geoip asn; do
+		copy_elf "$repo/target/release/examples/libxt_${f}_raw.so" "$root" "/opt/raw/xtables/libxt_$f.so"
+	done
 	for f in send_sysrq iptaccount pknock-knock pknlusr xt_geoip_build xt_asn_build xt_geoip_query; do
 		[ ! -x "$repo/target/release/$f" ] || copy_elf "$repo/target/release/$f" "$root" "/usr/sbin/$f"
 	done
 	pack "$root" "$1"
 }
 
+cargo build --release --quiet --manifest-path "$repo/Cargo.toml" -p xt_geoip \
+	--example xt_geoip_raw --example xt_asn_raw || die "cargo build of the raw-data test plugins failed"
 # The packet tools: static, rebuilt when their source changes.
 for src in "$here"/tools/*.c; do
 	bin=$out/$(basename "$src" .c)
