@@ -237,6 +237,12 @@ build_overlay() { # OUTPUT
 	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do
 		[ -e "$f" ] && copy_elf "$f" "$root" "/opt/ours/xtables/$(basename "$f")"
 	done
+	# Lab data; the geoip database of tests/vm/data/geoip.csv as upstream's Perl builder writes
+	# it (without its rows starting with "::", which it drops), for our module to read.
+	mkdir -p "$root/vm/data/geoip-upstream"
+	cp "$here"/data/* "$root/vm/data/"
+	/usr/libexec/xtables-addons/xt_geoip_build -q -D "$root/vm/data/geoip-upstream" \
+		-i "$here/data/geoip.csv" 2>/dev/null || die "upstream's xt_geoip_build failed (xtables-addons-common, its Perl modules)"
 	# Test plugins handing the kernel any geoip/asn rule data (geoip-hostile), never installed.
 	mkdir -p "$root/opt/raw/xtables"
 	for f in geoip asn; do

@@ -7,23 +7,17 @@
 # user-space pointers our module never reads) each match exactly the expected sources, by rule
 # counters. The sets are per namespace and listed in /proc/net/xt_geoip (ranges, memory, rules);
 # a rebuilt database takes effect with "echo reload > /proc/net/xt_geoip", rules left in place;
-# the last rule's deletion frees the set.
+# a database built by upstream's Perl xt_geoip_build (on the host, from the same CSV) gives the
+# same matches but for ::1, whose row upstream's builder drops; the last rule's deletion frees
+# the set. A new network namespace has its own sets, read in its own mount namespace (another
+# database there matches other sources), listed and reloaded apart from the first one's.
 . /vm/lib.sh
 
 DB=/usr/share/xt_geoip
 mkdir -p $DB
-csv() {
-	cat <<-EOF
-	127.0.0.0,127.0.0.9,AA
-	127.0.1.0,127.0.1.255,BB
-	10.0.0.0,10.255.255.255,CC
-	192.0.2.0,192.0.2.255,DD
-	::1,::1,AA
-	2001:db8::,2001:db8::ffff,BB
-	2001:db8:1::,2001:db8:1::ff,CC
-	EOF
-}
-csv >/tmp/geo.csv
+# tests/vm/data/geoip.csv: parts of 127.0.0.0/8 (AA, BB), 10.0.0.0/8 (CC), 192.0.2.0/24 (DD),
+# ::1 (AA), 2001:db8::/48 (BB), 2001:db8:1::/120 (CC).
+cp /vm/data/geoip.csv /tmp/geo.csv
 check "xt_geoip_build -D $DB" xt_geoip_build -q -D $DB -i /tmp/geo.csv
 check_eq "the ::1 row is kept" "::1-::1" "$(xt_geoip_query -D $DB -6 AA)"
 
@@ -98,6 +92,33 @@ check_eq "  and changes nothing" "4 4" "$(counts ipt)"
 xt_geoip_build -q -D $DB -i /tmp/geo.csv
 ipt -F INPUT
 check_eq "the last rules gone: no set left" 0 "$(grep -c keys= /proc/net/xt_geoip)"
+
+# Upstream's files: the same IPv4 matches; IPv6 ::1 lost (upstream's builder drops "::" rows).
+check "upstream-built files in place" cp /vm/data/geoip-upstream/AA.iv4 /vm/data/geoip-upstream/AA.iv6 $DB/
+ipt -A INPUT -p udp --dport 9 -m geoip --src-cc AA
+ip6t -A INPUT -p udp --dport 9 -m geoip --src-cc AA
+send4 127.0.0.2 127.0.0.1 x -n 2 && send4 127.0.0.20 127.0.0.1 x && send6 ::1 ::1 x -n 3 && usleep 100000
+check_eq "upstream's AA.iv4: 127.0.0.2 matches, 127.0.0.20 does not" 2 "$(counts ipt)"
+check_eq "upstream's AA.iv6 is empty: ::1 does not match" 0 "$(counts ip6t)"
+check_eq "  (upstream's AA.iv6 has 0 bytes)" 0 "$(wc -c <$DB/AA.iv6)"
+xt_geoip_build -q -D $DB -i /tmp/geo.csv
+ip6t -F INPUT
+
+# Another network namespace, and mount namespace with another database: AA is 127.0.0.20 there.
+mkdir -p /tmp/db2 && echo 127.0.0.20,127.0.0.20,AA | xt_geoip_build -q -D /tmp/db2 -i -
+check "a child namespace reads its own database" unshare -n -m sh -c "
+	mount --bind /tmp/db2 $DB && ip link set lo up &&
+	/usr/sbin/iptables-$BE -w -A INPUT -p udp --dport 9 -m geoip --src-cc AA &&
+	rawudp -s 127.0.0.20 -d 127.0.0.1 -m x -n 4 && rawudp -s 127.0.0.2 -d 127.0.0.1 -m x && usleep 100000 &&
+	[ \"\$(/usr/sbin/iptables-$BE -L INPUT -vxn | awk 'NR == 3 { print \$1 }')\" = 4 ] &&
+	grep -qx 'ipv4 keys=AA ranges=1 bytes=[0-9]* rules=1' /proc/net/xt_geoip &&
+	[ \$(grep -c keys= /proc/net/xt_geoip) = 1 ] && echo reload >/proc/net/xt_geoip"
+cat /proc/net/xt_geoip
+check "the first namespace's sets are its own: AA's, one rule" \
+	grep -qx "ipv4 keys=AA ranges=1 bytes=[0-9]* rules=1" /proc/net/xt_geoip
+check_eq "  and no other" 1 "$(grep -c keys= /proc/net/xt_geoip)"
+send4 127.0.0.2 127.0.0.1 x && usleep 100000
+check_eq "  and still matches 127.0.0.2" 3 "$(counts ipt)"
 
 lab_reset
 finish
