@@ -33,7 +33,7 @@ traffic6() {
 	send6 ::1 ::1 x -n 1 && send6 2001:db8::5 ::1 x -n 2 && send6 2001:db8:1::7 ::1 x -n 3 &&
 		usleep 100000
 }
-check "2001:db8::1/64 on lo" ip -6 addr add 2001:db8::1/64 dev lo
+check "2001:db8::1/64 on lo" ip -6 addr replace 2001:db8::1/64 dev lo
 
 for BE in $BACKENDS; do
 	for variant in ours upstream; do

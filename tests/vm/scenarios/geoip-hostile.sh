@@ -2,10 +2,11 @@
 # xavm: boot=geoip timeout=400
 # Hostile databases for our xt_geoip (files written byte by byte in the guest), both backends:
 # unsorted, overlapping and reversed ranges, truncated files (IPv4 and IPv6), a file over
-# max_ranges (set to 8 at run time), a FIFO (must not block the iptables process), a
-# directory, a missing file: each rule is refused, the reason and the file named in the kernel
-# log, no oops. A valid empty file is accepted (matches nothing). A reload that meets a bad
-# file keeps every set as it was. Upstream's module binary-searches whatever it is given.
+# max_ranges (set to 8 at run time), a 4 GiB (sparse) file at the default max_ranges, a FIFO
+# (must not block the iptables process), a directory, a missing file: each rule is refused,
+# the reason and the file named in the kernel log, no oops. A valid empty file is accepted
+# (matches nothing). A reload that meets a bad file keeps every set as it was. Upstream's
+# module binary-searches whatever it is given.
 # Rule data no real plugin sends, through a test plugin that hands over any bytes
 # (tests/plugin/xt_rawdata.rs): counts of 255 and one past the array (geoip revision 2, asn),
 # no or both directions, unknown flags, invalid or repeated codes, AS number 0: refused and
@@ -19,7 +20,7 @@ mkdir -p $DB
 rec() {
 	local a
 	for a in "$@"; do
-		printf "$(echo "$a" | awk -F. '{ printf "\\\\%03o\\\\%03o\\\\%03o\\\\%03o", $1, $2, $3, $4 }')"
+		printf "$(echo "$a" | awk -F. '{ printf "\\%03o\\%03o\\%03o\\%03o", $1, $2, $3, $4 }')"
 	done
 }
 rec 127.0.0.1 127.0.0.1 >$DB/OK.iv4
@@ -33,6 +34,7 @@ i=0
 while [ $i -lt 9 ]; do rec 127.0.1.$i 127.0.1.$i; i=$((i + 1)); done >$DB/BG.iv4 # 9 records
 : >$DB/EM.iv4
 mkfifo $DB/FF.iv4
+truncate -s 4G $DB/HG.iv4 # sparse: its size, not its pages, is what the module must refuse
 mkdir $DB/DR.iv4
 
 # refused WHAT CODE LOG: the rule is refused and the kernel log says LOG.
@@ -47,8 +49,8 @@ for BE in $BACKENDS; do
 	load_module ours xt_geoip || { fail "$BE: load our xt_geoip"; continue; }
 	echo 8 >/sys/module/xa_rangedb/parameters/max_ranges
 	use_plugins ours || continue
-	check "$BE: a valid file" ipt -A INPUT -m geoip --src-cc OK
-	check "$BE: a valid empty file" ipt -A INPUT -m geoip --src-cc EM
+	check "$BE: a valid file" ipt -A INPUT -p udp -m geoip --src-cc OK
+	check "$BE: a valid empty file" ipt -A INPUT -p udp -m geoip --src-cc EM
 	refused "unsorted ranges" US "cannot load $DB/US.iv4: record 1: a range begins before the previous one"
 	refused "overlapping ranges" OV "cannot load $DB/OV.iv4: record 1: a range overlaps the previous one"
 	refused "a reversed range" RV "cannot load $DB/RV.iv4: record 0: a range ends before it begins"
@@ -71,6 +73,7 @@ for BE in $BACKENDS; do
 		"$(ipt -L INPUT -v -x -n | awk 'NR > 2 { printf "%s ", $1 }' | sed 's/ $//')"
 	cp /tmp/OK.iv4 $DB/OK.iv4
 	echo 1048576 >/sys/module/xa_rangedb/parameters/max_ranges
+	refused "a 4 GiB file (the default max_ranges)" HG "cannot load $DB/HG.iv4: larger than max_ranges records"
 done
 # hex N BYTES: BYTES repeated N times.
 hex() { local i=0; while [ $i -lt "$1" ]; do printf %s "$2"; i=$((i + 1)); done; }
@@ -79,7 +82,7 @@ geo() { printf %s%s "$1" "$2"; printf %s "$3"; hex $((31 - ${#3} / 4)) 0000; }
 rawrule() { # WHAT ok|refused LOG ipt|ip6t MATCH DATA
 	log_mark
 	if [ "$2" = ok ]; then
-		check "$BE raw: $1 accepted" $4 -A INPUT -m "$5" --raw "$6"
+		check "$BE raw: $1 accepted" $4 -A INPUT -p udp -m "$5" --raw "$6"
 	else
 		check_fails "$BE raw: $1 refused" $4 -A INPUT -m "$5" --raw "$6"
 		check "$BE raw: $1: logged '$3'" sh -c "dmesg | tail -5 | grep -q '$3'"
