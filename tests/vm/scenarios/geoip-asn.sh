@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=geoip timeout=300
 # xt_asn with a database our xt_asn_build makes in the guest from a GeoLite2-ASN CSV (networks
 # of 127.0.0.0/8, 10.0.0.0/8, ::1 and 2001:db8::/32), both backends, IPv4 and IPv6, our plugin

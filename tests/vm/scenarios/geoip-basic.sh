@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=geoip timeout=400
 # xt_geoip with a database built in the guest by our xt_geoip_build from a CSV covering parts of
 # 127.0.0.0/8, 10.0.0.0/8, 192.0.2.0/24 (TEST-NET-1), ::1 (a row starting with "::", which

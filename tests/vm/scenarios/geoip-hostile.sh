@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=geoip timeout=400
 # Hostile databases for our xt_geoip (files written byte by byte in the guest), both backends:
 # unsorted, overlapping and reversed ranges, truncated files (IPv4 and IPv6), a file over
