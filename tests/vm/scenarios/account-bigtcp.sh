@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# xavm: boot=account6 smp=2 timeout=180
+# xavm: boot=account6 smp=2 timeout=360
 # BIG TCP on lo (our bigtcp tool sets gso/gro_max_size and, on kernels since 6.3, their IPv4
 # twins to 185000): a 4 MB TCP transfer from 127.0.0.1 to itself, then from ::1, both backends.
 # The packets and bytes ACCOUNT counts for the address (as destination) equal those of its
 # rule, which counts the packets' real lengths. A u32 rule counts the packets over 64 KiB,
 # whose length field is 0 (IPv4 total length, IPv6 payload length): some must be among them
 # for IPv6, and for IPv4 on 6.3 and later; 6.1 has no IPv4 BIG TCP (bigtcp reports the
-# attributes missing), so none there.
+# attributes missing), so none there. TCP sends packets over 64 KiB only when its window and
+# pace allow, which a guest on a loaded host does not reach in every transfer: a transfer
+# without one is repeated, at most 5 in all.
 . /vm/lib.sh
 ACC=/usr/sbin/iptaccount
 BYTES=4000000
@@ -35,6 +37,22 @@ transfer() {
 	wait $rx
 }
 
+# big_expected FAMILY: may this kernel send packets of FAMILY over 64 KiB on lo?
+big_expected() { [ "$1" = 6 ] || ipv4_bigtcp; }
+
+# transfer_big T FAMILY ADDR IPT-FUNCTION: a transfer, repeated (at most 5 in all) while none
+# of the rule's packets was over 64 KiB where the kernel can send such.
+transfer_big() {
+	local n=1
+	transfer "$2" "$3" || return 1
+	big_expected "$2" || return 0
+	while [ "$(big_packets "$4")" = 0 ] && [ $n -lt 5 ]; do
+		echo "$1: no packet over 64 KiB in transfer $n, once more"
+		transfer "$2" "$3" || return 1
+		n=$((n + 1))
+	done
+}
+
 # rule_counters IPT-FUNCTION: "packets bytes" of INPUT's ACCOUNT rule.
 rule_counters() { "$1" -L INPUT -v -x -n | awk '$3 == "ACCOUNT" { print $1, $2; exit }'; }
 # big_packets IPT-FUNCTION: packets of INPUT's u32 rule (length field 0: over 64 KiB).
@@ -54,7 +72,7 @@ check_big() {
 	echo "rule: $rule, ACCOUNT: $acc, over 64 KiB: $big"
 	check "$t: the transfer reached the rule" [ "${rule#* }" -gt $BYTES ]
 	check_eq "$t: ACCOUNT counts the packets and bytes the rule counted" "$rule" "$acc"
-	if [ "$2" = 6 ] || ipv4_bigtcp; then
+	if big_expected "$2"; then
 		check "$t: $big of them over 64 KiB" [ "${big:-0}" -gt 0 ]
 	else
 		check_eq "$t: none over 64 KiB without IPv4 BIG TCP" 0 "$big"
@@ -81,9 +99,9 @@ for BE in $BACKENDS; do
 	check "$BE: IPv4 rule counting total length 0" ipt -A INPUT -p tcp --dport $PORT -m u32 --u32 '0&0xFFFF=0'
 	check "$BE: IPv6 rule" ip6t -A INPUT -p tcp --dport $PORT -j ACCOUNT --addr ::1/128 --tname big6
 	check "$BE: IPv6 rule counting payload length 0" ip6t -A INPUT -p tcp --dport $PORT -m u32 --u32 '4>>16=0'
-	check "$BE: IPv4 transfer" transfer 4 127.0.0.1
+	check "$BE: IPv4 transfer" transfer_big "$BE/IPv4" 4 127.0.0.1 ipt
 	check_big "$BE/IPv4" 4 ipt big4 127.0.0.1
-	check "$BE: IPv6 transfer" transfer 6 '[::1]'
+	check "$BE: IPv6 transfer" transfer_big "$BE/IPv6" 6 '[::1]' ip6t
 	check_big "$BE/IPv6" 6 ip6t big6 ::1
 done
 bigtcp lo 65536 >/dev/null
