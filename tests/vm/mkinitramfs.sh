@@ -256,10 +256,10 @@ build_overlay() { # OUTPUT
 
 cargo build --release --quiet --manifest-path "$repo/Cargo.toml" -p xt_geoip \
 	--example xt_geoip_raw --example xt_asn_raw || die "cargo build of the raw-data test plugins failed"
-# The packet tools: static, rebuilt when their source changes.
+# The packet tools: static, rebuilt when their source or their shared header changes.
 for src in "$here"/tools/*.c; do
 	bin=$out/$(basename "$src" .c)
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$here/tools/lab_tool.h" -nt "$bin" ]; then
 		gcc -static -O2 -Wall -Wextra -Werror -o "$bin" "$src"
 	fi
 done

@@ -51,6 +51,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "lab_tool.h"
 
 #define PROBE_MAX 65536
 
@@ -78,32 +79,7 @@ static void probe_usage(void)
 	exit(2);
 }
 
-static unsigned long probe_number(const char *s, unsigned long max, const char *what)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v > max) {
-		fprintf(stderr, "pktprobe: bad %s \"%s\" (0..%lu)\n", what, s, max);
-		exit(2);
-	}
-	return v;
-}
-
 /* ---- checksums (RFC 1071) ---- */
-static uint32_t probe_sum(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n % 2)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
 static uint16_t probe_fold(uint32_t sum)
 {
 	while (sum >> 16)
@@ -116,9 +92,9 @@ static uint32_t probe_pseudo(int family, const uint8_t *src, const uint8_t *dst,
 			     size_t l4_len)
 {
 	size_t alen = family == AF_INET ? 4 : 16;
-	uint32_t sum = probe_sum(0, src, alen);
+	uint32_t sum = lab_sum(0, src, alen);
 
-	sum = probe_sum(sum, dst, alen);
+	sum = lab_sum(sum, dst, alen);
 	return sum + proto + (uint32_t)(l4_len >> 16) + (uint32_t)(l4_len & 0xffff);
 }
 
@@ -219,11 +195,11 @@ static int probe_show(const struct probe_filter *f, const uint8_t *pkt, size_t n
 		return 0;
 	if (!f->print)
 		return 1;
-	ok = probe_fold(probe_sum(probe_pseudo(f->family, src, dst, proto, l4_len), l4, l4_len)) ==
+	ok = probe_fold(lab_sum(probe_pseudo(f->family, src, dst, proto, l4_len), l4, l4_len)) ==
 	     0xffff;
 	inet_ntop(f->family, src, s, sizeof(s));
 	inet_ntop(f->family, dst, d, sizeof(d));
-	if (f->family == AF_INET && !(probe_fold(probe_sum(0, pkt, hl)) == 0xffff))
+	if (f->family == AF_INET && !(probe_fold(lab_sum(0, pkt, hl)) == 0xffff))
 		ok = 0;
 	if (proto == IPPROTO_TCP) {
 		static const char names[] = "FSRPAUEC";
@@ -332,7 +308,7 @@ static int probe_connect(int argc, char **argv, int family)
 	while ((c = getopt(argc, argv, "6w:d:c")) != -1) {
 		switch (c) {
 		case '6': family = AF_INET6; break;
-		case 'w': secs = (long)probe_number(optarg, 600, "seconds"); break;
+		case 'w': secs = (long)lab_number("pktprobe", 0, optarg, 600, "seconds"); break;
 		case 'd': data = optarg; break;
 		case 'c': show = 1; break;
 		default: probe_usage();
@@ -340,7 +316,7 @@ static int probe_connect(int argc, char **argv, int family)
 	}
 	if (argc - optind != 2)
 		probe_usage();
-	port = (uint16_t)probe_number(argv[optind + 1], 65535, "port");
+	port = (uint16_t)lab_number("pktprobe", 0, argv[optind + 1], 65535, "port");
 	probe_addr(&to, family, argv[optind], port);
 	cap = probe_capture_open();
 	fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -404,14 +380,14 @@ static int probe_udp(int argc, char **argv, int family, int wait_reply)
 		switch (c) {
 		case '6': family = AF_INET6; break;
 		case 'b': broadcast = 1; break;
-		case 'w': secs = (long)probe_number(optarg, 600, "seconds"); break;
-		case 'P': sport = (uint16_t)probe_number(optarg, 65535, "source port"); break;
+		case 'w': secs = (long)lab_number("pktprobe", 0, optarg, 600, "seconds"); break;
+		case 'P': sport = (uint16_t)lab_number("pktprobe", 0, optarg, 65535, "source port"); break;
 		default: probe_usage();
 		}
 	}
 	if (argc - optind != 3)
 		probe_usage();
-	port = (uint16_t)probe_number(argv[optind + 1], 65535, "port");
+	port = (uint16_t)lab_number("pktprobe", 0, argv[optind + 1], 65535, "port");
 	probe_addr(&to, family, argv[optind], port);
 	text = argv[optind + 2];
 	fd = socket(family, SOCK_DGRAM, 0);
@@ -519,7 +495,7 @@ static size_t probe_tcp_build(const struct probe_tcp_opts *o, unsigned long k, u
 	t[15] = (uint8_t)o->window;
 	if (datalen)
 		memcpy(t + 20, o->text, datalen);
-	sum = (uint16_t)~probe_fold(probe_sum(probe_pseudo(o->family, src, o->dst.bytes,
+	sum = (uint16_t)~probe_fold(lab_sum(probe_pseudo(o->family, src, o->dst.bytes,
 							    IPPROTO_TCP, tcplen), t, tcplen));
 	if (o->bad_sum)
 		sum ^= 0x0101;
@@ -581,22 +557,22 @@ static int probe_tcp(int argc, char **argv, int family)
 		case '6': o.family = AF_INET6; break;
 		case 's': src = optarg; break;
 		case 'd': dst = optarg; break;
-		case 'P': o.sport = (uint16_t)probe_number(optarg, 65535, "source port"); break;
-		case 'p': o.dport = (uint16_t)probe_number(optarg, 65535, "port"); break;
+		case 'P': o.sport = (uint16_t)lab_number("pktprobe", 0, optarg, 65535, "source port"); break;
+		case 'p': o.dport = (uint16_t)lab_number("pktprobe", 0, optarg, 65535, "port"); break;
 		case 'f': o.flags = probe_flags(optarg); break;
-		case 'q': o.seq = (uint32_t)probe_number(optarg, 0xffffffff, "seq"); break;
-		case 'a': o.ack = (uint32_t)probe_number(optarg, 0xffffffff, "ack"); break;
-		case 'W': o.window = (uint16_t)probe_number(optarg, 65535, "window"); break;
+		case 'q': o.seq = (uint32_t)lab_number("pktprobe", 0, optarg, 0xffffffff, "seq"); break;
+		case 'a': o.ack = (uint32_t)lab_number("pktprobe", 0, optarg, 0xffffffff, "ack"); break;
+		case 'W': o.window = (uint16_t)lab_number("pktprobe", 0, optarg, 65535, "window"); break;
 		case 'm': o.text = optarg; break;
 		case 'B': o.bad_sum = 1; break;
 		case 'F': o.frag = strcmp(optarg, "later") == 0 ? 2 : 1; break;
 		case 'O': o.ip_options = 1; break;
 		case 'E': o.ext_header = 1; break;
-		case 'T': o.trunc = (long)probe_number(optarg, 20, "TCP header length"); break;
-		case 'D': o.doff = (long)probe_number(optarg, 15, "data offset"); break;
-		case 'n': o.count = probe_number(optarg, 10000000, "count"); break;
-		case 'S': o.sources = probe_number(optarg, 65536, "sources"); break;
-		case 'w': o.msec = (long)probe_number(optarg, 600000, "milliseconds"); break;
+		case 'T': o.trunc = (long)lab_number("pktprobe", 0, optarg, 20, "TCP header length"); break;
+		case 'D': o.doff = (long)lab_number("pktprobe", 0, optarg, 15, "data offset"); break;
+		case 'n': o.count = lab_number("pktprobe", 0, optarg, 10000000, "count"); break;
+		case 'S': o.sources = lab_number("pktprobe", 0, optarg, 65536, "sources"); break;
+		case 'w': o.msec = (long)lab_number("pktprobe", 0, optarg, 600000, "milliseconds"); break;
 		default: probe_usage();
 		}
 	}
@@ -644,8 +620,8 @@ static int probe_capture_cmd(int argc, char **argv, int family)
 	while ((c = getopt(argc, argv, "6p:w:us:")) != -1) {
 		switch (c) {
 		case '6': family = AF_INET6; break;
-		case 'p': port = (uint16_t)probe_number(optarg, 65535, "port"); break;
-		case 'w': msec = (long)probe_number(optarg, 600000, "milliseconds"); break;
+		case 'p': port = (uint16_t)lab_number("pktprobe", 0, optarg, 65535, "port"); break;
+		case 'w': msec = (long)lab_number("pktprobe", 0, optarg, 600000, "milliseconds"); break;
 		case 'u': f.proto = IPPROTO_UDP; break;
 		case 's': src = optarg; break;
 		default: probe_usage();

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "lab_tool.h"
 
 #define RAWUDP_MAX_PAYLOAD 65000
 #define RAWUDP_IP4_HDR 20
@@ -63,20 +64,6 @@ static void rawudp_die(const char *what)
 	exit(2);
 }
 
-static unsigned long rawudp_number(const char *s, unsigned long max, const char *what)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v > max) {
-		fprintf(stderr, "rawudp: bad %s \"%s\" (0..%lu)\n", what, s, max);
-		exit(2);
-	}
-	return v;
-}
-
 static int rawudp_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -103,17 +90,6 @@ static size_t rawudp_unhex(const char *hex, uint8_t *buf)
 		buf[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return n / 2;
-}
-
-static uint32_t rawudp_sum(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n % 2)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
 }
 
 static uint16_t rawudp_fold(uint32_t sum)
@@ -213,10 +189,10 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 
 	/* Checksum over the bytes actually sent, so only the length field is wrong
 	 * (UDP-Lite: full coverage assumed; no test socket checks it anyway). */
-	sum = rawudp_sum(0, s->src, s->family == AF_INET ? 4 : 16);
-	sum = rawudp_sum(sum, s->dst, s->family == AF_INET ? 4 : 16);
+	sum = lab_sum(0, s->src, s->family == AF_INET ? 4 : 16);
+	sum = lab_sum(sum, s->dst, s->family == AF_INET ? 4 : 16);
 	sum += o->proto + (uint32_t)udp_field;
-	sum = rawudp_sum(sum, udp, udp_true);
+	sum = lab_sum(sum, udp, udp_true);
 	csum = rawudp_fold(sum);
 	if (csum == 0)
 		csum = 0xffff;
@@ -271,10 +247,10 @@ int main(int argc, char **argv)
 		case 'B': o.bad_checksum = 1; break;
 		case 's': o.src = optarg; break;
 		case 'd': o.dst = optarg; break;
-		case 'p': o.dport = (uint16_t)rawudp_number(optarg, 65535, "port"); break;
-		case 'P': o.sport = (uint16_t)rawudp_number(optarg, 65535, "port"); break;
-		case 'l': o.udp_len = (long)rawudp_number(optarg, 65535, "UDP length"); break;
-		case 'n': o.count = rawudp_number(optarg, 100000000, "count"); break;
+		case 'p': o.dport = (uint16_t)lab_number("rawudp", 10, optarg, 65535, "port"); break;
+		case 'P': o.sport = (uint16_t)lab_number("rawudp", 10, optarg, 65535, "port"); break;
+		case 'l': o.udp_len = (long)lab_number("rawudp", 10, optarg, 65535, "UDP length"); break;
+		case 'n': o.count = lab_number("rawudp", 10, optarg, 100000000, "count"); break;
 		case 'm': o.text = optarg; sources++; break;
 		case 'x': o.hex = optarg; sources++; break;
 		case 'f': o.file = optarg; sources++; break;
