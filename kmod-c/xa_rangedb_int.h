@@ -8,6 +8,7 @@
 #define XA_RANGEDB_INT_H
 
 #include <linux/list.h>
+#include <linux/lockdep.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <net/netns/generic.h>
@@ -18,7 +19,7 @@
 struct xa_rangedb_ranges {
 	struct rcu_head rcu;
 	size_t slots;	/* ranges + 1 (slot 0 of each array is unused) */
-	size_t bytes;	/* this allocation, as /proc reports it */
+	size_t bytes;	/* what this allocation takes, as /proc reports it */
 	void *ends;	/* slots addresses (u32 or struct xa_geoip_addr6) */
 	void *begins;	/* slots more, after ends */
 	u64 data[];
@@ -54,9 +55,17 @@ static inline struct xa_rangedb_net *xa_rangedb_net(const struct xa_rangedb_kind
 	return net_generic(net, kind->net_id);
 }
 
-/* Every set of a namespace, for reload and /proc (caller holds rn->lock). */
+/* The first bucket of rn's sets, to walk them under rn->lock (asserted). */
+static inline unsigned int xa_rangedb_first_bucket(struct xa_rangedb_net *rn)
+{
+	lockdep_assert_held(&rn->lock);
+	return 0;
+}
+
+/* Every set of a namespace, for reload and /proc, under rn->lock. */
 #define xa_rangedb_for_each_set(set, rn, bucket)                                   \
-	for ((bucket) = 0; (bucket) < XA_RANGEDB_BUCKETS; (bucket)++)              \
+	for ((bucket) = xa_rangedb_first_bucket(rn); (bucket) < XA_RANGEDB_BUCKETS; \
+	     (bucket)++)                                                           \
 		hlist_for_each_entry(set, &(rn)->sets[bucket], node)
 
 #endif /* XA_RANGEDB_INT_H */

@@ -21,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/stat.h>
+#include <linux/vmalloc.h>
 
 #include "xa_shim.h"
 #include "xa_rangedb_int.h"
@@ -101,6 +102,26 @@ static void xa_rangedb_log(const struct xa_rangedb_kind *kind, const char *path,
 	pr_warn_ratelimited("%s: cannot load %s: %s (%d)\n", kind->name, path, why, err);
 }
 
+/*
+ * A set's memory. kmalloc's pages are contiguous (no TLB misses of their own on
+ * the packet path) but a large size is rounded up to a power of two pages, up
+ * to twice what is needed; vmalloc rounds up to a page. kmalloc (kvmalloc) then
+ * unless that wastes more than an eighth and vmalloc would take less.
+ * *footprint: what the allocation takes.
+ */
+static void *xa_rangedb_alloc(size_t bytes, size_t *footprint)
+{
+	size_t slab = kmalloc_size_roundup(bytes);
+	void *p;
+
+	if (slab - bytes > bytes / 8 && PAGE_ALIGN(bytes) < slab)
+		p = __vmalloc(bytes, GFP_KERNEL_ACCOUNT);
+	else
+		p = kvmalloc(bytes, GFP_KERNEL_ACCOUNT);
+	*footprint = p && is_vmalloc_addr(p) ? PAGE_ALIGN(bytes) : slab;
+	return p;
+}
+
 struct xa_rangedb_ranges *xa_rangedb_load(const struct xa_rangedb_kind *kind,
 					  u8 family, const u32 *keys,
 					  unsigned int count)
@@ -111,7 +132,7 @@ struct xa_rangedb_ranges *xa_rangedb_load(const struct xa_rangedb_kind *kind,
 	struct xa_rangedb_ranges *ranges = ERR_PTR(-EINVAL);
 	char path[XA_RANGEDB_PATH_MAX];
 	struct xa_geoip_report report;
-	size_t slots, bytes;
+	size_t slots, bytes, footprint;
 	unsigned int i;
 	int ret;
 
@@ -142,13 +163,13 @@ struct xa_rangedb_ranges *xa_rangedb_load(const struct xa_rangedb_kind *kind,
 	/* At most count * max_ranges ranges: the sizes below cannot overflow size_t. */
 	slots = report.ranges + 1;
 	bytes = size_add(sizeof(*ranges), size_mul(2 * slots, addr_size));
-	ranges = kvmalloc(bytes, GFP_KERNEL_ACCOUNT);
+	ranges = xa_rangedb_alloc(bytes, &footprint);
 	if (!ranges) {
 		ranges = ERR_PTR(-ENOMEM);
 		goto out;
 	}
 	ranges->slots = slots;
-	ranges->bytes = bytes;
+	ranges->bytes = footprint;
 	ranges->ends = ranges->data;
 	ranges->begins = (u8 *)ranges->data + slots * addr_size;
 	ret = family == NFPROTO_IPV4 ?

@@ -5,7 +5,7 @@
  *
  *   ipv4 keys=DE,FR ranges=12345 bytes=98800 rules=2
  *
- * (bytes: the kernel memory the set's ranges take). Writing "reload" reads
+ * (bytes: the kernel memory the set's ranges take, rounding included). Writing "reload" reads
  * every set's files again and replaces them all, or none when one fails (the
  * write then fails with its error, the reason in the kernel log). It needs
  * CAP_NET_ADMIN in the namespace's user namespace; the file belongs to its root.

@@ -20,9 +20,9 @@ void __init xa_selftest_forge(char *out, const char *text, size_t len, size_t po
 bool __init xa_selftest_run(void)
 {
 	if (!xa_selftest_sysrq() || !xa_selftest_pknock() ||
-	    !xa_selftest_account6() || !xa_selftest_account() || !xa_selftest_reply() ||
-	    !xa_selftest_geoip())
+	    !xa_selftest_account6() || !xa_selftest_account() || !xa_selftest_packet() ||
+	    !xa_selftest_reply() || !xa_selftest_geoip())
 		return false;
-	pr_info("self-test passed: SYSRQ sha1 sha224 sha256 sha384 sha512; pknock knock and SPA; ACCOUNT IPv6 with SipHash-2-4; ACCOUNT IPv4; replies TARPIT DELUDE ECHO; geoip unions and lookups\n");
+	pr_info("self-test passed: SYSRQ sha1 sha224 sha256 sha384 sha512; pknock knock and SPA; ACCOUNT IPv6 with SipHash-2-4; ACCOUNT IPv4; UDP payloads; replies TARPIT DELUDE ECHO; geoip unions and lookups\n");
 	return true;
 }

@@ -26,6 +26,7 @@ bool __init xa_selftest_sysrq(void);
 bool __init xa_selftest_pknock(void);
 bool __init xa_selftest_account6(void);
 bool __init xa_selftest_account(void);
+bool __init xa_selftest_packet(void);
 bool __init xa_selftest_reply(void);
 bool __init xa_selftest_geoip(void);
 

@@ -11,7 +11,19 @@
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
 
+#include "xa_shim.h"
 #include "xa_skb.h"
+
+static const char *const xa_packet_status_text[] = {
+	[XA_PACKET_E_TRUNCATED] = "header truncated",
+	[XA_PACKET_E_BEYOND_HEAD] = "headers beyond the bytes read",
+	[XA_PACKET_E_VERSION] = "wrong IP version",
+	[XA_PACKET_E_LENGTH] = "inconsistent length field",
+	[XA_PACKET_E_JUMBO] = "IPv6 jumbogram",
+	[XA_PACKET_E_FRAGMENT] = "fragment",
+	[XA_PACKET_E_PROTOCOL] = "wrong protocol",
+	[XA_PACKET_E_ARGUMENT] = "internal argument error",
+};
 
 const u8 *xa_skb_head(const struct sk_buff *skb, u8 *buf, unsigned int buf_len,
 		      unsigned int *head_len, unsigned int *l3_len)
@@ -51,3 +63,12 @@ bool xa_skb_csum_ok(struct sk_buff *skb, unsigned int hook, u8 family,
 			       len, proto, sum) == 0;
 }
 EXPORT_SYMBOL_GPL(xa_skb_csum_ok);
+
+const char *xa_packet_status_str(int status)
+{
+	if (status > 0 && status < ARRAY_SIZE(xa_packet_status_text) &&
+	    xa_packet_status_text[status])
+		return xa_packet_status_text[status];
+	return "unknown packet error";
+}
+EXPORT_SYMBOL_GPL(xa_packet_status_str);

@@ -78,13 +78,14 @@ static noinline struct xa_account_counters *acc_counters_alloc(struct acc_table 
 }
 
 /*
- * The counters of a slot, allocated on first use; NULL when out of memory.
+ * The counters of a slot in data (t's counters), allocated on first use;
+ * NULL when out of memory.
  * Inlined: it runs for every packet and rule, and a call costs more than
  * the lookup.
  */
-static __always_inline struct xa_account_counters *acc_counters(struct acc_table *t, u32 slot)
+static __always_inline struct xa_account_counters *acc_counters(struct acc_table *t,
+								  struct acc_data *data, u32 slot)
 {
-	struct acc_data *data = t->data;
 	u32 b = slot >> ACC_BLOCK_BITS;
 	struct acc_block *block;
 	struct acc_group *group;
@@ -116,16 +117,19 @@ static __always_inline u32 acc_ip_len(const struct sk_buff *skb, const struct ip
 	return skb->len - skb_network_offset(skb);
 }
 
-unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par)
+/* acc_tg() with bottom halves disabled. */
+static __always_inline unsigned int acc_tg_bh_off(struct sk_buff *skb,
+						   const struct xt_action_param *par)
 {
 	const struct ipt_acc_info *info = par->targinfo;
 	const struct iphdr *iph = ip_hdr(skb);
 	struct xa_account_counters *src = NULL, *dst = NULL;
 	struct xa_account_hits hits;
+	struct acc_data *data;
 	struct acc_table *t;
 	u32 bytes = acc_ip_len(skb, iph);
 
-	t = acc_rule_table(acc_net(xt_net(par)), info->table_nr, NFPROTO_IPV4);
+	t = acc_rule_table(xt_net(par), info->table_nr, NFPROTO_IPV4);
 	if (!t)
 		return XT_CONTINUE;
 
@@ -133,15 +137,22 @@ unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par)
 	if (!hits.which)
 		return XT_CONTINUE;
 
-	/* nf_tables may run the target with bottom halves enabled. */
-	spin_lock_bh(&t->lock);
+	spin_lock(&t->lock);
+	data = t->data;
 	if (hits.which & XA_ACCOUNT_HIT_SRC)
-		src = acc_counters(t, hits.src_slot);
+		src = acc_counters(t, data, hits.src_slot);
 	if (hits.which & XA_ACCOUNT_HIT_DST)
-		dst = acc_counters(t, hits.dst_slot);
-	t->data->itemcount += xa_account_count(src, dst, bytes);
-	spin_unlock_bh(&t->lock);
+		dst = acc_counters(t, data, hits.dst_slot);
+	/* src and dst may be the same address: counted as new once. */
+	data->itemcount += acc_count(t, src, true, bytes);
+	data->itemcount += acc_count(t, dst, false, bytes);
+	spin_unlock(&t->lock);
 	return XT_CONTINUE;
+}
+
+unsigned int acc_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	return acc_with_bh_disabled(acc_tg_bh_off(skb, par));
 }
 
 u32 acc_block_fill(const struct acc_table *t, const struct acc_data *data, u32 b,

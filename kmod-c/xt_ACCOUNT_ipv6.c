@@ -19,7 +19,7 @@
 
 #include "xt_ACCOUNT_table.h"
 
-u32 acc6_nbuckets(u8 prefix_len)
+u32 acc_ip6_nbuckets(u8 prefix_len)
 {
 	u32 addrs = acc_ip6_max_addresses;
 
@@ -35,9 +35,9 @@ u32 acc6_nbuckets(u8 prefix_len)
 		   (unsigned long)ACC6_MAX_BUCKETS);
 }
 
-struct acc6_data *acc6_data_alloc(struct acc_table *t, bool within_bound)
+struct acc_ip6_data *acc_ip6_data_alloc(struct acc_table *t, bool within_bound)
 {
-	struct acc6_data *data;
+	struct acc_ip6_data *data;
 	size_t size = struct_size(data, bucket, t->nbuckets);
 
 	data = acc_table_root_alloc(t, size, within_bound);
@@ -48,9 +48,9 @@ struct acc6_data *acc6_data_alloc(struct acc_table *t, bool within_bound)
 	return data;
 }
 
-void acc6_data_free(struct acc_table *t, struct acc6_data *data)
+void acc_ip6_data_free(struct acc_table *t, struct acc_ip6_data *data)
 {
-	struct acc6_entry *e, *next;
+	struct acc_ip6_entry *e, *next;
 	u32 b;
 
 	if (!data)
@@ -72,12 +72,12 @@ void acc6_data_free(struct acc_table *t, struct acc6_data *data)
  * when the table already holds ip6_max_addresses addresses (*full is then
  * set), when out of memory or over the namespace's bound.
  */
-static struct xa_account_counters *acc6_counters(struct acc_table *t,
-						 const struct in6_addr *addr,
-						 bool *full)
+static struct xa_account_counters *acc_ip6_counters(struct acc_table *t,
+						    const struct in6_addr *addr,
+						    bool *full)
 {
-	struct acc6_data *data = t->data6;
-	struct acc6_entry **head, *e;
+	struct acc_ip6_data *data = t->data6;
+	struct acc_ip6_entry **head, *e;
 
 	lockdep_assert_held(&t->lock);
 	head = &data->bucket[xa_account6_hash(t->hash_key, addr->s6_addr) &
@@ -99,19 +99,21 @@ static struct xa_account_counters *acc6_counters(struct acc_table *t,
 	return &e->c;
 }
 
-unsigned int acc6_tg(struct sk_buff *skb, const struct xt_action_param *par)
+/* acc_ip6_tg() with bottom halves disabled. */
+static __always_inline unsigned int acc_ip6_tg_bh_off(struct sk_buff *skb,
+						       const struct xt_action_param *par)
 {
 	const struct xt_acc_info_v2 *info = par->targinfo;
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	struct xa_account_counters *src = NULL, *dst = NULL;
 	struct in6_addr src_key, dst_key;
-	struct acc6_data *data;
+	struct acc_ip6_data *data;
 	struct acc_table *t;
 	unsigned int hits, added;
 	bool full = false;
 	u32 bytes, before;
 
-	t = acc_rule_table(acc_net(xt_net(par)), info->table_nr, NFPROTO_IPV6);
+	t = acc_rule_table(xt_net(par), info->table_nr, NFPROTO_IPV6);
 	if (!t)
 		return XT_CONTINUE;
 
@@ -126,30 +128,35 @@ unsigned int acc6_tg(struct sk_buff *skb, const struct xt_action_param *par)
 	else
 		bytes = skb->len - skb_network_offset(skb);
 
-	spin_lock_bh(&t->lock);
+	spin_lock(&t->lock);
 	data = t->data6;
 	before = data->itemcount;
 	if (hits & XA_ACCOUNT_HIT_SRC)
-		src = acc6_counters(t, &src_key, &full);
+		src = acc_ip6_counters(t, &src_key, &full);
 	if (hits & XA_ACCOUNT_HIT_DST)
-		dst = acc6_counters(t, &dst_key, &full);
-	added = xa_account_count(src, dst, bytes);
-	/* The shim's new addresses are exactly the entries just added. */
+		dst = acc_ip6_counters(t, &dst_key, &full);
+	added = acc_count(t, src, true, bytes) + acc_count(t, dst, false, bytes);
+	/* The new addresses counted are exactly the entries just added. */
 	WARN_ON_ONCE(added != data->itemcount - before);
 	if (full)
 		data->uncounted++;
-	spin_unlock_bh(&t->lock);
+	spin_unlock(&t->lock);
 	if (full)
 		net_warn_ratelimited("table %s holds ip6_max_addresses=%u addresses, packet not counted for a new one\n",
 				     t->name, acc_ip6_max_addresses);
 	return XT_CONTINUE;
 }
 
-u32 acc6_buckets_fill(const struct acc6_data *data, u32 first,
-		      struct xt_acc_handle_ip6 *records, u32 room)
+unsigned int acc_ip6_tg(struct sk_buff *skb, const struct xt_action_param *par)
+{
+	return acc_with_bh_disabled(acc_ip6_tg_bh_off(skb, par));
+}
+
+u32 acc_ip6_buckets_fill(const struct acc_ip6_data *data, u32 first,
+			 struct xt_acc_handle_ip6 *records, u32 room)
 {
 	u32 last = min(first + ACC6_READ_BUCKETS, data->nbuckets), n = 0, b;
-	const struct acc6_entry *e;
+	const struct acc_ip6_entry *e;
 
 	for (b = first; b < last; b++) {
 		for (e = data->bucket[b]; e; e = e->next) {
@@ -166,22 +173,22 @@ u32 acc6_buckets_fill(const struct acc6_data *data, u32 first,
 	return n;
 }
 
-static bool acc6_record_less(const struct xt_acc_handle_ip6 *a,
-			     const struct xt_acc_handle_ip6 *b)
+static bool acc_ip6_record_less(const struct xt_acc_handle_ip6 *a,
+				const struct xt_acc_handle_ip6 *b)
 {
 	return memcmp(a->ip, b->ip, sizeof(a->ip)) < 0;
 }
 
 /* Moves records[i] down the max-heap records[0..n) to its place. */
-static void acc6_sift_down(struct xt_acc_handle_ip6 *records, u32 i, u32 n)
+static void acc_ip6_sift_down(struct xt_acc_handle_ip6 *records, u32 i, u32 n)
 {
 	u32 child;
 
 	/* n is at most 2^24 and some: 2 * i + 2 cannot wrap. */
 	while ((child = 2 * i + 1) < n) {
-		if (child + 1 < n && acc6_record_less(&records[child], &records[child + 1]))
+		if (child + 1 < n && acc_ip6_record_less(&records[child], &records[child + 1]))
 			child++;
-		if (!acc6_record_less(&records[i], &records[child]))
+		if (!acc_ip6_record_less(&records[i], &records[child]))
 			return;
 		swap(records[i], records[child]);
 		i = child;
@@ -193,18 +200,18 @@ static void acc6_sift_down(struct xt_acc_handle_ip6 *records, u32 i, u32 n)
  * 2^24 addresses must not keep the CPU for seconds, so this one lets others
  * run every ACC6_SORT_BATCH sift-downs.
  */
-void acc6_records_sort(struct xt_acc_handle_ip6 *records, u32 n)
+void acc_ip6_records_sort(struct xt_acc_handle_ip6 *records, u32 n)
 {
 	u32 i;
 
 	for (i = n / 2; i-- > 0;) {
-		acc6_sift_down(records, i, n);
+		acc_ip6_sift_down(records, i, n);
 		if (i % ACC6_SORT_BATCH == 0)
 			cond_resched();
 	}
 	for (i = n; i-- > 1;) {
 		swap(records[0], records[i]);
-		acc6_sift_down(records, 0, i);
+		acc_ip6_sift_down(records, 0, i);
 		if (i % ACC6_SORT_BATCH == 0)
 			cond_resched();
 	}

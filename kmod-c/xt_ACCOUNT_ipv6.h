@@ -30,29 +30,29 @@
 extern unsigned int acc_ip6_max_addresses;
 
 /* One address of an IPv6 table, in the chain of its hash bucket. */
-struct acc6_entry {
-	struct acc6_entry *next;
+struct acc_ip6_entry {
+	struct acc_ip6_entry *next;
 	struct in6_addr addr;
 	struct xa_account_counters c;
 };
 
 /* The addresses of an IPv6 table; replaced as a whole by a read-and-flush. */
-struct acc6_data {
+struct acc_ip6_data {
 	u32 itemcount; /* entries: at most ip6_max_addresses */
 	u32 nbuckets;  /* a power of two */
 	u64 uncounted; /* packets with an address beyond ip6_max_addresses */
 	size_t bytes;  /* held, buckets included: counted against the namespace's bound */
-	struct acc6_entry *bucket[];
+	struct acc_ip6_entry *bucket[];
 };
 
 struct acc_table;
 
 /* Hash buckets of an IPv6 table: about four of the addresses it can hold each. */
-u32 acc6_nbuckets(u8 prefix_len);
+u32 acc_ip6_nbuckets(u8 prefix_len);
 /* Empty counters for table t, as acc_data_alloc(). */
-struct acc6_data *acc6_data_alloc(struct acc_table *t, bool within_bound);
+struct acc_ip6_data *acc_ip6_data_alloc(struct acc_table *t, bool within_bound);
 /* Frees t's counters data, letting others run between buckets (may sleep). */
-void acc6_data_free(struct acc_table *t, struct acc6_data *data);
+void acc_ip6_data_free(struct acc_table *t, struct acc_ip6_data *data);
 
 /*
  * The addresses of buckets first..first + ACC6_READ_BUCKETS - 1 of data as
@@ -61,14 +61,14 @@ void acc6_data_free(struct acc_table *t, struct acc6_data *data);
  * of the table's lock: about 4 * ACC6_READ_BUCKETS addresses.
  */
 #define ACC6_READ_BUCKETS 64u
-u32 acc6_buckets_fill(const struct acc6_data *data, u32 first,
-		      struct xt_acc_handle_ip6 *records, u32 room);
+u32 acc_ip6_buckets_fill(const struct acc_ip6_data *data, u32 first,
+			 struct xt_acc_handle_ip6 *records, u32 room);
 
 /* Sorts records by address, ascending (hash order is random per table); may sleep. */
 #define ACC6_SORT_BATCH 1024u
-void acc6_records_sort(struct xt_acc_handle_ip6 *records, u32 n);
+void acc_ip6_records_sort(struct xt_acc_handle_ip6 *records, u32 n);
 
 /* The target of revision 2 (IPv6). */
-unsigned int acc6_tg(struct sk_buff *skb, const struct xt_action_param *par);
+unsigned int acc_ip6_tg(struct sk_buff *skb, const struct xt_action_param *par);
 
 #endif /* XT_ACCOUNT_IPV6_H */

@@ -104,7 +104,7 @@ static int acc_tg_check(const struct xt_tgchk_param *par)
 	return 0;
 }
 
-static int acc6_tg_check(const struct xt_tgchk_param *par)
+static int acc_ip6_tg_check(const struct xt_tgchk_param *par)
 {
 	struct xt_acc_info_v2 *info = par->targinfo;
 	struct acc_table want = { .family = NFPROTO_IPV6 };
@@ -124,7 +124,7 @@ static int acc6_tg_check(const struct xt_tgchk_param *par)
 	strscpy(want.name, info->table_name, sizeof(want.name));
 	memcpy(want.net6.s6_addr, info->net_addr, sizeof(want.net6.s6_addr));
 	want.prefix_len = info->prefix_len;
-	want.nbuckets = acc6_nbuckets(info->prefix_len);
+	want.nbuckets = acc_ip6_nbuckets(info->prefix_len);
 
 	nr = acc_table_get(par->net, &want);
 	if (nr < 0)
@@ -140,7 +140,7 @@ static void acc_tg_destroy(const struct xt_tgdtor_param *par)
 	acc_table_put(par->net, info->table_nr);
 }
 
-static void acc6_tg_destroy(const struct xt_tgdtor_param *par)
+static void acc_ip6_tg_destroy(const struct xt_tgdtor_param *par)
 {
 	const struct xt_acc_info_v2 *info = par->targinfo;
 
@@ -164,11 +164,11 @@ static struct xt_target acc_tg_reg[] __read_mostly = {
 		.name = "ACCOUNT",
 		.revision = 2,
 		.family = NFPROTO_IPV6,
-		.target = acc6_tg,
+		.target = acc_ip6_tg,
 		.targetsize = sizeof(struct xt_acc_info_v2),
 		.usersize = offsetof(struct xt_acc_info_v2, table_nr),
-		.checkentry = acc6_tg_check,
-		.destroy = acc6_tg_destroy,
+		.checkentry = acc_ip6_tg_check,
+		.destroy = acc_ip6_tg_destroy,
 		.me = THIS_MODULE,
 	},
 };

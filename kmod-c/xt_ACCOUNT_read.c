@@ -77,7 +77,7 @@ static int acc_records_reserve(struct acc_records *r, u32 want)
 	return 0;
 }
 
-/* A table's counters: struct acc_data or struct acc6_data by family. */
+/* A table's counters: struct acc_data or struct acc_ip6_data by family. */
 static void *acc_table_data(const struct acc_table *t)
 {
 	return t->family == NFPROTO_IPV6 ? (void *)t->data6 : (void *)t->data;
@@ -89,7 +89,7 @@ static void *acc_table_data(const struct acc_table *t)
  */
 static u32 acc_data_itemcount(const struct acc_table *t, const void *data)
 {
-	return t->family == NFPROTO_IPV6 ? READ_ONCE(((const struct acc6_data *)data)->itemcount)
+	return t->family == NFPROTO_IPV6 ? READ_ONCE(((const struct acc_ip6_data *)data)->itemcount)
 					 : READ_ONCE(((const struct acc_data *)data)->itemcount);
 }
 
@@ -97,7 +97,7 @@ static u32 acc_data_itemcount(const struct acc_table *t, const void *data)
 static u32 acc_data_chunks(const struct acc_table *t, const void *data)
 {
 	return t->family == NFPROTO_IPV6 ?
-	       DIV_ROUND_UP(((const struct acc6_data *)data)->nbuckets, ACC6_READ_BUCKETS) :
+	       DIV_ROUND_UP(((const struct acc_ip6_data *)data)->nbuckets, ACC6_READ_BUCKETS) :
 	       ((const struct acc_data *)data)->nblocks;
 }
 
@@ -108,7 +108,7 @@ static u32 acc_chunk_fill(const struct acc_table *t, const void *data, u32 c,
 	void *out = r->buf + r->n * r->record_size;
 
 	if (t->family == NFPROTO_IPV6)
-		return acc6_buckets_fill(data, c * ACC6_READ_BUCKETS, out, r->cap - r->n);
+		return acc_ip6_buckets_fill(data, c * ACC6_READ_BUCKETS, out, r->cap - r->n);
 	return acc_block_fill(t, data, c, out, r->cap - r->n);
 }
 
@@ -157,7 +157,7 @@ static int acc_snapshot_flush(struct acc_net *an, struct acc_table *t,
 
 	lockdep_assert_held(&an->lock);
 	/* Replaces counters of the same size: not refused at the bound. */
-	fresh = t->family == NFPROTO_IPV6 ? (void *)acc6_data_alloc(t, false)
+	fresh = t->family == NFPROTO_IPV6 ? (void *)acc_ip6_data_alloc(t, false)
 					  : (void *)acc_data_alloc(t, false);
 	if (!fresh)
 		return -ENOMEM;
@@ -188,8 +188,8 @@ static int acc_snapshot_flush(struct acc_net *an, struct acc_table *t,
 	/* The count only grows under the lock: nothing was added since the swap. */
 	WARN_ON_ONCE(r->n != want);
 	if (t->family == NFPROTO_IPV6) {
-		*uncounted = ((struct acc6_data *)old)->uncounted;
-		acc6_data_free(t, old);
+		*uncounted = ((struct acc_ip6_data *)old)->uncounted;
+		acc_ip6_data_free(t, old);
 	} else {
 		acc_data_free(t, old);
 	}
@@ -197,7 +197,7 @@ static int acc_snapshot_flush(struct acc_net *an, struct acc_table *t,
 
 free_fresh:
 	if (t->family == NFPROTO_IPV6)
-		acc6_data_free(t, fresh);
+		acc_ip6_data_free(t, fresh);
 	else
 		acc_data_free(t, fresh);
 	return ret;
@@ -262,7 +262,7 @@ int acc_prepare_read(struct acc_net *an, u8 family, bool flush,
 		goto out;
 	}
 	if (family == NFPROTO_IPV6)
-		acc6_records_sort(rec.buf, rec.n);
+		acc_ip6_records_sort(rec.buf, rec.n);
 	*h = (struct acc_handle){
 		.used = true,
 		.family = family,

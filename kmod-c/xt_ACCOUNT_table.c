@@ -96,7 +96,7 @@ void *acc_table_counters_alloc(struct acc_table *t, size_t size, size_t *held)
 static void acc_table_free(struct acc_table *t)
 {
 	if (t->family == NFPROTO_IPV6) {
-		acc6_data_free(t, t->data6);
+		acc_ip6_data_free(t, t->data6);
 		/* The key keeps senders from aiming at one bucket: leave it nowhere. */
 		memzero_explicit(t->hash_key, sizeof(t->hash_key));
 	} else {
@@ -110,7 +110,7 @@ static void acc_table_free(struct acc_table *t)
 static int acc_table_alloc_data(struct acc_table *t)
 {
 	if (t->family == NFPROTO_IPV6) {
-		t->data6 = acc6_data_alloc(t, true);
+		t->data6 = acc_ip6_data_alloc(t, true);
 		get_random_bytes(t->hash_key, sizeof(t->hash_key));
 		return t->data6 ? 0 : -ENOMEM;
 	}

@@ -19,7 +19,10 @@
 #include <linux/bug.h>
 #include <linux/compiler.h>
 #include <linux/in6.h>
+#include <linux/lockdep.h>
 #include <linux/memcontrol.h>
+#include <linux/preempt.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -48,23 +51,78 @@ struct acc_table {
 	u8 prefix_len;
 	u32 nbuckets;
 	u64 hash_key[2];
-	struct acc6_data *data6; /* as data */
+	struct acc_ip6_data *data6; /* as data */
 };
 
 /*
- * The table of a rule; table_nr is the kernel's own copy, set by checkentry.
- * Inlined: it runs for every packet and rule.
+ * The table of a rule, on the packet path; table_nr is the kernel's own copy,
+ * set by checkentry. Netfilter runs targets inside an RCU read-side section:
+ * the namespace's state is read as net_generic() reads it, without another
+ * rcu_read_lock() pair (two calls on a PREEMPT_RCU kernel). Inlined: it runs
+ * for every packet and rule.
  */
-static __always_inline struct acc_table *acc_rule_table(struct acc_net *an, s32 table_nr, u8 family)
+static __always_inline struct acc_table *acc_rule_table(const struct net *net, s32 table_nr,
+							u8 family)
 {
+	struct acc_net *an = rcu_dereference(net->gen)->ptr[acc_net_id];
 	struct acc_table *t;
 
-	if (WARN_ON_ONCE(table_nr < 0 || table_nr >= acc_max_tables))
+	if (WARN_ON_ONCE((u32)table_nr >= acc_max_tables))
 		return NULL;
 	t = READ_ONCE(an->tables[table_nr]);
 	if (WARN_ON_ONCE(!t || t->family != family))
 		return NULL;
 	return t;
+}
+
+/*
+ * Runs a target's BODY (an expression, its verdict) with bottom halves
+ * disabled, as a table's lock wants them: ip_tables runs targets so,
+ * nf_tables' output path may not. Disables them only where they are not, so
+ * that BODY takes the lock with a plain spin_lock(): re-enabling them, with
+ * its check for pending softirqs, costs about as much as the rest of a
+ * packet's accounting.
+ */
+#define acc_with_bh_disabled(BODY) ({				\
+	unsigned int __verdict;					\
+								\
+	if (likely(softirq_count())) {				\
+		__verdict = (BODY);				\
+	} else {						\
+		local_bh_disable();				\
+		__verdict = (BODY);				\
+		local_bh_enable();				\
+	}							\
+	__verdict;						\
+})
+
+/*
+ * Counts a packet of bytes bytes as source (as_src) or destination traffic
+ * of the address whose counters in table t are c, if any (NULL: not
+ * counted; t's lock held); returns 1
+ * if the address was unseen before (what the table's item count grows by),
+ * else 0. Counters wrap at 2^64, as upstream's. The shim decides which
+ * addresses a packet counts for (xa_account_classify_net(),
+ * xa_account6_classify()); the addition is done here, inline: a call into
+ * xa_shim.ko per packet and rule cost more than the update itself.
+ */
+static __always_inline unsigned int acc_count(struct acc_table *t, struct xa_account_counters *c,
+					      bool as_src, u32 bytes)
+{
+	unsigned int unseen;
+
+	lockdep_assert_held(&t->lock);
+	if (!c)
+		return 0;
+	unseen = !c->src_packets && !c->dst_packets;
+	if (as_src) {
+		c->src_packets++;
+		c->src_bytes += bytes;
+	} else {
+		c->dst_packets++;
+		c->dst_bytes += bytes;
+	}
+	return unseen;
 }
 
 /*

@@ -3,11 +3,12 @@
  * xt_SYSRQ: trigger SysRq keys remotely with an authenticated UDP request.
  *
  * Compatible with xtables-addons' SYSRQ target (revision 1): same module
- * name, parameters and request format, see xt_SYSRQ(8). This file finds the
+ * name, parameters and request format, see xt_SYSRQ(8). This file reads the
  * UDP payload, runs the keys of an accepted request and registers the
  * target; the parameters and the state they hold (password, sequence
- * number) are in xt_SYSRQ_params.c. Parsing and authenticating the
- * untrusted request is done by xa_sysrq_verify() in xa_shim.ko.
+ * number) are in xt_SYSRQ_params.c. Finding the payload (xa_udp_payload())
+ * and parsing and authenticating the untrusted request (xa_sysrq_verify())
+ * is done in xa_shim.ko, on the bytes xa_skb_head() read.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -25,11 +26,9 @@
 #include <linux/skbuff.h>
 #include <linux/string.h>
 #include <linux/sysrq.h>
-#include <linux/udp.h>
-#include <net/ip.h>
-#include <net/ipv6.h>
 
 #include "xa_shim.h"
+#include "xa_skb.h"
 #include "xt_SYSRQ_params.h"
 
 static const char *const sysrq_status_text[] = {
@@ -80,79 +79,59 @@ static void sysrq_handle_keys(const u8 *keys, size_t len)
 }
 
 /*
- * Find the payload of the UDP or UDP-Lite header at @udp_off without
- * trusting the header beyond the bytes the skb really holds.
- * Returns NULL and sets *payload_off and *payload_len, or the drop reason.
- */
-static const char *sysrq_udp_payload(const struct sk_buff *skb,
-				     unsigned int udp_off, u8 proto,
-				     unsigned int *payload_off,
-				     unsigned int *payload_len)
-{
-	struct udphdr _udph;
-	const struct udphdr *udph;
-	unsigned int avail, udp_len;
-
-	if (udp_off > skb->len || skb->len - udp_off < sizeof(_udph))
-		return "truncated UDP header";
-	udph = skb_header_pointer(skb, udp_off, sizeof(_udph), &_udph);
-	if (!udph)
-		return "truncated UDP header";
-	avail = skb->len - udp_off;
-
-	if (proto == IPPROTO_UDP) {
-		udp_len = ntohs(udph->len);
-		if (udp_len < sizeof(_udph) || udp_len > avail)
-			return "UDP length does not match the packet";
-	} else {
-		/*
-		 * UDP-Lite's length field is the checksum coverage (0 = all),
-		 * not the datagram length: the payload is the rest of the packet.
-		 */
-		udp_len = avail;
-	}
-	*payload_off = udp_off + sizeof(_udph);
-	*payload_len = udp_len - sizeof(_udph);
-	return NULL;
-}
-
-/*
- * Verify the request in the UDP payload and run its keys.
+ * Verify the request in the UDP or UDP-Lite payload and run its keys.
  * @dst is the destination address as %pI4/%pI6 prints it: it is hashed.
  */
 static unsigned int sysrq_process(struct sk_buff *skb,
 				  const struct xt_action_param *par,
-				  unsigned int udp_off, u8 proto,
 				  const char *dst, int dst_len)
 {
-	/* 512 bytes: fits the softirq stack; checked with the frame warning. */
+	/*
+	 * 512 bytes: fits the softirq stack; checked with the frame warning.
+	 * The headers are read into it, then the request over them.
+	 */
 	u8 buf[XA_SYSRQ_MAX_REQUEST];
+	unsigned int head_len, l3_len;
 	struct xa_sysrq_request req;
-	unsigned int off, len;
+	struct xa_udp_payload udp;
+	const u8 *head, *data;
 	const char *why;
-	const u8 *data;
 	int status;
 
+	BUILD_BUG_ON(sizeof(buf) < XA_SKB_HEAD_MAX);
 	/* A rule made while allow_netns was set keeps its namespace no power once it is cleared. */
 	if (!sysrq_net_allowed(xt_net(par))) {
 		pr_info_ratelimited("request in a network namespace other than the initial one dropped: allow_netns is off\n");
 		return NF_DROP;
 	}
-	why = sysrq_udp_payload(skb, udp_off, proto, &off, &len);
-	if (why)
+	head = xa_skb_head(skb, buf, sizeof(buf), &head_len, &l3_len);
+	if (!head) {
+		why = "no network header";
 		goto drop;
+	}
+	/* Only a whole datagram holds a whole request: fragments are refused. */
+	status = xa_udp_payload(xt_family(par), head, head_len, l3_len, &udp);
+	if (status == XA_PACKET_E_PROTOCOL) {
+		why = "not UDP or UDP-Lite";
+		goto drop;
+	}
+	if (status != XA_PACKET_OK) {
+		why = xa_packet_status_str(status);
+		goto drop;
+	}
 	/* Bounds the copy; the shim checks it again. */
-	if (len > XA_SYSRQ_MAX_REQUEST) {
+	if (udp.payload_len > XA_SYSRQ_MAX_REQUEST) {
 		why = sysrq_status_str(XA_SYSRQ_E_TOO_LONG);
 		goto drop;
 	}
-	data = skb_header_pointer(skb, off, len, buf);
+	data = skb_header_pointer(skb, skb_network_offset(skb) + udp.payload_off,
+				  udp.payload_len, buf);
 	if (!data) {
 		why = "truncated request";
 		goto drop;
 	}
 
-	status = sysrq_verify(data, len, dst, dst_len, &req);
+	status = sysrq_verify(data, udp.payload_len, dst, dst_len, &req);
 	if (status == -ENOKEY) {
 		pr_info_ratelimited("no password set, request dropped\n");
 		return NF_DROP;
@@ -162,7 +141,8 @@ static unsigned int sysrq_process(struct sk_buff *skb,
 		goto drop;
 	}
 	/* The shim promises this; a broken promise must not read past data. */
-	if (WARN_ON_ONCE(req.keys_off > len || req.keys_len > len - req.keys_off)) {
+	if (WARN_ON_ONCE(req.keys_off > udp.payload_len ||
+			 req.keys_len > udp.payload_len - req.keys_off)) {
 		why = "internal error: keys outside the request";
 		goto drop;
 	}
@@ -180,49 +160,18 @@ drop:
 	return NF_DROP;
 }
 
-static unsigned int sysrq_tg4(struct sk_buff *skb,
-			      const struct xt_action_param *par)
+static unsigned int sysrq_tg(struct sk_buff *skb,
+			     const struct xt_action_param *par)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	char dst[XA_SYSRQ_MAX_DST + 1];
 	int dst_len;
 
-	/* Only a whole datagram holds a whole request (covers par->fragoff). */
-	if (ip_is_fragment(iph)) {
-		sysrq_drop_reason(skb, par, "fragment");
-		return NF_DROP;
-	}
-	if (iph->protocol != IPPROTO_UDP && iph->protocol != IPPROTO_UDPLITE) {
-		sysrq_drop_reason(skb, par, "not UDP or UDP-Lite");
-		return NF_DROP;
-	}
-	dst_len = snprintf(dst, sizeof(dst), "%pI4", &iph->daddr);
-	return sysrq_process(skb, par, skb_network_offset(skb) + ip_hdrlen(skb),
-			     iph->protocol, dst, dst_len);
-}
-
-static unsigned int sysrq_tg6(struct sk_buff *skb,
-			      const struct xt_action_param *par)
-{
-	char dst[XA_SYSRQ_MAX_DST + 1];
-	unsigned int udp_off = 0;
-	unsigned short frag_off = 0;
-	int flags = 0;
-	int dst_len;
-	int proto;
-
-	proto = ipv6_find_hdr(skb, &udp_off, -1, &frag_off, &flags);
-	if (proto < 0 || (flags & IP6_FH_F_FRAG)) {
-		sysrq_drop_reason(skb, par, "fragment or bad extension headers");
-		return NF_DROP;
-	}
-	if (proto != IPPROTO_UDP && proto != IPPROTO_UDPLITE) {
-		sysrq_drop_reason(skb, par, "not UDP or UDP-Lite");
-		return NF_DROP;
-	}
 	/* %pI6 is the full form, e.g. 0000:0000:0000:0000:0000:0000:0000:0001 */
-	dst_len = snprintf(dst, sizeof(dst), "%pI6", &ipv6_hdr(skb)->daddr);
-	return sysrq_process(skb, par, udp_off, proto, dst, dst_len);
+	if (xt_family(par) == NFPROTO_IPV6)
+		dst_len = snprintf(dst, sizeof(dst), "%pI6", &ipv6_hdr(skb)->daddr);
+	else
+		dst_len = snprintf(dst, sizeof(dst), "%pI4", &ip_hdr(skb)->daddr);
+	return sysrq_process(skb, par, dst, dst_len);
 }
 
 static int sysrq_tg_check(const struct xt_tgchk_param *par)
@@ -257,7 +206,7 @@ static struct xt_target sysrq_tg_reg[] __read_mostly = {
 		.name = "SYSRQ",
 		.revision = 1,
 		.family = NFPROTO_IPV4,
-		.target = sysrq_tg4,
+		.target = sysrq_tg,
 		.checkentry = sysrq_tg_check,
 		.me = THIS_MODULE,
 	},
@@ -265,7 +214,7 @@ static struct xt_target sysrq_tg_reg[] __read_mostly = {
 		.name = "SYSRQ",
 		.revision = 1,
 		.family = NFPROTO_IPV6,
-		.target = sysrq_tg6,
+		.target = sysrq_tg,
 		.checkentry = sysrq_tg_check,
 		.me = THIS_MODULE,
 	},

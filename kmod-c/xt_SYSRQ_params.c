@@ -145,16 +145,25 @@ int sysrq_verify(const u8 *data, size_t len, const char *dst, int dst_len,
 		 struct xa_sysrq_request *req)
 {
 	const struct sysrq_secret *secret;
+	u64 seqno;
 	int status;
 
 	rcu_read_lock();
 	secret = rcu_dereference(sysrq_secret);
-	if (secret)
+	if (!secret)
+		status = -ENOKEY;
+	/*
+	 * A seqno already used is refused before any hashing, as upstream does:
+	 * a flood of replayed requests costs no digests. (An accepted request's
+	 * seqno is checked again, atomically, by sysrq_seqno_advance().)
+	 */
+	else if (xa_sysrq_seqno(data, len, &seqno) == XA_SYSRQ_OK &&
+		 (s64)seqno <= (s64)READ_ONCE(sysrq_seqno))
+		status = XA_SYSRQ_E_SEQNO;
+	else
 		status = xa_sysrq_verify(sysrq_hash, data, len, (const u8 *)dst,
 					 dst_len, (const u8 *)secret->text,
 					 secret->len, req);
-	else
-		status = -ENOKEY;
 	rcu_read_unlock();
 	return status;
 }

@@ -40,7 +40,8 @@ static inline bool sysrq_net_allowed(const struct net *net)
 /*
  * Authenticates the request data[0..len) sent to dst (as %pI4/%pI6 prints
  * it) with the password and hash: an XA_SYSRQ_* status and *req as
- * xa_sysrq_verify() gives them, or -ENOKEY when no password is set.
+ * xa_sysrq_verify() gives them, XA_SYSRQ_E_SEQNO without hashing for a seqno
+ * not above the stored one, or -ENOKEY when no password is set.
  */
 int sysrq_verify(const u8 *data, size_t len, const char *dst, int dst_len,
 		 struct xa_sysrq_request *req);

@@ -13,17 +13,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/kernel-packages.sh"
-case $# in
-1) suite=bookworm-backports; dir=$1 ;;
-2) suite=$1; dir=$2 ;;
-*) echo "usage: $0 [SUITE] DIR" >&2; exit 2 ;;
-esac
-kpkg_init fetch-kernel-headers.sh "$suite"
+kpkg_init fetch-kernel-headers.sh "$@"
 
 # linux-headers-amd64 names the versioned package (sid lists linux-base-amd64 before it); that
 # one needs its -common part and the kbuild tools (scripts/, tools/ are relative symlinks).
 versioned=$(kpkg_versioned linux-headers-amd64)
-[ -n "$versioned" ] || kpkg_die "no linux-headers-amd64 in $suite"
 kpkg_unpack "$dir" debs $(kpkg_closure "$versioned")
 kdir="$dir/usr/src/$versioned"
 # The arch part includes the common part by absolute path: point it at our copy.

@@ -13,18 +13,11 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/kernel-packages.sh"
-case $# in
-1) suite=bookworm-backports; dir=$1 ;;
-2) suite=$1; dir=$2 ;;
-*) echo "usage: $0 [SUITE] DIR" >&2; exit 2 ;;
-esac
-[ -n "$dir" ] || { echo "fetch-kernel-image.sh: DIR must not be empty" >&2; exit 1; }
-kpkg_init fetch-kernel-image.sh "$suite"
+kpkg_init fetch-kernel-image.sh "$@"
 
 # linux-image-amd64 names the release (sid lists linux-base-amd64 first); the headers must be
 # of the same one.
 image=$(kpkg_versioned linux-image-amd64)
-[ -n "$image" ] || kpkg_die "no linux-image-amd64 in $suite"
 kver=${image#linux-image-}
 moddir=$dir/lib/modules/$kver
 

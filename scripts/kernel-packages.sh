@@ -10,11 +10,20 @@ kpkg_die() {
 	exit 1
 }
 
-# kpkg_init NAME SUITE: the private apt configuration of SUITE (lists refreshed daily).
+# kpkg_init NAME [SUITE] DIR: the fetch scripts' arguments, into $suite (default
+# bookworm-backports) and $dir (usage and exit 2 when they are not one or two, exit 1 for an
+# empty DIR); then the private apt configuration of SUITE (lists refreshed daily).
 kpkg_init() {
 	kpkg_name=$1
-	APT_CONFIG=$("$kpkg_repo/scripts/private-apt.sh" "$2" "$kpkg_repo/target/apt/$2") ||
-		kpkg_die "no apt configuration for $2"
+	shift
+	case $# in
+	1) suite=bookworm-backports; dir=$1 ;;
+	2) suite=$1; dir=$2 ;;
+	*) echo "usage: $0 [SUITE] DIR" >&2; exit 2 ;;
+	esac
+	[ -n "$dir" ] || kpkg_die "DIR must not be empty"
+	APT_CONFIG=$("$kpkg_repo/scripts/private-apt.sh" "$suite" "$kpkg_repo/target/apt/$suite") ||
+		kpkg_die "no apt configuration for $suite"
 	export APT_CONFIG
 }
 
@@ -26,10 +35,12 @@ kpkg_depends() {
 
 # kpkg_versioned METAPACKAGE: the versioned package a metapackage like linux-headers-amd64
 # points to (the first dependency with the same prefix and a version: sid lists
-# linux-base-amd64 first).
+# linux-base-amd64 first); fails, saying so, when the suite has none.
 kpkg_versioned() {
-	local prefix=${1%-amd64}
-	kpkg_depends "$1" | grep -m 1 -E "^$prefix-[0-9]" || true
+	local prefix=${1%-amd64} found
+	found=$(kpkg_depends "$1" | grep -m 1 -E "^$prefix-[0-9]" || true)
+	[ -n "$found" ] || kpkg_die "no $1 in $suite"
+	echo "$found"
 }
 
 # kpkg_closure PACKAGE: PACKAGE and, recursively, its dependencies that are versioned kernel

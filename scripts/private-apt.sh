@@ -5,11 +5,18 @@
 # can reach the host's apt state or get installed on the host. Prints the configuration file:
 #
 #   APT_CONFIG=$(scripts/private-apt.sh SUITE DIR) apt-get download PACKAGE
+#   APT_CONFIG=$(scripts/private-apt.sh --deb-src SUITE DIR) apt-get source --download-only PKG
 #
+# --deb-src adds the suite's source packages.
 # The lists are refreshed when older than a day (or missing): a suite like sid moves daily.
 set -euo pipefail
 die() { echo "private-apt.sh: $*" >&2; exit 1; }
-[ $# -eq 2 ] || { echo "usage: $0 SUITE DIR" >&2; exit 2; }
+deb_src=false
+if [ "${1:-}" = --deb-src ]; then
+	deb_src=true
+	shift
+fi
+[ $# -eq 2 ] || { echo "usage: $0 [--deb-src] SUITE DIR" >&2; exit 2; }
 suite=$1
 dir=$2
 case $suite in
@@ -27,7 +34,18 @@ chown -R _apt "$root/lists/partial" "$root/cache/archives/partial" 2>/dev/null |
 : >"$root/status.tmp"
 [ -e "$root/status" ] || mv "$root/status.tmp" "$root/status"
 rm -f "$root/status.tmp"
-echo "deb [signed-by=$keyring] $mirror $suite main" >"$root/etc/sources.list"
+# One writer of the configuration and lists at a time (make test fetches for the lab and for
+# the host tests at once).
+exec 9>"$root/.lock"
+flock 9
+stamp=$root/lists/.updated
+{
+	echo "deb [signed-by=$keyring] $mirror $suite main"
+	! $deb_src || echo "deb-src [signed-by=$keyring] $mirror $suite main"
+} >"$root/etc/sources.list.new"
+# Other sources than the lists were fetched for: fetch them again.
+cmp -s "$root/etc/sources.list.new" "$root/etc/sources.list" || rm -f "$stamp"
+mv "$root/etc/sources.list.new" "$root/etc/sources.list"
 cat >"$root/apt.conf" <<EOF
 Dir::Etc::SourceList "$root/etc/sources.list";
 Dir::Etc::SourceParts "-";
@@ -47,10 +65,6 @@ Acquire::Languages "none";
 Acquire::Check-Valid-Until "false";
 EOF
 : >"$root/etc/preferences"
-stamp=$root/lists/.updated
-# One update at a time (make test fetches for the lab and for the host tests at once).
-exec 9>"$root/.lock"
-flock 9
 if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ]; then
 	APT_CONFIG=$root/apt.conf apt-get update -q >&2 || die "apt-get update for $suite failed"
 	touch "$stamp"

@@ -11,9 +11,12 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+/* An IPv4 address or mask in network byte order (sparse checks the kernel's uses). */
+typedef __be32 xa_be32;
 #else
 #include <stddef.h>
 #include <stdint.h>
+typedef uint32_t xa_be32;
 #endif
 
 /* Hash algorithms implemented by the shim (no kernel crypto API needed). */
@@ -71,10 +74,19 @@ int xa_sysrq_verify(int hash, const uint8_t *payload, size_t payload_len,
 		    const uint8_t *password, size_t password_len,
 		    struct xa_sysrq_request *out);
 
+/*
+ * The seqno of a request, parsed as xa_sysrq_verify() parses it but not
+ * authenticated, for refusing one already used before any hashing. Returns
+ * XA_SYSRQ_OK and writes *seqno, or the error xa_sysrq_verify() finds in the
+ * payload's form up to the seqno (XA_SYSRQ_E_ARGUMENT for null pointers).
+ */
+int xa_sysrq_seqno(const uint8_t *payload, size_t payload_len, uint64_t *seqno);
+
 #include "xa_shim_account.h"
 
 #include "xa_shim_pknock.h"
 
+#include "xa_shim_packet.h"
 #include "xa_shim_reply.h"
 #include "xa_shim_geoip.h"
 

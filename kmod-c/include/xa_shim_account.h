@@ -29,7 +29,7 @@ enum xa_account_status {
  * On XA_ACCOUNT_OK, *slot_bits is log2 of the number of slots (0 for /0 and
  * /32, else 32 - prefix, at most XA_ACCOUNT_MAX_SLOT_BITS).
  */
-int xa_account_check(uint32_t net_ip, uint32_t net_mask, const char *name,
+int xa_account_check(xa_be32 net_ip, xa_be32 net_mask, const char *name,
 		     size_t name_size, uint32_t *slot_bits);
 
 /* Bits of struct xa_account_hits' which (and of xa_account6_classify()'s result). */
@@ -52,7 +52,7 @@ struct xa_account_net {
  * XA_ACCOUNT_OK, or xa_account_check()'s error for the network and leaves
  * *net unchanged.
  */
-int xa_account_net_init(uint32_t net_ip, uint32_t net_mask,
+int xa_account_net_init(xa_be32 net_ip, xa_be32 net_mask,
 			struct xa_account_net *net);
 
 /* xa_account_classify_net()'s result: which (bits as above) and the slots. */
@@ -68,30 +68,22 @@ struct xa_account_hits {
  * memory). Slots of bits not in `which` are 0.
  */
 struct xa_account_hits xa_account_classify_net(struct xa_account_net net,
-					       uint32_t saddr, uint32_t daddr);
+					       xa_be32 saddr, xa_be32 daddr);
 
-/* One address's counters; upstream's layout of them, without the address. */
+/*
+ * One address's counters; upstream's layout of them, without the address.
+ * xt_ACCOUNT adds to them (acc_count()) where the shim's classification says.
+ */
 struct xa_account_counters {
 	uint64_t src_packets, src_bytes, dst_packets, dst_bytes;
 };
-
-/*
- * Count one packet of `bytes` bytes (the IP total length; for IPv6 the
- * payload length plus the 40-byte header) as source traffic of *src and
- * destination traffic of *dst; either may be null (not counted)
- * and both may be the same address. Counters wrap at 2^64 as upstream's.
- * Returns how many of the addresses were unseen before (both packet counters
- * zero): what the table's item count grows by, 0 to 2.
- */
-unsigned int xa_account_count(struct xa_account_counters *src,
-			      struct xa_account_counters *dst, uint32_t bytes);
 
 /*
  * The address a slot of a validated table stands for, in HOST byte order as
  * struct ipt_acc_handle_ip carries it. Returns 0 and leaves *addr for a slot
  * outside the table, else 1.
  */
-int xa_account_slot_addr(uint32_t net_ip, uint32_t net_mask, uint32_t slot,
+int xa_account_slot_addr(xa_be32 net_ip, xa_be32 net_mask, uint32_t slot,
 			 uint32_t *addr);
 
 /*

@@ -14,9 +14,7 @@
 #ifndef XA_SHIM_REPLY_H
 #define XA_SHIM_REPLY_H
 
-/* Families, the NFPROTO_* values (the modules pass xt_family()). */
-#define XA_FAMILY_IPV4 2
-#define XA_FAMILY_IPV6 10
+#include "xa_shim_packet.h"
 
 /* Longest reply a TCP answer writes: IPv6 + TCP without options. */
 #define XA_REPLY_TCP_MAX 60

@@ -15,6 +15,9 @@
  *
  * then the module acts on the shim's answer (checksums it asks to verify
  * with xa_skb_csum_ok(), skb changes, replies: kmod-c/include/xa_reply.h).
+ * A module that wants bytes beyond the headers asks a locator where they are
+ * (xa_udp_payload(), kmod-c/include/xa_shim_packet.h) and reads them with
+ * skb_header_pointer() at skb_network_offset() + the offset it returned.
  * The shim parses only head[0..head_len) and checks every length against
  * l3_len, so nothing it says reaches outside the packet: IPv4 options, IPv6
  * extension headers (kernel's ipv6_skip_exthdr() set), fragments and L4
@@ -53,5 +56,8 @@ const u8 *xa_skb_head(const struct sk_buff *skb, u8 *buf, unsigned int buf_len,
  */
 bool xa_skb_csum_ok(struct sk_buff *skb, unsigned int hook, u8 family,
 		    unsigned int l4_off, unsigned int len, u8 proto);
+
+/* Why a locator (enum xa_packet_status, xa_shim_packet.h) found nothing, as text. */
+const char *xa_packet_status_str(int status);
 
 #endif /* XA_SKB_H */

@@ -40,6 +40,12 @@ cargo_args=(--manifest-path "$here/Cargo.toml" --release --target "$target" --ta
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# One run at a time per target directory (make test builds the package's assembly beside make
+# check's objects): another run's clean below would take this one's assembly away.
+mkdir -p "$target_dir"
+exec 9>"$target_dir/.build-object.lock"
+flock 9
+
 # cargo does not re-emit the assembly of a crate it considers fresh.
 cargo clean "${cargo_args[@]}" --package xa-shim-kernel --quiet
 # The log is shown only on failure: every crate repeats the expected sse2 warnings.

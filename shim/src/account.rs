@@ -177,39 +177,3 @@ fn check_name(name: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// One address's counters, as userspace reads them. `repr(C)`: the kernel
-/// glue updates `struct xa_account_counters` in place as this type.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Counters {
-    /// Packets with this address as source.
-    pub src_packets: u64,
-    /// Bytes (IP total length) of those packets.
-    pub src_bytes: u64,
-    /// Packets with this address as destination.
-    pub dst_packets: u64,
-    /// Bytes of those packets.
-    pub dst_bytes: u64,
-}
-
-impl Counters {
-    /// Whether the address has been seen: upstream lists (and counts in
-    /// `itemcount`) exactly the addresses with a packet counter above zero.
-    #[must_use]
-    pub fn seen(&self) -> bool {
-        self.src_packets != 0 || self.dst_packets != 0
-    }
-
-    /// Counts one packet of `bytes` as source traffic; wraps like upstream.
-    /// (`u32`: an IPv6 packet may be longer than 65535 bytes.)
-    pub fn add_src(&mut self, bytes: u32) {
-        self.src_packets = self.src_packets.wrapping_add(1);
-        self.src_bytes = self.src_bytes.wrapping_add(u64::from(bytes));
-    }
-
-    /// Counts one packet of `bytes` as destination traffic.
-    pub fn add_dst(&mut self, bytes: u32) {
-        self.dst_packets = self.dst_packets.wrapping_add(1);
-        self.dst_bytes = self.dst_bytes.wrapping_add(u64::from(bytes));
-    }
-}

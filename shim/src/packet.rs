@@ -11,6 +11,7 @@
 //! [`udp::parse`] read that header. Nothing is trusted: a header that claims
 //! more bytes than the packet has is [`Error::Truncated`], one that runs past
 //! the window is [`Error::BeyondHead`] (a bigger window would parse it).
+//! [`udp::payload`] does it all for a module that wants a datagram's payload.
 
 pub mod ipv4;
 pub mod ipv6;
@@ -29,6 +30,8 @@ pub mod proto {
     pub const TCP: u8 = 6;
     /// UDP.
     pub const UDP: u8 = 17;
+    /// UDP-Lite (RFC 3828).
+    pub const UDPLITE: u8 = 136;
     /// IPv6 routing header.
     pub const ROUTING: u8 = 43;
     /// IPv6 fragment header.

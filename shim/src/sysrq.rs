@@ -168,6 +168,34 @@ fn valid_len(bytes: &[u8], max: usize) -> bool {
     !bytes.is_empty() && bytes.len() <= max
 }
 
+/// The fields of a request of the right form, and its seqno.
+fn parse(payload: &[u8]) -> Result<(Fields<'_>, u64), Error> {
+    if payload.is_empty() {
+        return Err(Error::Empty);
+    }
+    if payload.len() > MAX_REQUEST {
+        return Err(Error::TooLong);
+    }
+    let fields = Fields::parse(payload).ok_or(Error::Format)?;
+    let seqno = parse_seqno(fields.seqno).ok_or(Error::Seqno)?;
+    Ok((fields, seqno))
+}
+
+/// The sequence number of a request, parsed as [`verify`] parses it but not
+/// authenticated: for refusing a seqno already used before hashing anything,
+/// as upstream does, so that a replayed request costs no digest. The error is
+/// the one [`verify`] gives the same payload with a valid destination and
+/// password, up to the seqno (what it finds wrong with the digest comes later).
+///
+/// ```
+/// use shim::sysrq::{peek_seqno, Error};
+/// assert_eq!(peek_seqno(b"s,42,salt,0123"), Ok(42));
+/// assert_eq!(peek_seqno(b"s,42"), Err(Error::Format));
+/// ```
+pub fn peek_seqno(payload: &[u8]) -> Result<u64, Error> {
+    parse(payload).map(|(_, seqno)| seqno)
+}
+
 /// Parses and authenticates one request.
 ///
 /// `dst` is the packet's destination address text (see [`format_dst_v4`],
@@ -186,14 +214,7 @@ pub fn verify(hash: Hash, payload: &[u8], dst: &[u8], password: &[u8]) -> Result
     if !valid_len(dst, MAX_DST) || !valid_len(password, MAX_PASSWORD) {
         return Err(Error::Argument);
     }
-    if payload.is_empty() {
-        return Err(Error::Empty);
-    }
-    if payload.len() > MAX_REQUEST {
-        return Err(Error::TooLong);
-    }
-    let fields = Fields::parse(payload).ok_or(Error::Format)?;
-    let seqno = parse_seqno(fields.seqno).ok_or(Error::Seqno)?;
+    let (fields, seqno) = parse(payload)?;
     let received = fields
         .rest
         .get(..2 * hash.digest_len())

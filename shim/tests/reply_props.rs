@@ -2,10 +2,11 @@
 //! Properties of the packet parsers and the reply builders: on any input no
 //! reply exceeds its bounds or points outside the packet; on well-formed
 //! packets every reply's checksums verify (by an independent sum) and its
-//! addresses and ports are the original's swapped.
+//! addresses and ports are the original's swapped. The UDP payload locator
+//! finds a datagram's payload byte for byte, behind any options.
 use proptest::prelude::*;
 use shim::craft::{self, L4, Packet};
-use shim::packet::{self, Addr, Family, proto, tcp};
+use shim::packet::{self, Addr, Family, proto, tcp, udp};
 use shim::reply::{self, MAX_TCP_REPLY, MAX_UDP_HEADER, Refusal, Reply, TcpTarget};
 use shim::tarpit::Mode;
 
@@ -185,6 +186,34 @@ proptest! {
         let mut out = [0u8; MAX_TCP_REPLY];
         prop_assert!(reply::tcp(fam, t, &bytes[..n], n, 1, &mut out).is_err());
         prop_assert!(shim::echo::reply(fam, &bytes[..n], n, &mut out).is_err());
+    }
+
+    /// The payload of a well-formed UDP datagram, or the same bytes as
+    /// UDP-Lite, is found byte for byte behind IPv4 options or IPv6
+    /// extension headers; cut short, it is not found.
+    #[test]
+    fn udp_payload_found(p in udp_packet(), lite: bool, options in 0usize..4, cut: prop::sample::Index) {
+        let mut p = p;
+        let fam = family(&p.src);
+        match fam {
+            Family::V4 => p.ipv4_options = vec![1; options * 4],
+            Family::V6 => p.ext_headers = vec![(proto::DSTOPTS, vec![1, 4, 0, 0, 0, 0]); options],
+        }
+        let L4::Udp { ref payload, .. } = p.l4 else { unreachable!() };
+        let payload = payload.clone();
+        let mut bytes = p.build();
+        let l4_off = bytes.len() - payload.len() - udp::HEADER_LEN;
+        if lite {
+            let l4 = bytes[l4_off..].to_vec();
+            p.l4 = L4::Raw(proto::UDPLITE, l4);
+            bytes = p.build();
+        }
+        let found = udp::payload(fam, &bytes, bytes.len()).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        prop_assert_eq!(found.proto, if lite { proto::UDPLITE } else { proto::UDP });
+        prop_assert_eq!(found.l4_off, l4_off);
+        prop_assert_eq!(&bytes[found.payload], &payload[..]);
+        let n = cut.index(bytes.len());
+        prop_assert!(udp::payload(fam, &bytes[..n], n).is_err());
     }
 
     /// A corrupted L4 checksum changes nothing the shim decides: it is the

@@ -29,6 +29,22 @@ struct Built {
     password: Vec<u8>,
 }
 
+/// Payloads of about a request's form: keys, a seqno (digits, too many digits or anything),
+/// salt and digest, joined by commas, or (sometimes) any bytes at all.
+fn request_like() -> impl Strategy<Value = Vec<u8>> {
+    let seqno = prop_oneof![
+        "[0-9]{1,19}".prop_map(String::into_bytes),
+        "[0-9]{19,21}".prop_map(String::into_bytes),
+        prop::collection::vec(any::<u8>(), 0..4),
+    ];
+    prop_oneof![
+        4 => (no_comma(8), seqno, no_comma(8), prop::collection::vec(any::<u8>(), 0..140)).prop_map(
+            |(keys, seqno, salt, rest)| [keys, seqno, salt, rest].join(&b","[..])
+        ),
+        1 => prop::collection::vec(any::<u8>(), 0..600),
+    ]
+}
+
 fn built() -> impl Strategy<Value = Built> {
     (
         any_hash(),
@@ -59,6 +75,20 @@ proptest! {
         let request = sysrq::verify(b.hash, &b.request, &b.dst, &b.password).expect("own request verifies");
         prop_assert_eq!(request.seqno, b.seqno);
         prop_assert_eq!(request.keys(&b.request), &b.keys[..]);
+        prop_assert_eq!(sysrq::peek_seqno(&b.request), Ok(b.seqno));
+    }
+
+    /// peek_seqno (the kernel refuses an old seqno with it before hashing) finds what verify
+    /// finds up to the seqno, and the same seqno.
+    #[test]
+    fn peek_seqno_agrees_with_verify(hash in any_hash(), payload in request_like()) {
+        use sysrq::Error::{Empty, Format, Seqno, TooLong};
+        let peeked = sysrq::peek_seqno(&payload);
+        match sysrq::verify(hash, &payload, b"10.0.0.1", b"pw") {
+            Ok(request) => prop_assert_eq!(peeked, Ok(request.seqno)),
+            Err(error @ (Empty | TooLong | Format | Seqno)) => prop_assert_eq!(peeked, Err(error)),
+            Err(_) => prop_assert!(peeked.is_ok()),
+        }
     }
 
     /// Every byte the digest covers or consists of is authenticated.

@@ -4,7 +4,9 @@
 # struct xt_pknock_mtinfo and struct xt_pknock_nl_msg the size and offset upstream's header
 # (xtables-addons 3.23 source in /usr/src) gives it, and the option bits and limits the same
 # values; it must compile in userspace on its own. kmod-c/xt_pknock.ko (built by `make`) has
-# upstream's module name, aliases, parameters, and depends only on x_tables and xa_shim.
+# upstream's module name, aliases, parameters, and depends only on x_tables, xa_named (the
+# per-namespace registry of named objects, kmod-c/xa_named.c) and xa_shim; xa_named.ko depends
+# on nothing and exports only GPL-only functions.
 # The W=1 build of all modules is checked by kmod-sysrq.sh, behaviour by tests/vm.
 . "$(dirname "$0")/lib.sh"
 
@@ -65,14 +67,18 @@ KO=kmod-c/xt_pknock.ko
 if [ ! -e "$KO" ]; then
 	ko "$KO not built (run make)"
 else
-	mi() { modinfo -F "$1" "$KO"; }
-	check "xt_pknock license GPL" test "$(mi license)" = GPL
-	check "xt_pknock aliases ipt_pknock and ip6t_pknock" \
-		test "$(mi alias | sort | tr '\n' ' ')" = "ip6t_pknock ipt_pknock "
-	check "xt_pknock depends on x_tables and xa_shim only" \
-		test "$(mi depends | tr ',' '\n' | sort | tr '\n' ' ')" = "x_tables xa_shim "
-	check "xt_pknock parameters: upstream's four and peer_limit" \
-		test "$(mi parm | cut -d: -f1 | sort | tr '\n' ' ')" = \
-		"gc_expir_time nl_multicast_group peer_hashsize peer_limit rule_hashsize "
+	# upstream's four parameters and peer_limit
+	check_module "$KO" "ip6t_pknock ipt_pknock" "x_tables xa_named xa_shim" \
+		"gc_expir_time nl_multicast_group peer_hashsize peer_limit rule_hashsize"
+fi
+NAMED=kmod-c/xa_named.ko
+if [ ! -e "$NAMED" ]; then
+	ko "$NAMED not built (run make)"
+else
+	check_module "$NAMED" "" "" ""
+	exports=$(awk '$3 ~ /xa_named$/ {print $2 "/" $4}' kmod-c/Module.symvers | sort | tr '\n' ' ')
+	check "xa_named exports the functions kmod-c/xa_named.c exports, GPL-only ($exports)" \
+		test "$exports" = "$(sed -n 's/^EXPORT_SYMBOL_GPL(\(xa_named_[a-z_]*\));$/\1\/EXPORT_SYMBOL_GPL/p' \
+			kmod-c/xa_named.c | sort | tr '\n' ' ')"
 fi
 finish

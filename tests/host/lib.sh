@@ -35,3 +35,19 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
 finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
 # A test that cannot run fails, never skips.
 setup_failed() { ko "setup: $1"; finish; exit 1; }
+# modinfo_words FIELD KO: a module's FIELD values (alias, depends: that one comma-separated, parm:
+# its names), sorted, on one line separated by spaces.
+modinfo_words() {
+	modinfo -F "$1" "$2" | if [ "$1" = parm ]; then cut -d: -f1; else tr ',' '\n'; fi |
+		sed '/^$/d' | sort | xargs
+}
+# check_module KO ALIASES DEPENDS PARAMS: a module's metadata, four checks: license GPL, and its
+# aliases, dependencies and parameter names exactly these (space-separated, sorted; "" for none).
+check_module() {
+	local name
+	name=$(basename "$1" .ko)
+	check "$name license GPL" test "$(modinfo -F license "$1")" = GPL
+	check "$name aliases: ${2:-none}" test "$(modinfo_words alias "$1")" = "$2"
+	check "$name depends on ${3:-nothing}, nothing else" test "$(modinfo_words depends "$1")" = "$3"
+	check "$name parameters: ${4:-none}" test "$(modinfo_words parm "$1")" = "$4"
+}

@@ -5,8 +5,9 @@
 #
 #   tests/packaging/run.sh [--prepare | --no-lab]
 #
-# --prepare only makes (or refreshes) the cached chroot and the backports kernel, for make prepare.
-# --no-lab leaves out step 4 (make test's form: the lab on make's modules runs there already).
+# --prepare only makes (or refreshes) the cached chroot (make test runs it beside make prepare,
+# which fetches the backports kernel).
+# --no-lab leaves out step 4 (make test's form: see the Makefile's test target for why).
 #
 # 1. A fresh copy of a cached Debian 12 chroot (debootstrap: dkms and the headers of the lab's
 #    6.1 kernel) gets Debian's xtables-addons-dkms/-common (3.23, built by DKMS for 6.1).
@@ -14,8 +15,9 @@
 #    no Rust toolchain in the chroot; Debian's modules and files are gone.
 # 3. bookworm-backports' 6.12 headers are installed, as a kernel upgrade would: DKMS's kernel
 #    hook builds ours for 6.12 (where Debian's 3.23 does not build).
-# 4. The lab boots 6.1 and 6.12 with the modules DKMS installed (not make's): the SYSRQ, pknock
-#    and ACCOUNT scenarios below.
+# 4. The lab boots 6.1 and 6.12 with the modules DKMS installed (not make's): a scenario for each
+#    kind of module (below: SYSRQ, pknock, ACCOUNT, geoip, asn, a reply target), so a module DKMS
+#    built wrong for a kernel fails to load or to work there.
 # 5. apt purges ours: no file is left that was not there before step 1.
 # Prints PASS/FAIL lines, each step's time and "N passed, M failed"; exits non-zero on any failure.
 #
@@ -41,7 +43,9 @@ work=$repo/target/packaging
 base=$repo/target/chroot/bookworm
 root=$work/root
 newer_kroot=$repo/target/kernel/bookworm-backports
-scenarios=(sysrq-valid pknock-tcp account-basic)
+# Every module loads and unloads (lab-modules); then what each does: xt_SYSRQ, xt_pknock,
+# xt_ACCOUNT, xa_rangedb with xt_geoip and xt_asn (one boot), xt_TARPIT on xa_shim's reply builders.
+scenarios=(lab-modules sysrq-valid pknock-tcp account-basic geoip-basic geoip-asn reply-tarpit)
 passed=0
 failed=0
 
@@ -77,13 +81,6 @@ files_of() {
 
 k61=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null | sed -n 's/.*linux-image-\([^ ,]*\).*/\1/p')
 [ -n "$k61" ] && [ -r "/boot/vmlinuz-$k61" ] || die "no Debian 12 kernel image (linux-image-amd64)"
-k612=$(scripts/fetch-kernel-image.sh bookworm-backports "$newer_kroot" | tail -n 1) ||
-	die "could not fetch bookworm-backports' kernel"
-# account-basic compares our module with upstream's: on 6.12 that is sid's 3.31 (make newer-kernel).
-if $lab; then
-	scripts/build-upstream-modules.sh "$newer_kroot" "$k612" >/dev/null ||
-		die "could not build upstream's modules for $k612 (scripts/build-upstream-modules.sh)"
-fi
 mkdir -p "$work"
 : >"$work/log"
 # The cached chroot has only what every run starts from; each run works on a fresh copy. Beside
@@ -96,6 +93,13 @@ scripts/make-chroot.sh --also bookworm-updates --also bookworm-security --also b
 if $prepare_only; then
 	echo "packaging: $base is ready"
 	exit 0
+fi
+k612=$(scripts/fetch-kernel-image.sh bookworm-backports "$newer_kroot" | tail -n 1) ||
+	die "could not fetch bookworm-backports' kernel"
+# account-basic compares our module with upstream's: on 6.12 that is sid's 3.31 (make newer-kernel).
+if $lab; then
+	scripts/build-upstream-modules.sh "$newer_kroot" "$k612" >/dev/null ||
+		die "could not build upstream's modules for $k612 (scripts/build-upstream-modules.sh)"
 fi
 step "the kernels and the cached chroot"
 
@@ -131,9 +135,9 @@ check_modules() { # KVER: every module of kmod-c/Kbuild, built by DKMS, and no u
 	for m in "${modules[@]}"; do
 		dkms_modules "$kver" | grep -qxE "$m\.ko(\.xz|\.zst|\.gz)?" || missing+=" $m"
 	done
-	check "DKMS installed every module for $kver (${modules[*]})" test -z "$missing"
+	check "DKMS installed every module for $kver (${modules[*]})${missing:+; missing:$missing}" test -z "$missing"
 	others=$(dkms_modules "$kver" | sed -E 's/\.ko(\.xz|\.zst|\.gz)?$//' | grep -vxF -f <(printf '%s\n' "${modules[@]}"))
-	check "no upstream module left for $kver" test -z "$others"
+	check "no upstream module left for $kver${others:+: $(echo $others)}" test -z "$others"
 	check "dkms status: installed for $kver" \
 		sh -c "chroot '$root' dkms status -m xtables-addons-rs -k '$kver' 2>/dev/null | grep -q ': installed'"
 	# What `modprobe NAME` loads (the README's command): NAME from DKMS's directory, last, after
@@ -146,7 +150,8 @@ check_modules() { # KVER: every module of kmod-c/Kbuild, built by DKMS, and no u
 		[ "$(tail -n 1 <<<"$loads")" = "updates/dkms/$m.ko" ] &&
 			! grep -qvE '^(updates/dkms|kernel)/' <<<"$loads" || missing+=" $m"
 	done
-	check "modprobe loads each module and its dependencies from DKMS's directory or the kernel for $kver" test -z "$missing"
+	check "modprobe loads each module and its dependencies from DKMS's directory or the kernel for $kver${missing:+; not:$missing}" \
+		test -z "$missing"
 }
 check_modules "$k61"
 # ours FILE: FILE is installed and xtables-addons-rs-common's (not Debian's, which has the same

@@ -233,6 +233,15 @@ build_overlay() { # OUTPUT
 		install -m 0755 "$out/$f" "$root/usr/bin/$f"
 	done
 	for f in "${ours_kos[@]}"; do install -m 0644 "$f" "$root/opt/ours/mod/"; done
+	# What kmod-c/Kbuild builds, for lab-modules to check the set above against.
+	make -s --no-print-directory -C "$repo" print-modules >"$root/opt/ours/modules"
+	# LAB_VARIANTS="NAME=DIR ...": the modules built in DIR as /opt/NAME/mod (load_module NAME
+	# MODULE), to measure a change against the build in one boot (bench/README.md).
+	for f in ${LAB_VARIANTS:-}; do
+		[ "${f%%=*}" != "$f" ] && ls "${f#*=}"/*.ko >/dev/null || die "LAB_VARIANTS: $f is not NAME=DIR (with modules)"
+		mkdir -p "$root/opt/${f%%=*}/mod"
+		install -m 0644 "${f#*=}"/*.ko "$root/opt/${f%%=*}/mod/"
+	done
 	[ -z "$selftest_dir" ] || for f in "$selftest_dir"/*.ko; do install -m 0644 "$f" "$root/opt/lab/mod/"; done
 	for f in "$repo"/target/release/libxt_*.so "$repo"/target/release/libipt_*.so; do
 		[ -e "$f" ] && copy_elf "$f" "$root" "/opt/ours/xtables/$(basename "$f")"
@@ -256,10 +265,11 @@ build_overlay() { # OUTPUT
 
 cargo build --release --quiet --manifest-path "$repo/Cargo.toml" -p xt_geoip \
 	--example xt_geoip_raw --example xt_asn_raw || die "cargo build of the raw-data test plugins failed"
-# The packet tools: static, rebuilt when their source or their shared header changes.
+# The packet tools: static, rebuilt when their source or a header they share changes.
 for src in "$here"/tools/*.c; do
 	bin=$out/$(basename "$src" .c)
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$here/tools/lab_tool.h" -nt "$bin" ]; then
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$here/tools/lab_tool.h" -nt "$bin" ] ||
+		[ "$here/tools/insn.h" -nt "$bin" ]; then
 		gcc -static -O2 -Wall -Wextra -Werror -o "$bin" "$src"
 	fi
 done

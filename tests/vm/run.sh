@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The QEMU lab: boot Debian's kernel under TCG and run tests/vm/scenarios/*.sh in the guest.
 # Scenarios sharing a boot (header line "# xavm: boot=NAME smp=N timeout=SECONDS
-# [needs=WHAT[,WHAT]] [expects=REPORT[,REPORT]]") run one after the other in a single guest;
-# expects= marks a self-test boot whose kernel must report a lockup (lab.sh's
-# lab_expected_report): there, and only there, that report passes instead of failing. Prints every PASS/FAIL line,
+# [needs=WHAT[,WHAT]] [expects=REPORT[,REPORT]] [insn=yes|repeat]") run one after the other in a
+# single guest; expects= marks a self-test boot whose kernel must report a lockup (lab.sh's
+# lab_expected_report): there, and only there, that report passes instead of failing; insn=yes
+# boots it under the instruction-count plugin (tests/vm/insn/), insn=repeat twice, checking that
+# its counts repeat within 2 % (tests/vm/insn/lab.sh). Prints every PASS/FAIL line,
 # then "N passed, M failed"; exits non-zero on any failure, any oops/BUG/WARNING/panic in the
 # guest's kernel log, or a timeout.
 set -euo pipefail
@@ -35,6 +37,7 @@ EOF
 }
 
 . "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/insn/lab.sh"
 
 # What a scenario may need beyond our own build and the stock system: upstream's dkms modules
 # exist only for the host's installed kernels (and fail to build on newer ones).
@@ -77,7 +80,7 @@ for need in "${without[@]}"; do
 	known_need "$need" || lab_die "--without $need: unknown (known: $known_needs)"
 done
 
-declare -A boot_jobs boot_smp boot_timeout boot_expects
+declare -A boot_jobs boot_smp boot_timeout boot_expects boot_insn
 boots=()
 left_out=()
 for f in "$lab_here"/scenarios/*.sh; do
@@ -122,7 +125,13 @@ for f in "$lab_here"/scenarios/*.sh; do
 		[ "${boot_expects[$boot]}" = "$expects" ] || lab_die "$f: expects=$expects, but boot $boot has expects=${boot_expects[$boot]}"
 	fi
 	boot_timeout[$boot]=$((boot_timeout[$boot] + timeout))
+	case $(header "$f" insn no) in
+	yes | repeat) boot_insn[$boot]=$(header "$f" insn no) ;;
+	no) ;;
+	*) lab_die "$f: insn=$(header "$f" insn no): yes, repeat or no" ;;
+	esac
 done
+insn_repeat_boots
 for name in "${only[@]}"; do
 	[ -e "$lab_here/scenarios/$name.sh" ] || lab_die "no scenario $name (see --list)"
 done
@@ -132,24 +141,30 @@ for job in "${left_out[@]}"; do echo "vm lab: left out: $job"; done
 
 if $list; then
 	for boot in "${boots[@]}"; do
-		echo "boot $boot (smp ${boot_smp[$boot]}, timeout ${boot_timeout[$boot]}s): ${boot_jobs[$boot]//,/ }"
+		echo "boot $boot (smp ${boot_smp[$boot]}, timeout ${boot_timeout[$boot]}s${boot_insn[$boot]:+, insn=${boot_insn[$boot]}}):" \
+			"${boot_jobs[$boot]//,/ }"
 	done
 	exit 0
 fi
 
 start=$SECONDS
 lab_prepare
+# (An associative array never assigned is unset: ${#boot_insn[@]} would fail under set -u.)
+[ -z "${boot_insn[*]:-}" ] || insn_prepare
 echo "vm lab: kernel $lab_kver, initramfs $(du -h "$lab_initrd" | cut -f1), ${#boots[@]} boot(s), iptables backends: $lab_backends"
 report=$lab_logs/report.txt
 : >"$report"
 
 # run_boot BOOT: boot one guest; its report goes to BOOT.report in lab_logs.
 run_boot() {
-	local boot=$1 t0=$SECONDS status=0 job
-	lab_boot "$boot" "${boot_smp[$boot]}" "${boot_timeout[$boot]}" "${boot_jobs[$boot]}" || status=$?
+	local boot=$1 t0=$SECONDS status=0 job insn_args=()
+	[ -z "${boot_insn[$boot]:-}" ] || insn_qemu_args "$boot"
+	lab_boot "$boot" "${boot_smp[$boot]}" "${boot_timeout[$boot]}" "${boot_jobs[$boot]}" \
+		"${insn_args[@]}" || status=$?
 	{
 		for job in ${boot_jobs[$boot]//,/ }; do lab_job_report "$boot" "$job"; done
 		lab_boot_report "$boot" "$status" "${boot_expects[$boot]}"
+		[ -z "${boot_insn[$boot]:-}" ] || insn_boot_report "$boot"
 	} >"$lab_logs/$boot.report"
 	echo "vm lab: boot $boot: $((SECONDS - t0))s ($(sed -n 's/^=== END \([^ ]*\) rc=[0-9]* seconds=\(.*\)/\1 \2s/p' \
 		"$lab_logs/$boot.results.log" | paste -sd, - | sed 's/,/, /g'))"
@@ -163,6 +178,7 @@ for boot in "${boots[@]}"; do
 	run_boot "$boot" &
 done
 wait
+insn_repeat_report
 for boot in "${boots[@]}"; do cat "$lab_logs/$boot.report"; done | tee "$report"
 passed=$(grep -c '^PASS ' "$report" || true)
 failed=$(grep -c '^FAIL ' "$report" || true)

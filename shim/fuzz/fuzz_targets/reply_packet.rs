@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! Fuzzes the packet parsers and the reply builders (`shim::reply::tcp` for
-//! every TARPIT mode and DELUDE, `shim::echo::reply`) with arbitrary packets:
+//! Fuzzes the packet parsers, the UDP payload locator (`udp::payload`) and the
+//! reply builders (`shim::reply::tcp` for every TARPIT mode and DELUDE,
+//! `shim::echo::reply`) with arbitrary packets:
 //! raw bytes, or well-formed packets with bytes overwritten; a window (`head`)
 //! shorter than the packet; any output buffer size. A reply must stay in its
 //! buffer and name only bytes of the packet; its IP header and L4 checksum
 //! must verify by the independent sum in `shim::craft` (ECHO's once
 //! `fill_l4_checksum` ran over header and payload, as the module runs it);
-//! its addresses and ports are the original's swapped.
+//! its addresses and ports are the original's swapped. A located payload lies
+//! within the packet, after its UDP header, and is the one ECHO returns.
 #![no_main]
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
@@ -133,8 +135,18 @@ fuzz_target!(|input: Input| {
         assert_eq!((back.sport, back.dport, back.header_len), (seg.dport, seg.sport, 20));
     }
 
+    let located = udp::payload(fam, head, total);
+    if let Ok(p) = &located {
+        let ip = packet::locate(fam, head, total).expect("located, so it parses");
+        assert!(p.proto == proto::UDP || p.proto == proto::UDPLITE);
+        assert_eq!((p.proto, p.l4_off), (ip.proto, ip.l4_off));
+        assert!(p.l4_off + udp::HEADER_LEN == p.payload.start && p.payload.end <= ip.len && ip.len <= total);
+    }
+
     let mut out = vec![0xa5u8; cap];
     if let Ok(r) = shim::echo::reply(fam, head, total, &mut out) {
+        let p = located.expect("echoed, so its payload is located");
+        assert_eq!((p.proto, p.payload), (proto::UDP, r.payload.clone()));
         let whole = bounded(&r, &out, &bytes, total);
         let orig = packet::locate(fam, head, total).expect("answered, so it parses");
         let dgram = udp::parse(&orig, head).expect("answered, so the UDP header parses");

@@ -5,21 +5,10 @@ use crate::sys::{self, *};
 use crate::{same_type, to_c_int};
 use core::ffi::{c_char, c_int, c_uint};
 use shim::account::v6::{self, Addr, Net6};
-use shim::account::{self, Counters, Net};
+use shim::account::{self, Net};
 
 // The shim mirrors this limit; the header is the source of truth.
 const _: () = assert!(account::MAX_HOST_BITS == XA_ACCOUNT_MAX_SLOT_BITS);
-
-// count_one() updates a struct xa_account_counters as a Counters.
-const _: () = {
-    use core::mem::{align_of, offset_of, size_of};
-    assert!(size_of::<Counters>() == size_of::<xa_account_counters>());
-    assert!(align_of::<Counters>() == align_of::<xa_account_counters>());
-    assert!(offset_of!(Counters, src_packets) == offset_of!(xa_account_counters, src_packets));
-    assert!(offset_of!(Counters, src_bytes) == offset_of!(xa_account_counters, src_bytes));
-    assert!(offset_of!(Counters, dst_packets) == offset_of!(xa_account_counters, dst_packets));
-    assert!(offset_of!(Counters, dst_bytes) == offset_of!(xa_account_counters, dst_bytes));
-};
 
 // Each export has exactly the type of the header's prototype.
 const _: () = {
@@ -34,10 +23,6 @@ const _: () = {
     same_type(
         sys::xa_account_classify_net as unsafe extern "C" fn(_, _, _) -> _,
         xa_account_classify_net,
-    );
-    same_type(
-        sys::xa_account_count as unsafe extern "C" fn(_, _, _) -> _,
-        xa_account_count,
     );
     same_type(
         sys::xa_account_slot_addr as unsafe extern "C" fn(_, _, _, _) -> _,
@@ -148,53 +133,6 @@ pub extern "C" fn xa_account_classify_net(
         src_slot: hits.src.unwrap_or(0),
         dst_slot: hits.dst.unwrap_or(0),
     }
-}
-
-/// Adds one packet to the counters at `counters` (if not null), as source
-/// traffic or else destination traffic; returns whether the address was
-/// unseen before. (A bool, not a function pointer: no indirect calls.)
-/// Always inlined: a call and return per address cost more than the update.
-///
-/// # Safety
-/// `counters` must be null or point to a `struct xa_account_counters` that
-/// nothing else accesses during the call.
-#[inline(always)]
-unsafe fn count_one(counters: *mut xa_account_counters, as_src: bool, bytes: u32) -> bool {
-    if counters.is_null() || !counters.is_aligned() {
-        return false;
-    }
-    // Safety: non-null, aligned, exclusively ours for the call (contract).
-    // The struct has Counters' fields in the same order and types.
-    let c = unsafe { &mut *counters.cast::<Counters>() };
-    let unseen = !c.seen();
-    if as_src {
-        c.add_src(bytes);
-    } else {
-        c.add_dst(bytes);
-    }
-    unseen
-}
-
-/// `unsigned int xa_account_count(src, dst, bytes)`
-///
-/// # Safety
-/// `src` and `dst` must each be null or point to a `struct xa_account_counters`
-/// that nothing else accesses during the call (the caller holds the table's
-/// lock); they may be equal.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn xa_account_count(
-    src: *mut xa_account_counters,
-    dst: *mut xa_account_counters,
-    bytes: u32,
-) -> c_uint {
-    // Safety: forwarded from this function's contract. The two updates are
-    // sequential read-modify-writes through raw pointers, so equal pointers
-    // see each other's update (and the address counts as new once).
-    let (src_new, dst_new) = unsafe {
-        let src_new = count_one(src, true, bytes);
-        (src_new, count_one(dst, false, bytes))
-    };
-    c_uint::from(src_new) + c_uint::from(dst_new)
 }
 
 /// `int xa_account_slot_addr(net_ip, net_mask, slot, addr)`

@@ -22,6 +22,7 @@ use sys::*;
 
 mod pknock;
 mod account;
+mod packet;
 mod reply;
 mod geoip;
 
@@ -49,6 +50,10 @@ const _: () = {
     same_type(
         sys::xa_sysrq_verify as unsafe extern "C" fn(_, _, _, _, _, _, _, _) -> _,
         xa_sysrq_verify,
+    );
+    same_type(
+        sys::xa_sysrq_seqno as unsafe extern "C" fn(_, _, _) -> _,
+        xa_sysrq_seqno,
     );
 };
 
@@ -142,6 +147,35 @@ pub unsafe extern "C" fn xa_hash_from_name(name: *const c_char, name_len: usize)
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn xa_hash_digest_len(hash: c_int) -> usize {
     hash_from_id(hash).map_or(0, Hash::digest_len)
+}
+
+/// `int xa_sysrq_seqno(payload, payload_len, seqno)`
+///
+/// # Safety
+/// `payload` must be null or point to `payload_len` readable bytes not
+/// modified during the call; `seqno` must be null or point to a writable
+/// `uint64_t`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_sysrq_seqno(
+    payload: *const u8,
+    payload_len: usize,
+    seqno: *mut u64,
+) -> c_int {
+    // Safety: forwarded from this function's contract.
+    let Some(payload) = (unsafe { bytes(payload, payload_len) }) else {
+        return to_c_int(XA_SYSRQ_E_ARGUMENT);
+    };
+    if seqno.is_null() || !seqno.is_aligned() {
+        return to_c_int(XA_SYSRQ_E_ARGUMENT);
+    }
+    match sysrq::peek_seqno(payload) {
+        Ok(value) => {
+            // Safety: non-null and aligned (checked above), writable by contract.
+            unsafe { seqno.write(value) };
+            to_c_int(XA_SYSRQ_OK)
+        }
+        Err(error) => to_c_int(status(error)),
+    }
 }
 
 /// `int xa_sysrq_verify(int hash, payload, payload_len, dst, dst_len, password, password_len, out)`

@@ -2,10 +2,10 @@
 //! xa_tcp_reply / xa_udp_echo: the reply builders (shim::reply, shim::echo)
 //! behind the C interface of kmod-c/include/xa_shim_reply.h.
 
+use crate::packet::family_from_c;
 use crate::sys::*;
 use crate::{bytes, bytes_mut, same_type, to_c_int};
 use core::ffi::c_int;
-use shim::packet::Family;
 use shim::reply::{self, Refusal, Reply, TcpTarget};
 use shim::tarpit::Mode;
 
@@ -26,14 +26,6 @@ const _: () = {
         xa_l4_checksum_fill,
     );
 };
-
-fn family_from_c(family: c_int) -> Option<Family> {
-    match u32::try_from(family).ok()? {
-        XA_FAMILY_IPV4 => Some(Family::V4),
-        XA_FAMILY_IPV6 => Some(Family::V6),
-        _ => None,
-    }
-}
 
 fn target_from_c(answer: c_int) -> Option<TcpTarget> {
     match u32::try_from(answer).ok()? {

@@ -87,7 +87,6 @@ static void account6(void)
 	static const uint8_t net[16] = { 0x20, 0x01, 0x0d, 0xb8 }; /* 2001:db8:: */
 	static const uint8_t none[16];
 	uint8_t msg[16], in[16], out[16], src_key[16], dst_key[16];
-	struct xa_account_counters c = { 0 };
 	unsigned int i;
 
 	for (i = 0; i < 16; i++)
@@ -129,10 +128,6 @@ static void account6(void)
 	       xa_account6_classify(net, 129, in, out, src_key, dst_key) == 0 &&
 	       xa_account6_classify(net, 16, in, out, src_key, dst_key) == 0,
 	       "xa_account6_classify: 0 for null pointers and invalid networks");
-	expect(xa_account_count(&c, NULL, 65535 + 40) == 1 && c.src_packets == 1 &&
-	       c.src_bytes == 65575 && xa_account_count(&c, &c, 70000) == 0 &&
-	       c.src_bytes == 135575 && c.dst_bytes == 70000,
-	       "xa_account_count counts lengths above 65535 (IPv6)");
 }
 
 /*
@@ -223,6 +218,22 @@ static void reply(void)
 	       xa_udp_echo(XA_FAMILY_IPV4, udp, 31, 31, out, 27, &r) == XA_REPLY_E_ARGUMENT &&
 	       xa_udp_echo(XA_FAMILY_IPV4, udp, 31, 31, out, sizeof(out), NULL) == XA_REPLY_E_ARGUMENT,
 	       "xa_udp_echo refuses a UDP length beyond the packet, a short buffer and null");
+	{
+		struct xa_udp_payload p = { 0 };
+
+		expect(xa_udp_payload(XA_FAMILY_IPV4, udp, 31, 31, &p) == XA_PACKET_OK && p.l4_off == 20 &&
+		       p.payload_off == 28 && p.payload_len == 3 && p.proto == 17,
+		       "xa_udp_payload: the datagram's payload");
+		expect(xa_udp_payload(XA_FAMILY_IPV4, bad, 31, 31, &p) == XA_PACKET_E_LENGTH &&
+		       xa_udp_payload(XA_FAMILY_IPV4, reply_syn, 40, 40, &p) == XA_PACKET_E_PROTOCOL &&
+		       xa_udp_payload(XA_FAMILY_IPV4, udp, 24, 31, &p) == XA_PACKET_E_BEYOND_HEAD,
+		       "xa_udp_payload refuses a UDP length beyond the packet, TCP, headers past the bytes read");
+		expect(xa_udp_payload(7, udp, 31, 31, &p) == XA_PACKET_E_ARGUMENT &&
+		       xa_udp_payload(XA_FAMILY_IPV4, NULL, 31, 31, &p) == XA_PACKET_E_ARGUMENT &&
+		       xa_udp_payload(XA_FAMILY_IPV4, udp, 31, 30, &p) == XA_PACKET_E_ARGUMENT &&
+		       xa_udp_payload(XA_FAMILY_IPV4, udp, 31, 31, NULL) == XA_PACKET_E_ARGUMENT,
+		       "xa_udp_payload refuses a bad family, null pointers and more bytes than the packet has");
+	}
 }
 
 static int interface(void)
@@ -264,6 +275,20 @@ static int interface(void)
 	expect(xa_sysrq_verify(XA_HASH_SHA1, p, n, (const uint8_t *)"1.2.3.4", 7,
 			       (const uint8_t *)"pw", 2, &req) == XA_SYSRQ_E_BAD_DIGEST,
 	       "xa_sysrq_verify refuses a wrong digest");
+	{
+		static const char old[] = "s,999,salt,0123";
+		uint64_t seqno = 0;
+
+		expect(xa_sysrq_seqno((const uint8_t *)old, strlen(old), &seqno) == XA_SYSRQ_OK &&
+		       seqno == 999, "xa_sysrq_seqno reads the seqno of an unauthenticated request");
+		expect(xa_sysrq_seqno((const uint8_t *)"s,999", 5, &seqno) == XA_SYSRQ_E_FORMAT &&
+		       xa_sysrq_seqno((const uint8_t *)"s,9x,a,b", 8, &seqno) == XA_SYSRQ_E_SEQNO &&
+		       xa_sysrq_seqno(NULL, 0, &seqno) == XA_SYSRQ_E_EMPTY && seqno == 999,
+		       "xa_sysrq_seqno refuses what xa_sysrq_verify refuses up to the seqno");
+		expect(xa_sysrq_seqno(NULL, 5, &seqno) == XA_SYSRQ_E_ARGUMENT &&
+		       xa_sysrq_seqno((const uint8_t *)old, strlen(old), NULL) == XA_SYSRQ_E_ARGUMENT,
+		       "xa_sysrq_seqno refuses null pointers");
+	}
 	account4();
 	account6();
 	reply();

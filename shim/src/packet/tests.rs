@@ -257,3 +257,63 @@ fn unicast_addresses() {
     assert!(!v6(&[0; 8]) && !v6(&[0xff02, 0, 0, 0, 0, 0, 0, 1]));
     assert!(!v6(&[0, 0, 0, 0, 0, 0xffff, 0xc000, 0x0201]));
 }
+
+#[test]
+fn udp_payload_located() {
+    let p = Packet::udp(A4, B4, 5000, 9, b"abcdef");
+    let bytes = p.build();
+    let found = udp::payload(Family::V4, &bytes, bytes.len()).unwrap();
+    assert_eq!(found, udp::Payload { proto: proto::UDP, l4_off: 20, payload: 28..34 });
+    assert_eq!(&bytes[found.payload], b"abcdef");
+    // Bytes after the datagram (the length field says 12) are not its payload.
+    let mut short = p.clone();
+    short.udp_len = Some(12);
+    let bytes = short.build();
+    assert_eq!(udp::payload(Family::V4, &bytes, bytes.len()).unwrap().payload, 28..32);
+    // IPv6 through extension headers.
+    let mut p6 = Packet::udp(v6(1), v6(2), 5000, 9, b"xyz");
+    p6.ext_headers = vec![(proto::HOPOPTS, vec![1, 4, 0, 0, 0, 0]), (proto::DSTOPTS, vec![1, 4, 0, 0, 0, 0])];
+    let bytes = p6.build();
+    let found = udp::payload(Family::V6, &bytes, bytes.len()).unwrap();
+    assert_eq!((found.l4_off, found.payload), (56, 64..67));
+}
+
+#[test]
+fn udplite_payload_is_the_rest_of_the_packet() {
+    // Coverage 8 (the header only): the payload still runs to the packet's end.
+    let l4 = vec![0x13, 0x88, 0, 9, 0, 8, 0, 0, b'k', b'e', b'y'];
+    for (family, src, dst, l4_off) in [(Family::V4, A4, B4, 20), (Family::V6, v6(1), v6(2), 40)] {
+        let mut p = Packet::udp(src, dst, 1, 2, b"");
+        p.l4 = L4::Raw(proto::UDPLITE, l4.clone());
+        let bytes = p.build();
+        let found = udp::payload(family, &bytes, bytes.len()).unwrap();
+        assert_eq!(found, udp::Payload { proto: proto::UDPLITE, l4_off, payload: l4_off + 8..l4_off + 11 });
+        // A header cut short.
+        p.l4 = L4::Raw(proto::UDPLITE, l4[..7].to_vec());
+        let bytes = p.build();
+        assert_eq!(udp::payload(family, &bytes, bytes.len()), Err(udp::PayloadError::Malformed(Error::Truncated)));
+    }
+}
+
+#[test]
+fn udp_payload_refusals() {
+    use udp::PayloadError::{Fragment as Frag, Malformed, Protocol};
+    let payload = |family, bytes: &[u8]| udp::payload(family, bytes, bytes.len());
+    let mut p = Packet::udp(A4, B4, 5000, 9, b"abc");
+    p.fragment = Some((0, true));
+    assert_eq!(payload(Family::V4, &p.build()), Err(Frag));
+    p.fragment = Some((3, false));
+    assert_eq!(payload(Family::V4, &p.build()), Err(Frag));
+    let mut p6 = Packet::udp(v6(1), v6(2), 5000, 9, b"abc");
+    p6.fragment = Some((0, false)); // atomic: still a fragment header
+    assert_eq!(payload(Family::V6, &p6.build()), Err(Frag));
+    assert_eq!(payload(Family::V4, &Packet::tcp(A4, B4, 1, 2, tcp::SYN).build()), Err(Protocol));
+    let mut lying = Packet::udp(A4, B4, 5000, 9, b"abc");
+    lying.udp_len = Some(12);
+    assert_eq!(payload(Family::V4, &lying.build()), Err(Malformed(Error::Length)));
+    let bytes = Packet::udp(A4, B4, 5000, 9, b"abc").build();
+    assert_eq!(udp::payload(Family::V4, &bytes[..24], bytes.len()), Err(Malformed(Error::BeyondHead)));
+    assert_eq!(udp::payload(Family::V4, &bytes, bytes.len() - 1), Err(Malformed(Error::Argument)));
+    let long = Packet::udp(A4, B4, 5000, 9, &[b'a'; 20]).build();
+    assert_eq!(payload(Family::V6, &long), Err(Malformed(Error::Version)));
+}

@@ -121,6 +121,16 @@ listening() {
 	done
 }
 
+# tcp_knock SRC PORT...: one TCP connect from SRC to 127.0.0.1 on each PORT, in that order (a
+# knock: nothing need answer); run under $IN (e.g. "nsenter -t PID -n") when the caller sets it.
+tcp_knock() {
+	local src=$1 p
+	shift
+	for p in "$@"; do
+		${IN:-} socat -T1 /dev/null TCP:127.0.0.1:$p,bind="$src",connect-timeout=1 2>/dev/null
+	done
+}
+
 # dropped_to IPT-FUNCTION PORT: packets dropped so far by INPUT's DROP rules for TCP port PORT.
 dropped_to() {
 	"$1" -L INPUT -v -x -n | awk -v p="dpt:$2" '$3 == "DROP" { for (i = 4; i <= NF; i++) if ($i == p) n += $1 }
@@ -212,7 +222,7 @@ lab_reset() {
 	/usr/sbin/iptables-nft -w -t raw -F 2>/dev/null
 	/usr/sbin/ip6tables-nft -w -t raw -F 2>/dev/null
 	# shellcheck disable=SC2046 # one module name per word
-	unload $(loaded_extensions) xa_rangedb xa_shim compat_xtables
+	unload $(loaded_extensions) xa_rangedb xa_named xa_shim compat_xtables
 	unset XTABLES_LIBDIR
 }
 
@@ -221,7 +231,7 @@ loaded_extensions() {
 	local ko name
 	for ko in /opt/ours/mod/*.ko /opt/upstream/mod/*.ko; do
 		name=$(basename "$ko" .ko)
-		case $name in xa_shim | xa_rangedb | compat_xtables) continue ;; esac
+		case $name in xa_shim | xa_rangedb | xa_named | compat_xtables) continue ;; esac
 		loaded "$name" && echo "$name"
 	done | sort -u
 }
@@ -249,7 +259,10 @@ ns_start() {
 		unshare $* -n sleep 600 &
 	fi
 	NS_PID=$!
-	while [ "$(readlink /proc/$NS_PID/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
+	# Until it runs sleep: unshare -r writes the user namespace's uid and gid maps after it
+	# entered the namespaces, and nsenter -U fails (setgid: Invalid argument) before that.
+	while [ "$(readlink /proc/$NS_PID/ns/net)" = "$(readlink /proc/self/ns/net)" ] ||
+		[ "$(cat /proc/$NS_PID/comm 2>/dev/null)" != sleep ]; do
 		[ $tries -lt 100 ] || return 1
 		usleep 50000
 		tries=$((tries + 1))
@@ -266,6 +279,69 @@ ns_stop() {
 # ns_ipt/ns_ip6t ARGS...: iptables/ip6tables of backend $BE in the namespace.
 ns_ipt() { ns /usr/sbin/iptables-"$BE" -w "$@"; }
 ns_ip6t() { ns /usr/sbin/ip6tables-"$BE" -w "$@"; }
+
+# ---- instruction counts (scenarios with insn=yes; see tests/vm/insn/) ----
+# insn_calibrate: the known answer the host checks in every such boot (two loops of 1000 and
+# 1001000 iterations of 2 instructions: their user-mode counts must differ by exactly 2000000).
+insn_calibrate() {
+	check "insn: calibration phases" sh -c 'insn --spin 1000 "bench=calibrate spin=1000" &&
+		insn --spin 1001000 "bench=calibrate spin=1001000"'
+}
+
+# insn_symbols: the running kernel's and modules' functions (/proc/kallsyms, about 3 MB) into the
+# results log, for tests/vm/insn/profile.py to name the addresses of phases profiled with
+# INSN_PROFILE=1 or `insn --profile` (Debian ships no System.map; module addresses change from
+# one load to the next). Call it after the phases, while their modules are still loaded.
+insn_symbols() {
+	awk '$2 ~ /^[tTwW]$/ { print "insn-sym: " $0 }' /proc/kallsyms
+}
+
+# insn_reload IMPL MODULE [PARAM=VALUE...]: the legacy backend's rules flushed, MODULE and the
+# cores unloaded, IMPL's MODULE loaded: what a benchmark needs between its modules. (lab_reset's
+# sweep of both backends and every module costs seconds of TCG each time.)
+insn_reload() {
+	local impl=$1 mod=$2
+	shift 2
+	/usr/sbin/iptables-legacy -w -F
+	/usr/sbin/ip6tables-legacy -w -F
+	unload "$mod" xa_shim compat_xtables && load_module "$impl" "$mod" "$@"
+}
+
+# insn_rules N RULE: a filter table for *-restore: N INPUT rules RULE (a printf format: %d is
+# the rule's index, e.g. in a table name), then a DROP of all UDP: benchmark datagrams end
+# there, not in UDP's port-unreachable reply (rate-limited by time, which would make the counts
+# depend on the host's speed). One restore, not N iptables runs: those cost seconds under TCG.
+insn_rules() {
+	local r=0
+	echo '*filter'
+	while [ $r -lt "$1" ]; do
+		# shellcheck disable=SC2059 # RULE is the format
+		printf -- "-A INPUT $2\n" $r
+		r=$((r + 1))
+	done
+	echo '-A INPUT -p udp -j DROP'
+	echo COMMIT
+}
+
+# insn_ruleset ipt|ip6t N [RULE]: insn_rules N RULE restored, its counters zeroed (legacy
+# iptables-restore keeps the counters of rules identical to the ones it replaces).
+insn_ruleset() {
+	local ipt=$1
+	shift
+	insn_rules "$@" | "${ipt}_restore" && "$ipt" -Z INPUT
+}
+
+# insn_rule_packets IPT-FUNCTION TARGET: the packet counter of INPUT's last rule with TARGET.
+insn_rule_packets() { "$1" -L INPUT -v -x -n | awk -v t="$2" '$3 == t { n = $1 } END { print n + 0 }'; }
+
+# insn_send LABEL N RAWUDP-ARG...: rawudp's N sends of its datagram (-n N) are the phase
+# "LABEL packets=N" (-I: its own start and exit are not); loopback delivers each one before the
+# send returns.
+insn_send() {
+	local label=$1 n=$2
+	shift 2
+	rawudp -I "$label packets=$n" -n "$n" "$@"
+}
 
 # ---- kernel log ----
 # log_mark: start a new window of the kernel log (log_since shows it).

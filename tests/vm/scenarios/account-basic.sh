@@ -4,9 +4,10 @@
 # xt_ACCOUNT, our module and upstream's, both backends, rules inserted by upstream's plugin and
 # read by upstream's iptaccount: exact per-IP packet and byte counters (bytes = IP total length)
 # for known datagrams between known loopback addresses; -f flushes; -a lists; -u handle usage;
-# -s CSV; a /0 table counts everything as source of 0.0.0.0; two rules share a table, which
-# lives until its last rule goes; the same name with another net is refused; an unknown table
-# gives upstream's message and a non-zero exit; a /8 table with traffic over 250 /24s; tables
+# -s CSV; an address as both source and destination is one item; a /0 table counts everything
+# as source of 0.0.0.0; two rules share a table, which lives until its last rule goes; the
+# same name with another net is refused; an unknown table gives upstream's message and a
+# non-zero exit; a /8 table with traffic over 250 /24s; tables
 # are per network namespace (and one dies with its namespace); invalid networks are refused.
 # Every iptaccount output of our module is identical to upstream's for the same traffic.
 . /vm/lib.sh
@@ -64,6 +65,13 @@ for MOD in ours upstream; do
 		acc after-f -l lo
 		check_eq "$T: after -f the table is empty" "Run #0 - 0 items found
 rc=0" "$(got after-f)"
+		# One address as source and destination: both its counters, one item.
+		check "$T: a datagram 127.0.0.4 -> 127.0.0.4 sent" rawudp -s 127.0.0.4 -d 127.0.0.4 -m "$P10"
+		usleep 100000
+		acc same -l lo -f
+		check_eq "$T: an address as both source and destination is one item" "Run #0 - 1 item found
+IP: 127.0.0.4 SRC packets: 1 bytes: 38 DST packets: 1 bytes: 38
+rc=0" "$(got same)"
 		acc u -u
 		check_eq "$T: -u no handle left in use" "Current kernel handle usage: 0
 rc=0" "$(got u)"

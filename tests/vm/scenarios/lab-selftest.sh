@@ -28,7 +28,7 @@ check "xa_shim loads" load_module ours xa_shim
 passed=$(log_since | sed -n 's/.*xa_shim: self-test passed: //p')
 log_since | grep 'xa_shim: self-test'
 check_eq "xa_shim self-test passed for every family of exports" \
-	"SYSRQ sha1 sha224 sha256 sha384 sha512; pknock knock and SPA; ACCOUNT IPv6 with SipHash-2-4; ACCOUNT IPv4; replies TARPIT DELUDE ECHO; geoip unions and lookups" \
+	"SYSRQ sha1 sha224 sha256 sha384 sha512; pknock knock and SPA; ACCOUNT IPv6 with SipHash-2-4; ACCOUNT IPv4; UDP payloads; replies TARPIT DELUDE ECHO; geoip unions and lookups" \
 	"$passed"
 lab_reset
 finish

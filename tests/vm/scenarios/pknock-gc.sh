@@ -9,13 +9,6 @@
 . /vm/lib.sh
 PK=/proc/net/xt_pknock
 
-knock() {
-	local src=$1 p
-	shift
-	for p in "$@"; do
-		socat -T1 /dev/null TCP:127.0.0.1:$p,bind=$src,connect-timeout=1 2>/dev/null
-	done
-}
 peers() { sed -n 's/^name=GC peers=\([0-9]*\) .*/\1/p' /proc/net/xt_pknock_stats; }
 
 BE=$ONE_BACKEND
@@ -25,10 +18,10 @@ load_module ours xt_pknock || fail "load our xt_pknock"
 check "rule with --time 10" ipt -A INPUT -p tcp -m pknock --knockports 4002,4001,4004 --name GC --time 10 -m tcp --dport 22 -j ACCEPT
 i=2
 while [ $i -le 11 ]; do
-	knock 127.0.0.$i 4002
+	tcp_knock 127.0.0.$i 4002
 	i=$((i + 1))
 done
-knock 127.0.0.20 4002 4001 4004
+tcp_knock 127.0.0.20 4002 4001 4004
 check_eq "10 half-way peers and 1 allowed peer held" 11 "$(peers)"
 check_eq "the allowed peer is ALLOWED" 1 "$(grep -c '^src=127.0.0.20 .*status=ALLOWED' $PK/GC)"
 

@@ -6,7 +6,7 @@
 # and IPv6 extension headers (TARPIT refuses them, DELUDE answers: the positive control),
 # RSTs, a broadcast destination and a broadcast source, a UDP length beyond the packet
 # (upstream's ECHO copies from a NULL pointer), shorter than the header or than the packet, a
-# datagram from the ECHO port itself. Each reaches its rule (counter) and gets no reply
+# UDP header itself cut short (0 or 4 of its 8 bytes), a datagram from the ECHO port itself. Each reaches its rule (counter) and gets no reply
 # (captured on lo); a well-formed packet before and after gets one. The rules match on
 # addresses only, so no tcp/udp match drops the malformed ones first; each case's rule sits
 # alone in its own chain, whose counter shows the packet reached it. IPv4 fragments are
@@ -109,6 +109,8 @@ for BE in $BACKENDS; do
 	udp_case "ECHO: UDP length 0" ipt EC 127.0.0.1 0 rawudp $v4 -p 7 -m hello -l 0
 	udp_case "ECHO: shorter than the packet, checksum over the packet" ipt EC 127.0.0.1 0 rawudp $v4 -p 7 -m hello -l 9
 	udp_case "ECHO: bad checksum" ipt EC 127.0.0.1 0 rawudp $v4 -p 7 -m hello -B
+	udp_case "ECHO: UDP header cut to 4 bytes" ipt EC 127.0.0.1 0 rawudp $v4 -p 7 -m hello -T 4
+	udp_case "ECHO: UDP header cut to 0 bytes" ipt EC 127.0.0.1 0 rawudp $v4 -p 7 -m hello -T 0
 	udp_case "ECHO in OUTPUT: a valid datagram" ipt ECO 127.0.0.1 1 rawudp -s 127.0.0.7 -d 127.0.0.1 -p 7 -m hello
 	udp_case "ECHO in OUTPUT: first fragment" ipt ECO 127.0.0.1 0 rawudp -s 127.0.0.7 -d 127.0.0.1 -p 7 -m hello -F
 	udp_case "ECHO: from port 7 to port 7" ipt EC 127.0.0.1 0 rawudp $v4 -p 7 -P 7 -m hello
@@ -117,6 +119,8 @@ for BE in $BACKENDS; do
 	udp_case "ECHO IPv6: a valid datagram" ip6t EC ::1 1 rawudp $v6 -p 7 -m hello
 	udp_case "ECHO IPv6: UDP length beyond the packet" ip6t EC ::1 0 rawudp $v6 -p 7 -m hello -l 200
 	udp_case "ECHO IPv6: bad checksum" ip6t EC ::1 0 rawudp $v6 -p 7 -m hello -B
+	udp_case "ECHO IPv6: UDP header cut to 4 bytes" ip6t EC ::1 0 rawudp $v6 -p 7 -m hello -T 4
+	udp_case "ECHO IPv6: UDP header cut to 7 bytes" ip6t EC ::1 0 rawudp $v6 -p 7 -m hello -T 7
 	udp_case "ECHO IPv6: first fragment" ip6t EC ::1 0 rawudp $v6 -p 7 -m hello -F
 	udp_case "ECHO IPv6: a valid datagram after them" ip6t EC ::1 1 rawudp $v6 -p 7 -m hello
 done

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # xavm: boot=reply smp=1 timeout=240
 # STEAL, our module and plugin: in OUTPUT a local sender's send() succeeds (with DROP it fails
-# with EPERM) and nothing is delivered, IPv4 and IPv6, both backends; in INPUT the datagram is
-# not delivered either. The ARP and bridge families, through the only tools Debian 12 has for
-# them (arptables-nft, ebtables-nft): on a veth pair to a network namespace, an ARP request
-# stolen in arptables INPUT gets no reply, one the kernel sends is stolen in arptables OUTPUT before it leaves, and a
-# frame to a bridge is stolen in ebtables INPUT; each answered or delivered without the rule.
+# with EPERM) and nothing is delivered, IPv4 and IPv6, both backends; the rule saves as
+# written and restores (upstream has had no STEAL since 2.4, so there is no plugin or module of
+# theirs to compare with); in INPUT the datagram is not delivered either. The ARP and bridge
+# families, through the only tools Debian 12 has for them (arptables-nft, ebtables-nft): on a
+# veth pair to a network namespace, an ARP request stolen in arptables INPUT gets no reply, one
+# the kernel sends is stolen in arptables OUTPUT before it leaves, and a frame to a bridge is
+# stolen in ebtables INPUT; each answered or delivered without the rule.
 . /vm/lib.sh
 
 # udp_seen: UDP datagrams the stack received at all (delivered plus no-port).
@@ -21,6 +23,12 @@ for BE in $BACKENDS; do
 		t=ipt addr=127.0.0.1 opt= seen=udp_seen
 		[ $fam = 6 ] && t=ip6t addr=::1 opt=-6 seen=udp6_seen
 		check "$BE: IPv$fam: STEAL in OUTPUT" $t -A OUTPUT -p udp --dport 9999 -j STEAL
+		saved="-A OUTPUT -p udp -m udp --dport 9999 -j STEAL"
+		check_eq "$BE: IPv$fam: saved as written" "$saved" "$(${t}_save | rules_of)"
+		${t}_save >/tmp/steal.save
+		$t -F OUTPUT
+		check "$BE: IPv$fam: the save restores" ${t}_restore /tmp/steal.save
+		check_eq "$BE: IPv$fam: restored as saved" "$saved" "$(${t}_save | rules_of)"
 		before=$($seen)
 		check_eq "$BE: IPv$fam: send() succeeds" "sent 5" "$(pktprobe send $opt $addr 9999 hello)"
 		check_eq "$BE: IPv$fam: the rule took it" 1 "$(rule_packets $t STEAL OUTPUT)"
@@ -51,6 +59,9 @@ ns=$!
 usleep 200000
 peerns() { nsenter -t $ns -n "$@"; }
 ip link add v0 type veth peer name v1
+# No IPv6 on v0: its router solicitations and MLD reports would reach the peer, whose packet
+# count shows that the stolen ARP requests did not.
+echo 1 >/proc/sys/net/ipv6/conf/v0/disable_ipv6
 peer=$(ip link show | sed -n 's/^[0-9]*: \([^@:]*\)@v0:.*/\1/p')
 check "veth pair created (peer $peer)" test -n "$peer"
 ip link set "$peer" netns $ns

@@ -17,13 +17,17 @@
  *	sends TEXT with a UDP socket and prints "sent N" (the send() result)
  *   pktprobe tcp [-6] -s SRC -d DST [-P SPORT] [-p DPORT] [-f FLAGS] [-q SEQ]
  *	    [-a ACK] [-W WIN] [-m TEXT] [-B] [-F first|later] [-O] [-E] [-T LEN]
- *	    [-D DOFF] [-n COUNT] [-S SOURCES] [-w MSEC]
+ *	    [-D DOFF] [-n COUNT] [-S SOURCES] [-w MSEC | -I LABEL]
  *	raw TCP segments (FLAGS: letters of FSRPAU), sent COUNT times from
  *	SOURCES source addresses (SRC, SRC+1, ...); -B corrupts the checksum,
  *	-F makes a first or later fragment, -O adds IPv4 options (a NOP
  *	pad), -E an IPv6 destination options header, -T cuts the TCP header to
  *	LEN bytes, -D lies in the data offset. Then captures, for MSEC ms (default
  *	500), the TCP segments from DST:DPORT to the sources and prints them.
+ *	-I: the sending loop is the phase LABEL of the lab's instruction counts
+ *	(tests/vm/tools/insn.h; profiled with INSN_PROFILE=1 in the environment),
+ *	and nothing is captured (a benchmark counts replies by rule counters: a
+ *	capture socket would be part of the phase)
  *   pktprobe capture [-6] [-u] [-s SRC] -p PORT -w MSEC
  *	prints every TCP (-u: UDP) packet from port PORT (and address SRC) seen
  *	on lo for MSEC ms
@@ -36,6 +40,7 @@
  * capture is an AF_PACKET socket on lo, opened before anything is sent.
  * Linked statically; the guest has no compiler and few libraries.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +56,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "insn.h"
 #include "lab_tool.h"
 
 #define PROBE_MAX 65536
@@ -72,7 +78,7 @@ static void probe_usage(void)
 	      "       pktprobe send [-6] [-P SPORT] ADDR PORT TEXT\n"
 	      "       pktprobe tcp [-6] -s SRC -d DST [-P SPORT] [-p DPORT] [-f FLAGS] [-q SEQ] [-a ACK]\n"
 	      "                [-W WIN] [-m TEXT] [-B] [-F first|later] [-O] [-E] [-T LEN] [-D DOFF]\n"
-	      "                [-n COUNT] [-S SOURCES] [-w MSEC]\n"
+	      "                [-n COUNT] [-S SOURCES] [-w MSEC | -I LABEL]\n"
 	      "       pktprobe capture [-6] [-u] [-s SRC] -p PORT -w MSEC\n"
 	      "(see the comment at the top of tests/vm/tools/pktprobe.c)\n",
 	      stderr);
@@ -441,6 +447,7 @@ struct probe_tcp_opts {
 	long trunc, doff;
 	unsigned long count, sources;
 	long msec;
+	const char *insn_label; /* the sending is this instruction-count phase; no capture */
 };
 
 static uint8_t probe_flags(const char *s)
@@ -552,7 +559,7 @@ static int probe_tcp(int argc, char **argv, int family)
 	unsigned long i, k;
 	int fd, c, cap, one = 1;
 
-	while ((c = getopt(argc, argv, "6s:d:P:p:f:q:a:W:m:BF:OET:D:n:S:w:")) != -1) {
+	while ((c = getopt(argc, argv, "6s:d:P:p:f:q:a:W:m:BF:OET:D:n:S:w:I:")) != -1) {
 		switch (c) {
 		case '6': o.family = AF_INET6; break;
 		case 's': src = optarg; break;
@@ -573,21 +580,29 @@ static int probe_tcp(int argc, char **argv, int family)
 		case 'n': o.count = lab_number("pktprobe", 0, optarg, 10000000, "count"); break;
 		case 'S': o.sources = lab_number("pktprobe", 0, optarg, 65536, "sources"); break;
 		case 'w': o.msec = (long)lab_number("pktprobe", 0, optarg, 600000, "milliseconds"); break;
+		case 'I': o.insn_label = optarg; break;
 		default: probe_usage();
 		}
 	}
 	if (!src || !dst || optind != argc)
 		probe_usage();
+	if (o.insn_label && insn_label_check(o.insn_label))
+		return 2;
 	if (o.text && strlen(o.text) > 1400)
 		probe_die("-m: at most 1400 bytes");
 	probe_addr(&o.src, o.family, src, o.sport);
 	probe_addr(&o.dst, o.family, dst, o.dport);
-	cap = probe_capture_open();
+	cap = o.insn_label ? -1 : probe_capture_open();
 	fd = socket(o.family, SOCK_RAW, IPPROTO_RAW);
 	if (fd < 0)
 		probe_die("socket(SOCK_RAW, IPPROTO_RAW)");
 	/* Broadcast destinations are among the hostile cases. */
 	setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	if (o.insn_label) {
+		if (insn_phase_prepare())
+			return 2;
+		insn_phase_begin(o.insn_label);
+	}
 	for (i = 0; i < o.count; i++) {
 		k = i % o.sources;
 		size_t n = probe_tcp_build(&o, k, pkt, from);
@@ -596,6 +611,10 @@ static int probe_tcp(int argc, char **argv, int family)
 			perror("pktprobe: sendto");
 			return 4;
 		}
+	}
+	if (o.insn_label) {
+		insn_phase_end(o.insn_label);
+		return 0;
 	}
 	{
 		struct probe_filter f = { .family = o.family, .proto = IPPROTO_TCP,

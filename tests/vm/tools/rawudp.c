@@ -4,9 +4,11 @@
  *
  * Builds the IP and UDP headers itself (IPPROTO_RAW, header included), so a
  * test can pick any source address, any payload bytes and a UDP length field
- * that disagrees with the datagram: things no ordinary socket can send.
+ * that disagrees with the datagram, a UDP header cut short: things no ordinary
+ * socket can send.
  * Linked statically; the guest has no compiler and few libraries.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "insn.h"
 #include "lab_tool.h"
 
 #define RAWUDP_MAX_PAYLOAD 65000
@@ -34,16 +37,18 @@ struct rawudp_opts {
 	uint16_t dport;
 	uint16_t sport;
 	long udp_len; /* -1: the true length */
+	long cut; /* -1, or the bytes of the UDP header sent (0..7), and nothing after them */
 	unsigned long count;
 	const char *text;
 	const char *hex;
 	const char *file;
+	const char *insn_label; /* the sending is this instruction-count phase */
 };
 
 static void rawudp_usage(FILE *out)
 {
-	fputs("usage: rawudp [-6] [-U] [-F] [-B] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-n COUNT]\n"
-	      "              (-m TEXT | -x HEX | -f FILE)\n"
+	fputs("usage: rawudp [-6] [-U] [-F] [-B] -s SRC -d DST [-p DPORT] [-P SPORT] [-l UDPLEN] [-T LEN]\n"
+	      "              [-n COUNT] [-I LABEL] (-m TEXT | -x HEX | -f FILE)\n"
 	      "Send raw UDP datagrams (IPv4, or IPv6 with -6) with a chosen source address.\n"
 	      "  -U         UDP-Lite (the length field is then the checksum coverage)\n"
 	      "  -F         send as the first fragment of a larger datagram (IPv4: MF flag;\n"
@@ -52,7 +57,11 @@ static void rawudp_usage(FILE *out)
 	      "  -s SRC     source address          -d DST     destination address\n"
 	      "  -p DPORT   destination port (9)    -P SPORT   source port (40000)\n"
 	      "  -l UDPLEN  value of the UDP length field (default: the true length)\n"
+	      "  -T LEN     send only the first LEN (0-7) bytes of the UDP header, no payload\n"
 	      "  -n COUNT   send everything COUNT times (default 1)\n"
+	      "  -I LABEL   the sending (not the program's start and exit) is the phase LABEL of\n"
+	      "             the lab's instruction counts (tests/vm/tools/insn.h); profiled with\n"
+	      "             INSN_PROFILE=1 in the environment\n"
 	      "  -m TEXT    payload given as text   -x HEX     payload given as hex bytes\n"
 	      "  -f FILE    one datagram per line of FILE (the newline is not sent)\n",
 	      out);
@@ -149,6 +158,7 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 	size_t iphl = s->family == AF_INET ? RAWUDP_IP4_HDR : RAWUDP_IP6_HDR;
 	size_t exthl = s->family == AF_INET6 && o->first_fragment ? RAWUDP_FRAG_HDR : 0;
 	size_t udp_true = RAWUDP_UDP_HDR + len;
+	size_t udp_sent = o->cut >= 0 ? (size_t)o->cut : udp_true;
 	uint16_t udp_field = o->udp_len >= 0 ? (uint16_t)o->udp_len : (uint16_t)udp_true;
 	uint8_t *ip = s->pkt, *udp = s->pkt + iphl + exthl;
 	uint32_t sum;
@@ -165,8 +175,8 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 		/* The kernel fills in total length, id and header checksum. */
 	} else {
 		ip[0] = 0x60;
-		ip[4] = (uint8_t)((exthl + udp_true) >> 8);
-		ip[5] = (uint8_t)(exthl + udp_true);
+		ip[4] = (uint8_t)((exthl + udp_sent) >> 8);
+		ip[5] = (uint8_t)(exthl + udp_sent);
 		ip[6] = exthl ? 44 : o->proto; /* 44: fragment header */
 		ip[7] = 64;             /* hop limit */
 		memcpy(ip + 8, s->src, 16);
@@ -201,7 +211,7 @@ static void rawudp_send(struct rawudp_sender *s, const uint8_t *payload, size_t 
 	udp[6] = (uint8_t)(csum >> 8);
 	udp[7] = (uint8_t)csum;
 
-	if (sendto(s->fd, s->pkt, iphl + exthl + udp_true, 0, (struct sockaddr *)&s->to, s->to_len) < 0) {
+	if (sendto(s->fd, s->pkt, iphl + exthl + udp_sent, 0, (struct sockaddr *)&s->to, s->to_len) < 0) {
 		perror("rawudp: sendto");
 		exit(1);
 	}
@@ -233,13 +243,13 @@ int main(int argc, char **argv)
 	static struct rawudp_sender sender;
 	static uint8_t payload[RAWUDP_MAX_PAYLOAD];
 	struct rawudp_opts o = { .family = AF_INET, .proto = IPPROTO_UDP, .dport = 9,
-				 .sport = 40000, .udp_len = -1, .count = 1 };
+				 .sport = 40000, .udp_len = -1, .cut = -1, .count = 1 };
 	size_t len = 0;
 	FILE *f = NULL;
 	unsigned long i;
 	int c, sources = 0;
 
-	while ((c = getopt(argc, argv, "6UFBs:d:p:P:l:n:m:x:f:h")) != -1) {
+	while ((c = getopt(argc, argv, "6UFBs:d:p:P:l:T:n:I:m:x:f:h")) != -1) {
 		switch (c) {
 		case '6': o.family = AF_INET6; break;
 		case 'U': o.proto = IPPROTO_UDPLITE; break;
@@ -250,7 +260,9 @@ int main(int argc, char **argv)
 		case 'p': o.dport = (uint16_t)lab_number("rawudp", 10, optarg, 65535, "port"); break;
 		case 'P': o.sport = (uint16_t)lab_number("rawudp", 10, optarg, 65535, "port"); break;
 		case 'l': o.udp_len = (long)lab_number("rawudp", 10, optarg, 65535, "UDP length"); break;
+		case 'T': o.cut = (long)lab_number("rawudp", 10, optarg, RAWUDP_UDP_HDR - 1, "UDP header length"); break;
 		case 'n': o.count = lab_number("rawudp", 10, optarg, 100000000, "count"); break;
+		case 'I': o.insn_label = optarg; break;
 		case 'm': o.text = optarg; sources++; break;
 		case 'x': o.hex = optarg; sources++; break;
 		case 'f': o.file = optarg; sources++; break;
@@ -277,12 +289,19 @@ int main(int argc, char **argv)
 		}
 	}
 	rawudp_open(&sender, &o);
+	if (o.insn_label) {
+		if (insn_label_check(o.insn_label) || insn_phase_prepare())
+			return 2;
+		insn_phase_begin(o.insn_label);
+	}
 	for (i = 0; i < o.count; i++) {
 		if (f)
 			rawudp_send_file(&sender, f);
 		else
 			rawudp_send(&sender, payload, len);
 	}
+	if (o.insn_label)
+		insn_phase_end(o.insn_label);
 	if (f)
 		fclose(f);
 	close(sender.fd);

@@ -4,15 +4,18 @@
  * from the QEMU lab guest: fills accounting tables of whole networks (a /16
  * is 65536 sources) without a process per packet.
  *
- *   udpsweep [-6] -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES]
+ *   udpsweep [-6] -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES] [-I LABEL]
  *
  * Source i (0 <= i < COUNT) is FIRST + i * STRIDE (host-order arithmetic,
  * wrapping). Every datagram has the same size: 28 + PAYLOAD_BYTES bytes of IP.
  * -6: IPv6 addresses; the stride steps the source's last 32 bits, and every
  * datagram is 48 + PAYLOAD_BYTES bytes (UDP checksum left 0, which IPv6
  * forbids: the datagrams are meant for INPUT rules, not for a socket).
+ * -I LABEL: the sending loop (not the program's start and exit) is the phase LABEL of the
+ * lab's instruction counts (tests/vm/tools/insn.h).
  * Linked statically; the guest has no compiler.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -25,13 +28,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "insn.h"
 
 #define UDPSWEEP_MAX_PAYLOAD 1400
 
 static void udpsweep_usage(FILE *out)
 {
-	fputs("usage: udpsweep [-6] -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES]\n"
-	      "  sends one UDP datagram from each source FIRST + i * STRIDE, i < COUNT\n",
+	fputs("usage: udpsweep [-6] -s FIRST -c COUNT [-S STRIDE] -d DST [-p DPORT] [-b PAYLOAD_BYTES] [-I LABEL]\n"
+	      "  sends one UDP datagram from each source FIRST + i * STRIDE, i < COUNT;\n"
+	      "  -I: the sending is the instruction-count phase LABEL\n",
 	      out);
 }
 
@@ -71,9 +76,26 @@ static struct in6_addr udpsweep_addr6(const char *s)
 	return a;
 }
 
+/* -I LABEL: starts the phase LABEL (nothing without -I); 0, or 2 after saying why not. */
+static int udpsweep_phase_begin(const char *label)
+{
+	if (!label)
+		return 0;
+	if (insn_label_check(label) || insn_phase_prepare())
+		return 2;
+	insn_mark(INSN_BEGIN, label);
+	return 0;
+}
+
+static void udpsweep_phase_end(const char *label)
+{
+	if (label)
+		insn_phase_end(label);
+}
+
 /* -6: as main() does for IPv4. */
 static int udpsweep6(const char *first, const char *dst, unsigned long count,
-		     unsigned long stride, uint16_t dport, unsigned long payload)
+		     unsigned long stride, uint16_t dport, unsigned long payload, const char *label)
 {
 	unsigned char packet[sizeof(struct ip6_hdr) + sizeof(struct udphdr) + UDPSWEEP_MAX_PAYLOAD] = {0};
 	struct ip6_hdr *ip6 = (struct ip6_hdr *)packet;
@@ -103,6 +125,8 @@ static int udpsweep6(const char *first, const char *dst, unsigned long count,
 	udp->len = ip6->ip6_plen;
 	memset(udp + 1, 'x', payload);
 
+	if (udpsweep_phase_begin(label))
+		return 2;
 	for (i = 0; i < count; i++, low += (uint32_t)stride) {
 		uint32_t be = htonl(low);
 
@@ -112,6 +136,7 @@ static int udpsweep6(const char *first, const char *dst, unsigned long count,
 			return 1;
 		}
 	}
+	udpsweep_phase_end(label);
 	close(fd);
 	return 0;
 }
@@ -121,7 +146,7 @@ int main(int argc, char **argv)
 	unsigned char packet[sizeof(struct iphdr) + sizeof(struct udphdr) + UDPSWEEP_MAX_PAYLOAD] = {0};
 	struct iphdr *ip = (struct iphdr *)packet;
 	struct udphdr *udp = (struct udphdr *)(ip + 1);
-	const char *first = NULL, *dst = NULL;
+	const char *first = NULL, *dst = NULL, *label = NULL;
 	unsigned long count = 0, stride = 1, payload = 1, i;
 	uint16_t dport = 9;
 	struct sockaddr_in to = { .sin_family = AF_INET };
@@ -129,7 +154,7 @@ int main(int argc, char **argv)
 	size_t len;
 	int fd, opt, v6 = 0;
 
-	while ((opt = getopt(argc, argv, "6s:c:S:d:p:b:h")) != -1) {
+	while ((opt = getopt(argc, argv, "6s:c:S:d:p:b:I:h")) != -1) {
 		switch (opt) {
 		case '6': v6 = 1; break;
 		case 's': first = optarg; break;
@@ -138,6 +163,7 @@ int main(int argc, char **argv)
 		case 'd': dst = optarg; break;
 		case 'p': dport = (uint16_t)udpsweep_number(optarg, 65535, "port"); break;
 		case 'b': payload = udpsweep_number(optarg, UDPSWEEP_MAX_PAYLOAD, "payload size"); break;
+		case 'I': label = optarg; break;
 		case 'h': udpsweep_usage(stdout); return 0;
 		default: udpsweep_usage(stderr); return 2;
 		}
@@ -147,7 +173,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (v6)
-		return udpsweep6(first, dst, count, stride, dport, payload);
+		return udpsweep6(first, dst, count, stride, dport, payload, label);
 
 	len = sizeof(*ip) + sizeof(*udp) + payload;
 	to.sin_addr = udpsweep_addr(dst);
@@ -168,6 +194,8 @@ int main(int argc, char **argv)
 	udp->len = htons((uint16_t)(sizeof(*udp) + payload));
 	memset(udp + 1, 'x', payload);
 
+	if (udpsweep_phase_begin(label))
+		return 2;
 	for (i = 0; i < count; i++, src += (uint32_t)stride) {
 		ip->saddr = htonl(src);
 		if (sendto(fd, packet, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len) {
@@ -175,6 +203,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	udpsweep_phase_end(label);
 	close(fd);
 	return 0;
 }
