@@ -7,25 +7,12 @@
 # behaviour in a running kernel is tested by the QEMU lab, tests/vm/scenarios/geoip-*.sh.)
 . "$(dirname "$0")/lib.sh"
 
-for m in xt_geoip xt_asn xa_rangedb; do
-	[ -f kmod-c/$m.ko ] || setup_failed "kmod-c/$m.ko missing (run make first)"
-done
-mi() { modinfo -F "$1" "kmod-c/$2.ko" | sort | tr '\n' ' '; }
-for m in xt_geoip xt_asn xa_rangedb; do
-	check "$m license GPL" test "$(mi license $m)" = "GPL "
-done
-check "xt_geoip aliases ip6t_geoip and ipt_geoip" test "$(mi alias xt_geoip)" = "ip6t_geoip ipt_geoip "
-check "xt_asn aliases ip6t_asn and ipt_asn" test "$(mi alias xt_asn)" = "ip6t_asn ipt_asn "
-for m in xt_geoip xt_asn; do
-	check "$m depends on x_tables and xa_rangedb only" \
-		test "$(modinfo -F depends kmod-c/$m.ko | tr ',' '\n' | sort | tr '\n' ' ')" = "x_tables xa_rangedb "
-done
-check "xa_rangedb depends on xa_shim only" test "$(modinfo -F depends kmod-c/xa_rangedb.ko)" = xa_shim
-check "xa_rangedb parameter max_ranges" test "$(mi parm xa_rangedb | cut -d: -f1)" = max_ranges
-[ -f kmod-c/Module.symvers ] || setup_failed "kmod-c/Module.symvers missing (run make first)"
-exports=$(awk '$3 ~ /xa_rangedb$/ {print $2 "/" $4}' kmod-c/Module.symvers | sort | tr '\n' ' ')
-check "xa_rangedb exports its API GPL-only" test "$exports" = "$(printf '%s/EXPORT_SYMBOL_GPL ' \
+need_built kmod-c/xt_geoip.ko kmod-c/xt_asn.ko kmod-c/xa_rangedb.ko kmod-c/Module.symvers
+check_module kmod-c/xt_geoip.ko "ip6t_geoip ipt_geoip" "x_tables xa_rangedb" ""
+check_module kmod-c/xt_asn.ko "ip6t_asn ipt_asn" "x_tables xa_rangedb" ""
+check_module kmod-c/xa_rangedb.ko "" "xa_shim" "max_ranges"
+check "xa_rangedb exports its API GPL-only" test "$(module_exports xa_rangedb)" = "$(printf '%s/EXPORT_SYMBOL_GPL\n' \
 	xa_rangedb_get xa_rangedb_match xa_rangedb_net_exit xa_rangedb_net_init xa_rangedb_put \
-	xa_rangedb_rule_check xa_rangedb_rule_match xa_rangedb_rule_put)"
+	xa_rangedb_rule_check xa_rangedb_rule_match xa_rangedb_rule_put | xargs)"
 
 finish

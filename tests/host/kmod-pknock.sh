@@ -63,22 +63,14 @@ elif [ -x "$WORK/ours" ]; then
 	check "struct xt_pknock_mtinfo is 148 bytes" grep -qx 'sizeof mtinfo 148 align 4' "$WORK/ours.txt"
 fi
 
-KO=kmod-c/xt_pknock.ko
-if [ ! -e "$KO" ]; then
-	ko "$KO not built (run make)"
-else
-	# upstream's four parameters and peer_limit
-	check_module "$KO" "ip6t_pknock ipt_pknock" "x_tables xa_named xa_shim" \
-		"gc_expir_time nl_multicast_group peer_hashsize peer_limit rule_hashsize"
-fi
-NAMED=kmod-c/xa_named.ko
-if [ ! -e "$NAMED" ]; then
-	ko "$NAMED not built (run make)"
-else
-	check_module "$NAMED" "" "" ""
-	exports=$(awk '$3 ~ /xa_named$/ {print $2 "/" $4}' kmod-c/Module.symvers | sort | tr '\n' ' ')
+# upstream's four parameters and peer_limit
+check_module kmod-c/xt_pknock.ko "ip6t_pknock ipt_pknock" "x_tables xa_named xa_shim" \
+	"gc_expir_time nl_multicast_group peer_hashsize peer_limit rule_hashsize"
+check_module kmod-c/xa_named.ko "" "" ""
+if [ -e kmod-c/xa_named.ko ]; then
+	exports=$(module_exports xa_named)
 	check "xa_named exports the functions kmod-c/xa_named.c exports, GPL-only ($exports)" \
 		test "$exports" = "$(sed -n 's/^EXPORT_SYMBOL_GPL(\(xa_named_[a-z_]*\));$/\1\/EXPORT_SYMBOL_GPL/p' \
-			kmod-c/xa_named.c | sort | tr '\n' ' ')"
+			kmod-c/xa_named.c | sort | xargs)"
 fi
 finish

@@ -8,39 +8,24 @@
 # (tests/host/kmod-sysrq.sh builds every module with W=1; the lab, tests/vm, runs them.)
 . "$(dirname "$0")/lib.sh"
 
-for m in TARPIT DELUDE ECHO CHAOS STEAL; do
-	[ -f kmod-c/xt_$m.ko ] || setup_failed "kmod-c/xt_$m.ko missing (run make first)"
-done
-mi() { modinfo -F "$1" "$2" | sort | tr '\n' ' '; }
-deps() { modinfo -F depends "$1" | tr ',' '\n' | sort | tr '\n' ' '; }
-while read -r m aliases depends; do
-	ko=kmod-c/xt_$m.ko
-	check "xt_$m: license GPL" test "$(mi license $ko)" = "GPL "
-	check "xt_$m: aliases ${aliases//,/ }" test "$(mi alias $ko)" = "${aliases//,/ } "
-	check "xt_$m: depends on ${depends//,/ }" test "$(deps $ko)" = "${depends//,/ } "
+need_built kmod-c/xt_{TARPIT,DELUDE,ECHO,CHAOS,STEAL}.ko
+while read -r m aliases depends params; do
+	check_module kmod-c/xt_$m.ko "${aliases//,/ }" "${depends//,/ }" "${params//,/ }"
 done <<EOT
 TARPIT ip6t_TARPIT,ipt_TARPIT x_tables,xa_shim
 DELUDE ip6t_DELUDE,ipt_DELUDE x_tables,xa_shim
 ECHO ip6t_ECHO,ipt_ECHO x_tables,xa_shim
-CHAOS ipt_CHAOS nf_reject_ipv4,x_tables,xa_shim
+CHAOS ipt_CHAOS nf_reject_ipv4,x_tables,xa_shim delude_percentage:uint,reject_percentage:uint
 STEAL arpt_STEAL,ebt_STEAL,ip6t_STEAL,ipt_STEAL x_tables
 EOT
-check "xt_CHAOS: parameters delude_percentage and reject_percentage (uint)" \
-	test "$(mi parmtype kmod-c/xt_CHAOS.ko)" = "delude_percentage:uint reject_percentage:uint "
-
 # Upstream's modules (3.23) for the kernel ours were built for, when dkms installed them.
-kver=$(modinfo -F vermagic kmod-c/xt_TARPIT.ko | cut -d' ' -f1)
 for m in TARPIT DELUDE ECHO CHAOS; do
-	up=$(find "/lib/modules/$kver" /var/lib/dkms/xtables-addons -name "xt_$m.ko*" -path "*$kver*" \
-		2>/dev/null | grep -v "^$(realpath kmod-c)" | head -n 1)
-	if [ -z "$up" ]; then
-		ko "upstream's xt_$m.ko for $kver not found (install xtables-addons-dkms)"
-		continue
-	fi
+	upstream_module xt_$m kmod-c/xt_$m.ko || continue
+	up=$UPSTREAM
 	check "xt_$m: upstream's aliases, ours a superset" \
 		test -z "$(comm -23 <(modinfo -F alias "$up" | sort) <(modinfo -F alias kmod-c/xt_$m.ko | sort))"
 	check "xt_$m: upstream's parameter names and types" \
-		test "$(mi parmtype kmod-c/xt_$m.ko)" = "$(mi parmtype "$up")"
+		test "$(modinfo_words parmtype kmod-c/xt_$m.ko)" = "$(modinfo_words parmtype "$up")"
 	check "xt_$m: upstream's description" \
 		test "$(modinfo -F description kmod-c/xt_$m.ko)" = "$(modinfo -F description "$up")"
 done

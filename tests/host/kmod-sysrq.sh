@@ -40,13 +40,13 @@ check "sysrq_process stack frame ${frame:-?} bytes <= 1024" test "${frame:-99999
 
 check_module "$WORK/xt_SYSRQ.ko" "ip6t_SYSRQ ipt_SYSRQ" "x_tables xa_shim" "allow_netns debug hash password seqno"
 check_module "$WORK/xa_shim.ko" "" "" ""
-exports=$(awk '$3 ~ /xa_shim$/ {print $2 "/" $4}' "$WORK/Module.symvers" | sort | tr '\n' ' ')
+exports=$(module_exports xa_shim "$WORK/Module.symvers")
 # The Rust core's functions (xa_shim*.h) and those of the shared C helpers linked into it
 # (kmod-c/xa_*.c but the core's own files: xa_shim_main.c exports the Rust ones; and but
 # xa_rangedb.ko's and xa_named.c, modules of their own).
 c_helpers=$(ls kmod-c/xa_*.c | grep -v -e '^kmod-c/xa_shim_' -e '^kmod-c/xa_rangedb_' -e '^kmod-c/xa_named\.c$')
 expected=$({ shim/kernel/exports.sh; sed -n 's/^EXPORT_SYMBOL_GPL(\(xa_[a-z0-9_]*\));$/\1/p' $c_helpers; } |
-	sort | sed 's|$|/EXPORT_SYMBOL_GPL|' | tr '\n' ' ')
+	sort | sed 's|$|/EXPORT_SYMBOL_GPL|' | xargs)
 check "xa_shim exports the xa_* functions of xa_shim*.h and of the C helpers, GPL-only ($exports)" \
 	test "$exports" = "$expected"
 # Only the Rust object's exports and the kernel's own helpers may be undefined in the core

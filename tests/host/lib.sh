@@ -36,18 +36,45 @@ finish() { echo "$PASSED passed, $FAILED failed"; [ "$FAILED" -eq 0 ]; }
 # A test that cannot run fails, never skips.
 setup_failed() { ko "setup: $1"; finish; exit 1; }
 # modinfo_words FIELD KO: a module's FIELD values (alias, depends: that one comma-separated, parm:
-# its names), sorted, on one line separated by spaces.
+# its names, parmtype: NAME:TYPE), sorted, on one line separated by spaces.
 modinfo_words() {
 	modinfo -F "$1" "$2" | if [ "$1" = parm ]; then cut -d: -f1; else tr ',' '\n'; fi |
 		sed '/^$/d' | sort | xargs
 }
 # check_module KO ALIASES DEPENDS PARAMS: a module's metadata, four checks: license GPL, and its
-# aliases, dependencies and parameter names exactly these (space-separated, sorted; "" for none).
+# aliases, dependencies and parameters exactly these (space-separated, sorted; "" for none).
+# PARAMS are names, or NAME:TYPE each to check the types too. A missing KO is one failure.
 check_module() {
-	local name
+	local name field=parm
 	name=$(basename "$1" .ko)
+	if [ ! -f "$1" ]; then
+		ko "$name: $1 missing (run make first)"
+		return
+	fi
+	case $4 in *:*) field=parmtype ;; esac
 	check "$name license GPL" test "$(modinfo -F license "$1")" = GPL
 	check "$name aliases: ${2:-none}" test "$(modinfo_words alias "$1")" = "$2"
 	check "$name depends on ${3:-nothing}, nothing else" test "$(modinfo_words depends "$1")" = "$3"
-	check "$name parameters: ${4:-none}" test "$(modinfo_words parm "$1")" = "$4"
+	check "$name parameters: ${4:-none}" test "$(modinfo_words $field "$1")" = "$4"
+}
+# module_exports MODULE [SYMVERS]: what MODULE exports by Module.symvers (default kmod-c's),
+# SYMBOL/EXPORT_SYMBOL_GPL (or /EXPORT_SYMBOL) sorted, on one line separated by spaces.
+module_exports() {
+	awk -v m="$1" '$3 ~ ("(^|/)" m "$") {print $2 "/" $4}' "${2:-kmod-c/Module.symvers}" | sort | xargs
+}
+# need_built FILE...: `make`'s outputs the test reads; one missing fails the test at once.
+need_built() {
+	local f
+	for f; do [ -e "$f" ] || setup_failed "$f missing (run make first)"; done
+}
+# upstream_module NAME KO: upstream's NAME.ko for the kernel KO was built for, as dkms installed
+# it (not ours in kmod-c/), in $UPSTREAM; when there is none, one failure and status 1.
+upstream_module() {
+	local kver
+	kver=$(modinfo -F vermagic "$2" | cut -d' ' -f1)
+	UPSTREAM=$(find "/lib/modules/$kver" /var/lib/dkms/xtables-addons -name "$1.ko*" \
+		-path "*$kver*" 2>/dev/null | grep -v "^$(realpath kmod-c)" | head -n 1)
+	[ -n "$UPSTREAM" ] && return
+	ko "upstream's $1.ko for $kver not found (install xtables-addons-dkms)"
+	return 1
 }
