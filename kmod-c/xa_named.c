@@ -13,6 +13,7 @@
 #include <linux/random.h>
 #include <linux/rculist.h>
 #include <linux/string.h>
+#include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
@@ -88,6 +89,16 @@ struct xa_named *xa_named_find_rcu(struct xa_named_table *table, const char *nam
 }
 EXPORT_SYMBOL_GPL(xa_named_find_rcu);
 
+void xa_named_own(const struct net *net, struct proc_dir_entry *pde)
+{
+	kuid_t uid = make_kuid(net->user_ns, 0);
+	kgid_t gid = make_kgid(net->user_ns, 0);
+
+	if (uid_valid(uid) && gid_valid(gid))
+		proc_set_user(pde, uid, gid);
+}
+EXPORT_SYMBOL_GPL(xa_named_own);
+
 static struct xa_named *xa_named_create(struct xa_named_table *table,
 					const char *name, unsigned int len,
 					const void *arg)
@@ -108,6 +119,7 @@ static struct xa_named *xa_named_create(struct xa_named_table *table,
 				     class->proc_ops, obj);
 	if (!obj->proc)
 		goto err_free;
+	xa_named_own(table->net, obj->proc);
 	hlist_add_head_rcu(&obj->node,
 			   xa_named_bucket(table, xa_named_heads_locked(table), name, len));
 	table->count++;
@@ -198,6 +210,7 @@ int xa_named_table_init(struct xa_named_table *table, struct net *net,
 	unsigned int i;
 
 	mutex_init(&table->lock);
+	table->net = net;
 	table->class = class;
 	table->seed = get_random_u32();
 	table->buckets = buckets;

@@ -2,7 +2,8 @@
 /*
  * xt_pknock: /proc/net/xt_pknock/<name>, one line per peer in upstream's
  * format (%pI6c for IPv6), and /proc/net/xt_pknock_stats (not upstream's),
- * one line per rule name, both per network namespace. A name's file (made
+ * one line per rule name, both per network namespace, both readable only by
+ * the root of the user namespace that owns the network namespace. A name's file (made
  * by the xa_named registry with pknock_proc_ops) is a seq_file walk over its
  * peers with the rule's lock held from start to stop.
  */
@@ -129,13 +130,24 @@ static int pknock_proc_stats_show(struct seq_file *s, void *v)
 
 int pknock_proc_net_init(struct net *net, struct pknock_net *pn)
 {
-	pn->stats = proc_create_net_single("xt_pknock_stats", 0444, net->proc_net,
+	pn->stats = proc_create_net_single("xt_pknock_stats", 0400, net->proc_net,
 					   pknock_proc_stats_show, NULL);
 	if (!pn->stats) {
 		pr_err("cannot create /proc/net/xt_pknock_stats\n");
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * Gives the stats file to the root of the user namespace that owns `net`.
+ * Called for every new rule, not at pernet init: `unshare -Urn` maps its
+ * root only after the network namespace exists. Until the first rule, the
+ * file (empty then) stays the initial namespace's root's.
+ */
+void pknock_proc_net_own(struct net *net)
+{
+	xa_named_own(net, pknock_net(net)->stats);
 }
 
 void pknock_proc_net_exit(struct pknock_net *pn)

@@ -15,5 +15,7 @@ extern const struct proc_ops pknock_proc_ops;
 
 int pknock_proc_net_init(struct net *net, struct pknock_net *pn);
 void pknock_proc_net_exit(struct pknock_net *pn);
+/* A rule was created in `net`: its root may read the stats file. */
+void pknock_proc_net_own(struct net *net);
 
 #endif /* XT_PKNOCK_PROC_H */

@@ -41,7 +41,7 @@ static void pknock_rule_free(struct xa_named *named)
 
 const struct xa_named_class pknock_rule_class = {
 	.dir      = "xt_pknock",
-	.mode     = 0444,
+	.mode     = 0400, /* lists peer addresses; the namespace's root's (xa_named_own()) */
 	.proc_ops = &pknock_proc_ops,
 	.alloc    = pknock_rule_alloc,
 	.free     = pknock_rule_free,
@@ -69,6 +69,7 @@ int pknock_rule_get(struct net *net, const struct xt_pknock_mtinfo *info)
 			     info->rule_name_len, info);
 	if (IS_ERR(named))
 		return PTR_ERR(named);
+	pknock_proc_net_own(net);
 	pknock_rule_config(container_of(named, struct pknock_rule, named), info);
 	return 0;
 }

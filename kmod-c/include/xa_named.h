@@ -22,7 +22,9 @@
  *   and its state survive a table replace.
  * - Files are created and removed in process context under the table's
  *   mutex, never under a spinlock; the last put removes the file before the
- *   name can be created again, and waits for its readers. An object file's
+ *   name can be created again, and waits for its readers. Each file belongs
+ *   to the root of the namespace's user namespace (xa_named_own()), so a
+ *   class's mode may be 0400 in a container or an `unshare -Urn` namespace. An object file's
  *   handlers must therefore not call into the registry (xa_named_walk() of
  *   the same table would wait for the mutex the remover holds).
  * - The namespace's exit removes the directory and every file but frees no
@@ -82,6 +84,7 @@ struct xa_named_heads;
 /* One namespace's objects of a class, in the namespace's pernet data. */
 struct xa_named_table {
 	struct mutex lock;
+	struct net *net;                 /* whose pernet data holds the table */
 	const struct xa_named_class *class;
 	struct proc_dir_entry *dir;      /* NULL once the namespace exits */
 	struct xa_named_heads __rcu *heads; /* the buckets */
@@ -119,6 +122,16 @@ struct xa_named *xa_named_find_rcu(struct xa_named_table *table, const char *nam
 /* Calls fn(obj, data) for each object, under the table's mutex (fn must not sleep long). */
 void xa_named_walk(struct xa_named_table *table,
 		   void (*fn)(struct xa_named *obj, void *data), void *data);
+
+/*
+ * Gives `pde` to the root of the user namespace that owns `net`, when that
+ * root is mapped (else it stays the initial namespace's root's). Called for
+ * each object's file as it is created: a namespace made with `unshare -Urn`
+ * gets its uid map only after the network namespace exists, so an owner
+ * resolved at pernet init would be the initial namespace's root, and a mode
+ * of 0400 would shut the namespace's own root out.
+ */
+void xa_named_own(const struct net *net, struct proc_dir_entry *pde);
 
 /* Waits until every object put so far is freed. Process context. */
 void xa_named_barrier(void);

@@ -11,8 +11,11 @@
 # does not list it, port 22 stays closed for it, the host's --time and --autoclose are
 # unchanged (MATCHING line of a first knock, ALLOWED line after the host's own three-port
 # knock, which opens port 22), the host's stats and directory are the host's, and pknlusr
-# reports the host's knock only (not the child's, from 127.0.0.2 and 127.0.0.6). The same from a namespace a non-root user made (unshare
-# -Urn as uid 1000): its knock stays there. A namespace that dies with its rules still in
+# reports the host's knock only (not the child's, from 127.0.0.2 and 127.0.0.6). The same
+# from a namespace a non-root user made (unshare -Urn as uid 1000): its knock stays there,
+# and its root owns and reads its rule's file and its stats (mode 0400: a user on the host
+# reads neither). "Port 22 stays closed" is decided on the host's DROP rule's counter (the
+# SYN arrived and was dropped), not on a timeout. A namespace that dies with its rules still in
 # place leaves the host's state as it was (and no oops or warning).
 # Before rules were per namespace, the child's knock showed as ALLOWED in the host's file and
 # opened port 22, the host's line lost its autoclose_time, and the child had no file at all.
@@ -30,7 +33,10 @@ grep -q '^knocker:' /etc/passwd 2>/dev/null || echo 'knocker:x:1000:1000::/tmp:/
 
 # IN: empty for the host, "nsenter -t PID -n" to run in the child namespace.
 IN=
-reach() { $IN socat -T1 - TCP:127.0.0.1:$2,bind="$1",connect-timeout=1 </dev/null 2>/dev/null; }
+# reach SRC PORT: on the host, "hi" when a TCP connection from SRC to PORT gets through,
+# nothing when the host's DROP rule for PORT dropped its SYN (lib.sh's tcp_answer decides on
+# that rule's counter, not on a timeout, and says so when nothing from SRC arrived).
+reach() { tcp_answer "$1" 127.0.0.1 "$2"; }
 status() {
 	$IN awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1" 2>/dev/null
 }
@@ -87,6 +93,10 @@ netns_run() {
 	check_eq "$what: host: port 22 stays closed for 127.0.0.2" "" "$(reach 127.0.0.2 22)"
 	check_eq "$what: host: its directory is its own" "HOSTONLY SSH" "$(names)"
 	check_eq "$what: host: its stats are its own" "name=HOSTONLY peers=0;name=SSH peers=0;" "$(stats)"
+	check_eq "$what: host: a rule's file and the stats are root's, mode 0400" "400:0:0 400:0:0" \
+		"$(stat -c %a:%u:%g $PK/SSH /proc/net/xt_pknock_stats | tr '\n' ' ' | sed 's/ $//')"
+	check_fails "$what: host: a user cannot read a rule's peers" su knocker -s /bin/sh -c "cat $PK/SSH"
+	check_fails "$what: host: ... nor the stats" su knocker -s /bin/sh -c "cat /proc/net/xt_pknock_stats"
 
 	tcp_knock 127.0.0.3 4002
 	check_match "$what: host: --time still 10 (first knock: expir_time 9 or 10)" \
@@ -105,6 +115,10 @@ netns_run() {
 	printf '%s\n' "$out" | sed 's/^/  userns: /'
 	check_match "$what: user namespace: its rule and knock work there" "$out" \
 		'^src=127.0.0.4 proto=TCP status=ALLOWED '
+	check_match "$what: user namespace: its root owns its rule's file and stats (0400)" "$out" \
+		'^owner 400:0:0 400:0:0$'
+	check_match "$what: user namespace: its root reads its stats" "$out" \
+		'^name=SSH peers=1 limit='
 	check_eq "$what: host: the user namespace's knock is not in the host's file" none "$(status SSH 127.0.0.4)"
 	check_eq "$what: host: port 22 stays closed for 127.0.0.4" "" "$(reach 127.0.0.4 22)"
 	tcp_knock 127.0.0.5 4002 4001 4004
@@ -127,6 +141,8 @@ ip link set lo up
 /usr/sbin/iptables-"$BE" -w -A INPUT -p tcp -m pknock --knockports 4002 --name SSH --time 100 -m tcp --dport 22 -j ACCEPT || echo "rule refused"
 socat -T1 /dev/null TCP:127.0.0.1:4002,bind=127.0.0.4,connect-timeout=1 2>/dev/null
 cat /proc/net/xt_pknock/SSH
+echo "owner $(stat -c %a:%u:%g /proc/net/xt_pknock/SSH /proc/net/xt_pknock_stats | tr '\n' ' ' | sed 's/ $//')"
+cat /proc/net/xt_pknock_stats
 EOF
 chmod 644 /tmp/userns.sh
 chmod 1777 /tmp
