@@ -24,6 +24,8 @@
 
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netfilter/x_tables.h>
@@ -44,9 +46,10 @@ MODULE_ALIAS("ip6t_pknock");
 unsigned int pknock_rule_hashsize = 8;
 module_param_named(rule_hashsize, pknock_rule_hashsize, uint, 0444);
 MODULE_PARM_DESC(rule_hashsize, "Buckets in rule hash table (default: 8)");
-unsigned int pknock_peer_hashsize = 16;
+/* 0 (the default): sized from peer_limit when the module loads, see pknock_params_check(). */
+unsigned int pknock_peer_hashsize;
 module_param_named(peer_hashsize, pknock_peer_hashsize, uint, 0444);
-MODULE_PARM_DESC(peer_hashsize, "Buckets in peer hash table (default: 16)");
+MODULE_PARM_DESC(peer_hashsize, "Buckets in peer hash table (default 0: a quarter of peer_limit, rounded up to a power of two, 16-65536)");
 #define PKNOCK_MIN_GC_MSECS 65000
 unsigned int pknock_gc_expir_time = PKNOCK_MIN_GC_MSECS;
 module_param_named(gc_expir_time, pknock_gc_expir_time, uint, 0444);
@@ -62,6 +65,22 @@ MODULE_PARM_DESC(peer_limit, "Most peers tracked per rule name (default: 4096); 
 
 /* Largest table sizes accepted at load time. */
 #define PKNOCK_MAX_BUCKETS 65536
+/* Fewest buckets of a peer table sized from peer_limit (upstream's default size). */
+#define PKNOCK_MIN_PEER_BUCKETS 16
+
+/*
+ * Buckets of each name's peer table when the administrator chose none: a
+ * quarter of peer_limit, rounded up to a power of two, so that a full table
+ * averages at most four peers a bucket (1024 buckets for the default 4096
+ * peers, 8 KiB a name), bounded by 16 and PKNOCK_MAX_BUCKETS.
+ */
+static unsigned int pknock_peer_buckets(unsigned int limit)
+{
+	unsigned int want = clamp_t(unsigned int, limit / 4, PKNOCK_MIN_PEER_BUCKETS,
+				    PKNOCK_MAX_BUCKETS);
+
+	return roundup_pow_of_two(want);
+}
 
 static int pknock_mt_check(const struct xt_mtchk_param *par)
 {
@@ -113,14 +132,17 @@ static int __init pknock_params_check(void)
 		pr_err("rule_hashsize must be 1-%u\n", PKNOCK_MAX_BUCKETS);
 		return -EINVAL;
 	}
-	if (pknock_peer_hashsize == 0 || pknock_peer_hashsize > PKNOCK_MAX_BUCKETS) {
-		pr_err("peer_hashsize must be 1-%u\n", PKNOCK_MAX_BUCKETS);
+	if (pknock_peer_hashsize > PKNOCK_MAX_BUCKETS) {
+		pr_err("peer_hashsize must be 1-%u (0: from peer_limit)\n", PKNOCK_MAX_BUCKETS);
 		return -EINVAL;
 	}
 	if (pknock_peer_limit == 0) {
 		pr_err("peer_limit must be at least 1\n");
 		return -EINVAL;
 	}
+	/* The size in use shows in /sys/module/xt_pknock/parameters/peer_hashsize. */
+	if (pknock_peer_hashsize == 0)
+		pknock_peer_hashsize = pknock_peer_buckets(pknock_peer_limit);
 	if (!IS_ENABLED(CONFIG_CONNECTOR) && pknock_nl_multicast_group > 0)
 		pr_warn("kernel without CONFIG_CONNECTOR: nl_multicast_group ignored\n");
 	/* As upstream: GC must not run before a peer's minute has passed. */

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xt_pknock: the peers of a rule name, one per source address, in a hash of
- * peer_hashsize buckets, at most peer_limit of them. When the table is full
- * the peer that has made only its first knock, and made it longest ago, is
- * dropped; peers further in a sequence, allowed, or remembering an SPA
- * minute are never evicted (if only such peers are left the new peer is
- * refused). A flood of spoofed first knocks thus recycles only first-knock
- * entries, and a client that gets past its first knock cannot be pushed out.
+ * peer_hashsize buckets (sized from peer_limit unless the administrator set
+ * it), at most peer_limit of them. When the table is full the peer that has
+ * made only its first knock, and made it longest ago, is dropped; peers
+ * further in a sequence, allowed, or that ever had an SPA packet accepted
+ * (pknock_peer_evictable()) are never evicted (if only such peers are left
+ * the new peer is refused). A flood of spoofed first knocks thus recycles
+ * only first-knock entries, and a client that gets past its first knock or
+ * opened with SPA cannot be pushed out.
  * A GC timer frees the peers the shim no longer considers live.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -67,7 +69,8 @@ int pknock_peers_init(struct pknock_rule *rule)
 {
 	unsigned int i;
 
-	rule->peers = kcalloc(pknock_peer_hashsize, sizeof(*rule->peers), GFP_KERNEL);
+	rule->peers = kvcalloc(pknock_peer_hashsize, sizeof(*rule->peers),
+			       GFP_KERNEL_ACCOUNT);
 	if (!rule->peers)
 		return -ENOMEM;
 	for (i = 0; i < pknock_peer_hashsize; i++)
@@ -92,7 +95,7 @@ void pknock_peers_destroy(struct pknock_rule *rule)
 	for (i = 0; i < pknock_peer_hashsize; i++)
 		hlist_for_each_entry_safe(peer, next, &rule->peers[i], node)
 			kfree(peer);
-	kfree(rule->peers);
+	kvfree(rule->peers);
 }
 
 struct pknock_peer *pknock_peer_find(struct pknock_rule *rule,
@@ -146,9 +149,23 @@ struct pknock_peer *pknock_peer_add(struct pknock_rule *rule,
 }
 
 /*
+ * Whether a peer may be evicted: it has made only its first knock, and it
+ * has never had an SPA packet accepted. An SPA peer that closed (or whose
+ * allowance autoclosed) and then knocks once on a knock rule of the same
+ * name is MATCHING with one knock too, but it remembers the SPA minutes it
+ * used: evicting it would forget them, and a captured SPA packet could be
+ * replayed. Such a peer leaves only through the GC, once the shim no longer
+ * considers it live (its minutes can no longer be replayed).
+ */
+static bool pknock_peer_evictable(const struct xa_pknock_peer *st)
+{
+	return st->status == XA_PKNOCK_ST_MATCHING && st->knocks == 1 &&
+	       st->open_minute == 0 && st->close_minute == 0;
+}
+
+/*
  * After a packet changed `peer`: free it if it no longer matters, else file
- * it as evictable (first knock only; `renewed` moves it to the young end)
- * or not.
+ * it as evictable (`renewed` moves it to the young end) or not.
  */
 void pknock_peer_refile(struct pknock_rule *rule, struct pknock_peer *peer,
 			bool renewed, s64 now)
@@ -160,7 +177,7 @@ void pknock_peer_refile(struct pknock_rule *rule, struct pknock_peer *peer,
 		pknock_peer_free(rule, peer);
 		return;
 	}
-	if (st->status == XA_PKNOCK_ST_MATCHING && st->knocks == 1) {
+	if (pknock_peer_evictable(st)) {
 		if (renewed || list_empty(&peer->fresh))
 			list_move_tail(&peer->fresh, &rule->fresh);
 	} else {

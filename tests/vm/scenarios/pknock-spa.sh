@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# xavm: boot=pknock smp=1 timeout=240
+# xavm: boot=pknock smp=1 timeout=300
 # SPA with our xt_pknock (upstream's rule pair: --knockports 4000 --name FTP --opensecret foo
 # --closesecret bar --autoclose 240 -j DROP, then --checkip --name FTP --dport 21), IPv4 and
 # IPv6, both backends, our plugin. The payloads
@@ -12,7 +12,9 @@
 # Wrong secret, wrong source, a stale minute (M-2), truncated (64), oversized (66), garbage
 # and empty payloads are refused; the open packet admits port 21, the close packet closes it,
 # the open packet replayed does nothing; a packet for the previous minute (M-1) is accepted
-# (checked over IPv4).
+# (checked over IPv4). Then with peer_limit=2: a peer that used SPA minutes and then knocked
+# once on a same-name knock rule is never evicted by first knocks (its replay protection
+# would go with it).
 # Upstream's module is never sent an SPA packet (3.23 panics on the first one).
 . /vm/lib.sh
 PK=/proc/net/xt_pknock
@@ -102,14 +104,56 @@ spa_mode() {
 	$t -F INPUT
 }
 
+# knock SRC PORT: one UDP datagram from SRC to 127.0.0.1:PORT; a FAIL unless it arrived.
+knock() {
+	local n
+	n=$(arrived "$1")
+	rawudp -s "$1" -d 127.0.0.1 -p "$2" -m k
+	wait_arrived "$1" $((n + 1)) || fail "knock from $1 did not arrive"
+}
+stat_field() { sed -n "s/^name=FTP .*$1=\([0-9]*\).*/\1/p" /proc/net/xt_pknock_stats; }
+
+# spa_evict: xt_pknock loaded with peer_limit=2 (and peer_hashsize=3, which it keeps). An SPA
+# rule FTP and a UDP knock rule of the same name FTP share one peer table. 127.0.0.2 opens
+# and closes with SPA (minute M used), then knocks once on the knock rule: a first-knock peer
+# that remembers SPA minutes. First knocks from three spoofed sources fill the table: two
+# first-knock peers are evicted, never 127.0.0.2, and the captured open packet replayed
+# still opens nothing (before, 127.0.0.2 was the oldest first-knock peer and was evicted,
+# and the replay then opened port 21).
+spa_evict() {
+	local what="$BE: peer_limit=2" a=127.0.0.2 i
+	date -s "@$((M * 60 + 5))" >/dev/null
+	check_eq "$what: an explicit peer_hashsize is kept" 3 "$(cat /sys/module/xt_pknock/parameters/peer_hashsize)"
+	check "$what: SPA rule" ipt -A INPUT -p udp -m pknock --knockports 4000 --name FTP --opensecret foo --closesecret bar --autoclose 240 -j DROP
+	check "$what: knock rule of the same name" ipt -A INPUT -p udp -m pknock --knockports 5001,5002 --name FTP --time 60 -j DROP
+	spa ipt $a "${O2}x"
+	check_eq "$what: SPA open: ALLOWED" ALLOWED "$(status FTP $a)"
+	spa ipt $a "${C2}x"
+	check_eq "$what: SPA close: INIT" INIT "$(status FTP $a)"
+	knock $a 5001
+	check_eq "$what: first knock on the same-name rule: MATCHING" MATCHING "$(status FTP $a)"
+	for i in 1 2 3; do knock 10.9.0.$i 5001; done
+	check_eq "$what: the table stayed full (2 peers)" 2 "$(stat_field peers)"
+	check_eq "$what: two first-knock peers evicted" 2 "$(stat_field evicted)"
+	check_eq "$what: the newest first-knock peer is kept" MATCHING "$(status FTP 10.9.0.3)"
+	check_eq "$what: the peer with SPA minutes was not evicted" MATCHING "$(status FTP $a)"
+	spa ipt $a "${O2}x"
+	check_eq "$what: the captured open packet replayed opens nothing" MATCHING "$(status FTP $a)"
+	ipt -F INPUT
+}
+
 # Our plugin (it also drives ip6tables); upstream's plugin with our module is pknock-interop.
 v=ours
 for BE in $BACKENDS; do
 	lab_reset
 	use_plugins $v || continue
 	load_module ours xt_pknock || { fail "$BE: load our xt_pknock"; continue; }
+	check_eq "$BE: peer_hashsize from peer_limit 4096: 1024" 1024 "$(cat /sys/module/xt_pknock/parameters/peer_hashsize)"
 	spa_mode ipt $v
 	spa_mode ip6t $v
+	unload xt_pknock
+	load_module ours xt_pknock peer_limit=2 peer_hashsize=3 || { fail "$BE: load our xt_pknock peer_limit=2"; continue; }
+	spa_evict
 done
 lab_reset
 finish
