@@ -249,6 +249,30 @@ pub fn parse<I: IntoIterator<Item = OsString>>(
     Ok(())
 }
 
+/// A client's command line as [`parse_client`] reads it: a [`Sink`] for the options, made into
+/// the tool's options once every argument is read.
+pub trait Client: Sink + Default {
+    /// The tool's own options besides the common ones.
+    const OPTIONS: &'static [Opt<&'static str>];
+    /// What the tool does its work with.
+    type Options;
+    /// The options, from everything read (neither help nor version was asked for).
+    fn finish(self) -> Result<Command<Self::Options>, Error>;
+}
+
+/// Reads a client's command line into a fresh `C`: help or the version when asked for (they win
+/// over whatever else is wrong), else what `C::finish` makes of it.
+pub fn parse_client<C: Client, I: IntoIterator<Item = OsString>>(
+    args: I,
+) -> Result<Command<C::Options>, Error> {
+    let mut client = C::default();
+    parse(args, C::OPTIONS, &mut client)?;
+    if let Some(command) = client.common().help_or_version() {
+        return Ok(command);
+    }
+    client.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

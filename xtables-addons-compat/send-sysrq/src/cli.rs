@@ -10,7 +10,7 @@ use shim::sysrq::MAX_SEQNO;
 
 use xa_cli::getopt::Opt;
 use xa_cli::secret::SecretOption;
-use xa_cli::{Common, Error, Family, Sink, usage};
+use xa_cli::{Client, Common, Error, Family, Sink, usage};
 
 pub const USAGE: &str = "Usage: send_sysrq [OPTION]... HOST KEYS";
 
@@ -82,9 +82,7 @@ struct Builder {
 }
 
 pub fn parse<I: IntoIterator<Item = OsString>>(args: I) -> Result<Command, Error> {
-    let mut b = Builder::default();
-    xa_cli::parse(args, OPTIONS, &mut b)?;
-    b.finish()
+    xa_cli::parse_client::<Builder, _>(args)
 }
 
 impl Sink for Builder {
@@ -117,11 +115,11 @@ impl Sink for Builder {
     }
 }
 
-impl Builder {
+impl Client for Builder {
+    const OPTIONS: &'static [Opt<&'static str>] = OPTIONS;
+    type Options = Options;
+
     fn finish(mut self) -> Result<Command, Error> {
-        if let Some(command) = self.common.help_or_version() {
-            return Ok(command);
-        }
         let (host, keys) = self.common.host_and("KEYS")?;
         let keys = keys
             .into_string()
