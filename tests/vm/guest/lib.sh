@@ -82,6 +82,36 @@ use_plugins() {
 	export XTABLES_LIBDIR=/opt/$1/xtables:$STOCK_LIBDIR
 }
 
+# ---- interoperability with upstream's plugins and modules ----
+# interop_listings PREFIX: keep -S, -L and save output of INPUT, both families, in /tmp/PREFIX.*
+interop_listings() {
+	ipt -S INPUT >/tmp/$1.S4
+	ip6t -S INPUT >/tmp/$1.S6
+	ipt -L INPUT -n >/tmp/$1.L4
+	ip6t -L INPUT -n >/tmp/$1.L6
+	ipt_save | rules_of >/tmp/$1.save4
+	ip6t_save | rules_of >/tmp/$1.save6
+}
+
+# interop COMBO PLUGINS MODULES: on each backend, COMBO upstream upstream (upstream's plugins
+# with upstream's modules), then upstream-ours and ours-upstream; COMBO P M sets the rules up,
+# keeps their listings in /tmp/P-M.* (interop_listings P-M) and returns 1 if it could not.
+# Each mixed pair must list exactly what upstream's pair lists. PLUGINS and MODULES are the
+# words of the checks' names ("plugin module" for one extension).
+interop() {
+	local pair f
+	for BE in $BACKENDS; do
+		"$1" upstream upstream || continue
+		for pair in upstream-ours ours-upstream; do
+			"$1" ${pair%-*} ${pair#*-} || continue
+			for f in S4 S6 L4 L6 save4 save6; do
+				check_eq "$BE: ${pair%-*} $2 + ${pair#*-} $3: $f as upstream's" \
+					"$(cat /tmp/upstream-upstream.$f)" "$(cat /tmp/$pair.$f)"
+			done
+		done
+	done
+}
+
 # arrived SRC: packets from SRC that entered the guest's IP stack so far, counted by a rule of
 # its own in $BE's raw PREROUTING (added on first use; lab_reset removes them). A check that a
 # packet did NOT open or trigger something compares this before and after, so a packet that

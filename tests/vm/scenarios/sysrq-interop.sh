@@ -9,16 +9,6 @@
 
 rule='-p udp -m udp --dport 9 -j SYSRQ'
 
-# listings PREFIX: keep -S, -L and save output of both families in /tmp/PREFIX.*
-listings() {
-	ipt -S INPUT >/tmp/$1.S4
-	ip6t -S INPUT >/tmp/$1.S6
-	ipt -L INPUT -n >/tmp/$1.L4
-	ip6t -L INPUT -n >/tmp/$1.L6
-	ipt_save | rules_of >/tmp/$1.save4
-	ip6t_save | rules_of >/tmp/$1.save6
-}
-
 # combo PLUGINS MODULE: insert, list, save, delete; listings go to /tmp/PLUGINS-MODULE.*
 combo() {
 	local what="$BE: $1 plugin + $2 module"
@@ -29,7 +19,7 @@ combo() {
 	check "$what: IPv4 insert" ipt -A INPUT $rule
 	# shellcheck disable=SC2086
 	check "$what: IPv6 insert" ip6t -A INPUT $rule
-	listings "$1-$2"
+	interop_listings "$1-$2"
 	check_eq "$what: IPv4 -S shows the rule" "-A INPUT $rule" "$(grep SYSRQ /tmp/$1-$2.S4)"
 	check_eq "$what: IPv6 save shows the rule" "-A INPUT $rule" "$(cat /tmp/$1-$2.save6)"
 	# shellcheck disable=SC2086
@@ -39,15 +29,6 @@ combo() {
 	check_eq "$what: no rule left" "" "$(ipt_save | rules_of; ip6t_save | rules_of)"
 }
 
-for BE in $BACKENDS; do
-	combo upstream upstream || continue
-	for pair in upstream-ours ours-upstream; do
-		combo ${pair%-*} ${pair#*-} || continue
-		for f in S4 S6 L4 L6 save4 save6; do
-			check_eq "$BE: ${pair%-*} plugin + ${pair#*-} module: $f as upstream's" \
-				"$(cat /tmp/upstream-upstream.$f)" "$(cat /tmp/$pair.$f)"
-		done
-	done
-done
+interop combo plugin module
 lab_reset
 finish

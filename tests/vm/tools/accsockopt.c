@@ -3,7 +3,8 @@
  * accsockopt: issue single xt_ACCOUNT socket options with chosen arguments,
  * including wrong ones, from the QEMU lab guest, and print the outcome:
  * "ok ..." with what came back, or "error ENAME". Exit status 0 either way
- * (1 only for a usage error or no socket): the scenario compares the lines.
+ * (1 for a usage error or no socket, 2 for a bad number): the scenario
+ * compares the lines.
  *
  *   accsockopt [-u] prepare NAME [flush]   handle and itemcount; the handle is NOT freed
  *   accsockopt [-u] data HANDLE BUFLEN      GET_DATA into BUFLEN bytes; prints the records' count
@@ -28,6 +29,7 @@
 #define _GNU_SOURCE /* strerrorname_np */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@
 #include <unistd.h>
 
 #include "../../../kmod-c/include/xt_ACCOUNT.h"
+#include "lab_tool.h"
 
 /* Room for the records of an IPv6 table of 65536 addresses (48 B each). */
 #define ACCSOCKOPT_BUF (4 << 20)
@@ -51,18 +54,10 @@ static int accsockopt_usage(void)
 	return 1;
 }
 
+/* A number argument (decimal, 0x hex or 0 octal), lab_tool.h's strict parse. */
 static unsigned long accsockopt_number(const char *s)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end) {
-		fprintf(stderr, "accsockopt: bad number \"%s\"\n", s);
-		exit(1);
-	}
-	return v;
+	return lab_number("accsockopt", 0, s, ULONG_MAX, "number");
 }
 
 static void accsockopt_error(void)

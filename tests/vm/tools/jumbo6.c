@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "lab_tool.h"
 
 #define JUMBO6_MIN_DATA 65520 /* the option's length must exceed 65535 */
 /* A packet socket's skb has at most MAX_SKB_FRAGS (17) pages of data. */
@@ -42,17 +43,6 @@ static int jumbo6_usage(void)
 {
 	fputs("usage: jumbo6 SRC DST DATA_BYTES (65520..69000)\n", stderr);
 	return 2;
-}
-
-static struct in6_addr jumbo6_addr(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1) {
-		fprintf(stderr, "jumbo6: bad IPv6 address \"%s\"\n", s);
-		exit(2);
-	}
-	return a;
 }
 
 int main(int argc, char **argv)
@@ -95,8 +85,8 @@ int main(int argc, char **argv)
 	ip6->ip6_plen = 0; /* a jumbogram */
 	ip6->ip6_nxt = IPPROTO_HOPOPTS;
 	ip6->ip6_hlim = 64;
-	ip6->ip6_src = jumbo6_addr(argv[1]);
-	ip6->ip6_dst = jumbo6_addr(argv[2]);
+	lab_addr("jumbo6", AF_INET6, argv[1], &ip6->ip6_src);
+	lab_addr("jumbo6", AF_INET6, argv[2], &ip6->ip6_dst);
 	hbh->next = IPPROTO_UDP;
 	hbh->len = 0; /* 8 bytes */
 	hbh->opt_type = 0xc2; /* Jumbo Payload */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* What the lab's packet tools share: strict number arguments and the RFC 1071 sum. */
+/* What the lab's tools share: strict number and address arguments, the RFC 1071 sum. */
 #ifndef LAB_TOOL_H
 #define LAB_TOOL_H
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,16 @@ static inline unsigned long lab_number(const char *prog, int base, const char *s
 		exit(2);
 	}
 	return v;
+}
+
+/* The address S of FAMILY (AF_INET, AF_INET6) into OUT; anything else ends PROG (exit 2). */
+static inline void lab_addr(const char *prog, int family, const char *s, void *out)
+{
+	if (inet_pton(family, s, out) != 1) {
+		fprintf(stderr, "%s: bad %s address \"%s\"\n", prog,
+			family == AF_INET ? "IPv4" : "IPv6", s);
+		exit(2);
+	}
 }
 
 /* Adds N bytes at P to the 32-bit one's-complement sum SUM (big-endian 16-bit words). */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "lab_tool.h"
 
 static void pkflood_usage(void)
 {
@@ -21,18 +22,6 @@ static void pkflood_usage(void)
 	      "IPv4 source addresses starting at BASE (raw socket, root only).\n",
 	      stderr);
 	exit(2);
-}
-
-static unsigned long pkflood_number(const char *s, unsigned long max)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (*s == '\0' || *s == '-' || *end != '\0' || v > max) {
-		fprintf(stderr, "pkflood: bad number \"%s\" (0..%lu)\n", s, max);
-		exit(2);
-	}
-	return v;
 }
 
 int main(int argc, char **argv)
@@ -51,8 +40,8 @@ int main(int argc, char **argv)
 		fputs("pkflood: bad IPv4 address\n", stderr);
 		return 2;
 	}
-	count = pkflood_number(argv[2], 1UL << 24);
-	port = (uint16_t)pkflood_number(argv[4], 65535);
+	count = lab_number("pkflood", 10, argv[2], 1UL << 24, "number");
+	port = (uint16_t)lab_number("pkflood", 10, argv[4], 65535, "number");
 
 	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	if (fd < 0) {

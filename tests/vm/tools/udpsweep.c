@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "insn.h"
+#include "lab_tool.h"
 
 #define UDPSWEEP_MAX_PAYLOAD 1400
 
@@ -40,57 +41,35 @@ static void udpsweep_usage(FILE *out)
 	      out);
 }
 
-static unsigned long udpsweep_number(const char *s, unsigned long max, const char *what)
+/*
+ * Sends the COUNT datagrams of PACKET (LEN bytes) to TO, with the last 32 bits of the source
+ * address (at SRC_LOW in PACKET, big-endian) LOW, LOW + STRIDE, ...; with -I, the sending is
+ * the phase LABEL. 0, 1 when a send failed, 2 when the phase could not start.
+ */
+static int udpsweep_send(int fd, unsigned char *packet, size_t len, const void *to,
+			 socklen_t to_len, unsigned char *src_low, uint32_t low,
+			 unsigned long count, unsigned long stride, const char *label)
 {
-	char *end;
-	unsigned long v;
+	unsigned long i;
 
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || v > max) {
-		fprintf(stderr, "udpsweep: bad %s \"%s\" (0..%lu)\n", what, s, max);
-		exit(2);
+	if (label) {
+		if (insn_label_check(label) || insn_phase_prepare())
+			return 2;
+		insn_mark(INSN_BEGIN, label);
 	}
-	return v;
-}
+	for (i = 0; i < count; i++, low += (uint32_t)stride) {
+		uint32_t be = htonl(low);
 
-static struct in_addr udpsweep_addr(const char *s)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "udpsweep: bad IPv4 address \"%s\"\n", s);
-		exit(2);
+		memcpy(src_low, &be, sizeof(be));
+		if (sendto(fd, packet, len, 0, to, to_len) != (ssize_t)len) {
+			perror("udpsweep: sendto");
+			return 1;
+		}
 	}
-	return a;
-}
-
-static struct in6_addr udpsweep_addr6(const char *s)
-{
-	struct in6_addr a;
-
-	if (inet_pton(AF_INET6, s, &a) != 1) {
-		fprintf(stderr, "udpsweep: bad IPv6 address \"%s\"\n", s);
-		exit(2);
-	}
-	return a;
-}
-
-/* -I LABEL: starts the phase LABEL (nothing without -I); 0, or 2 after saying why not. */
-static int udpsweep_phase_begin(const char *label)
-{
-	if (!label)
-		return 0;
-	if (insn_label_check(label) || insn_phase_prepare())
-		return 2;
-	insn_mark(INSN_BEGIN, label);
-	return 0;
-}
-
-static void udpsweep_phase_end(const char *label)
-{
 	if (label)
 		insn_phase_end(label);
+	close(fd);
+	return 0;
 }
 
 /* -6: as main() does for IPv4. */
@@ -102,12 +81,11 @@ static int udpsweep6(const char *first, const char *dst, unsigned long count,
 	struct udphdr *udp = (struct udphdr *)(ip6 + 1);
 	struct sockaddr_in6 to = { .sin6_family = AF_INET6 };
 	size_t len = sizeof(*ip6) + sizeof(*udp) + payload;
-	unsigned long i;
 	uint32_t low;
 	int fd;
 
-	to.sin6_addr = udpsweep_addr6(dst);
-	ip6->ip6_src = udpsweep_addr6(first);
+	lab_addr("udpsweep", AF_INET6, dst, &to.sin6_addr);
+	lab_addr("udpsweep", AF_INET6, first, &ip6->ip6_src);
 	memcpy(&low, &ip6->ip6_src.s6_addr[12], sizeof(low));
 	low = ntohl(low);
 	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_RAW);
@@ -125,20 +103,8 @@ static int udpsweep6(const char *first, const char *dst, unsigned long count,
 	udp->len = ip6->ip6_plen;
 	memset(udp + 1, 'x', payload);
 
-	if (udpsweep_phase_begin(label))
-		return 2;
-	for (i = 0; i < count; i++, low += (uint32_t)stride) {
-		uint32_t be = htonl(low);
-
-		memcpy(&ip6->ip6_src.s6_addr[12], &be, sizeof(be));
-		if (sendto(fd, packet, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len) {
-			perror("udpsweep: sendto");
-			return 1;
-		}
-	}
-	udpsweep_phase_end(label);
-	close(fd);
-	return 0;
+	return udpsweep_send(fd, packet, len, &to, sizeof(to), &ip6->ip6_src.s6_addr[12], low,
+			     count, stride, label);
 }
 
 int main(int argc, char **argv)
@@ -147,9 +113,10 @@ int main(int argc, char **argv)
 	struct iphdr *ip = (struct iphdr *)packet;
 	struct udphdr *udp = (struct udphdr *)(ip + 1);
 	const char *first = NULL, *dst = NULL, *label = NULL;
-	unsigned long count = 0, stride = 1, payload = 1, i;
+	unsigned long count = 0, stride = 1, payload = 1;
 	uint16_t dport = 9;
 	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct in_addr first_addr;
 	uint32_t src;
 	size_t len;
 	int fd, opt, v6 = 0;
@@ -158,11 +125,11 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case '6': v6 = 1; break;
 		case 's': first = optarg; break;
-		case 'c': count = udpsweep_number(optarg, 1UL << 24, "count"); break;
-		case 'S': stride = udpsweep_number(optarg, UINT32_MAX, "stride"); break;
+		case 'c': count = lab_number("udpsweep", 0, optarg, 1UL << 24, "count"); break;
+		case 'S': stride = lab_number("udpsweep", 0, optarg, UINT32_MAX, "stride"); break;
 		case 'd': dst = optarg; break;
-		case 'p': dport = (uint16_t)udpsweep_number(optarg, 65535, "port"); break;
-		case 'b': payload = udpsweep_number(optarg, UDPSWEEP_MAX_PAYLOAD, "payload size"); break;
+		case 'p': dport = (uint16_t)lab_number("udpsweep", 0, optarg, 65535, "port"); break;
+		case 'b': payload = lab_number("udpsweep", 0, optarg, UDPSWEEP_MAX_PAYLOAD, "payload size"); break;
 		case 'I': label = optarg; break;
 		case 'h': udpsweep_usage(stdout); return 0;
 		default: udpsweep_usage(stderr); return 2;
@@ -176,8 +143,9 @@ int main(int argc, char **argv)
 		return udpsweep6(first, dst, count, stride, dport, payload, label);
 
 	len = sizeof(*ip) + sizeof(*udp) + payload;
-	to.sin_addr = udpsweep_addr(dst);
-	src = ntohl(udpsweep_addr(first).s_addr);
+	lab_addr("udpsweep", AF_INET, dst, &to.sin_addr);
+	lab_addr("udpsweep", AF_INET, first, &first_addr);
+	src = ntohl(first_addr.s_addr);
 	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
 	if (fd < 0) {
 		perror("udpsweep: socket");
@@ -194,16 +162,6 @@ int main(int argc, char **argv)
 	udp->len = htons((uint16_t)(sizeof(*udp) + payload));
 	memset(udp + 1, 'x', payload);
 
-	if (udpsweep_phase_begin(label))
-		return 2;
-	for (i = 0; i < count; i++, src += (uint32_t)stride) {
-		ip->saddr = htonl(src);
-		if (sendto(fd, packet, len, 0, (struct sockaddr *)&to, sizeof(to)) != (ssize_t)len) {
-			perror("udpsweep: sendto");
-			return 1;
-		}
-	}
-	udpsweep_phase_end(label);
-	close(fd);
-	return 0;
+	return udpsweep_send(fd, packet, len, &to, sizeof(to), (unsigned char *)&ip->saddr, src,
+			     count, stride, label);
 }
