@@ -106,4 +106,46 @@ bool xa_rangedb_match(const struct xa_rangedb_kind *kind, const struct net *net,
 		      u8 family, const u32 *keys, unsigned int count,
 		      const void *addr);
 
+/*
+ * The lifetime of a match module on one kind of database (xt_geoip, xt_asn), as the
+ * kernel's module_driver() does for drivers: its per-namespace storage (the sets,
+ * /proc/net/NAME) registered before its matches and unregistered after them, unwound
+ * on failure. Defines PREFIX_net_init, PREFIX_net_exit, PREFIX_net_ops,
+ * PREFIX_mt_init and PREFIX_mt_exit for KIND (a struct xa_rangedb_kind) and REG
+ * (the module's array of struct xt_match).
+ */
+#define XA_RANGEDB_MATCH_MODULE(prefix, kind, reg)                              \
+	static int __net_init prefix##_net_init(struct net *net)               \
+	{                                                                      \
+		return xa_rangedb_net_init(&(kind), net);                      \
+	}                                                                      \
+	static void __net_exit prefix##_net_exit(struct net *net)              \
+	{                                                                      \
+		xa_rangedb_net_exit(&(kind), net);                             \
+	}                                                                      \
+	static struct pernet_operations prefix##_net_ops = {                   \
+		.init = prefix##_net_init,                                     \
+		.exit = prefix##_net_exit,                                     \
+		.id = &(kind).net_id,                                          \
+		.size = sizeof(struct xa_rangedb_net),                         \
+	};                                                                     \
+	static int __init prefix##_mt_init(void)                               \
+	{                                                                      \
+		int ret = register_pernet_subsys(&prefix##_net_ops);           \
+                                                                               \
+		if (ret)                                                       \
+			return ret;                                            \
+		ret = xt_register_matches(reg, ARRAY_SIZE(reg));               \
+		if (ret)                                                       \
+			unregister_pernet_subsys(&prefix##_net_ops);           \
+		return ret;                                                    \
+	}                                                                      \
+	static void __exit prefix##_mt_exit(void)                              \
+	{                                                                      \
+		xt_unregister_matches(reg, ARRAY_SIZE(reg));                   \
+		unregister_pernet_subsys(&prefix##_net_ops);                   \
+	}                                                                      \
+	module_init(prefix##_mt_init);                                         \
+	module_exit(prefix##_mt_exit)
+
 #endif /* XA_RANGEDB_H */

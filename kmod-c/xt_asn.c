@@ -104,44 +104,7 @@ static struct xt_match asn_mt_reg[] __read_mostly = {
 	ASN_MATCH(NFPROTO_IPV6),
 };
 
-static int __net_init asn_net_init(struct net *net)
-{
-	return xa_rangedb_net_init(&asn_db, net);
-}
-
-static void __net_exit asn_net_exit(struct net *net)
-{
-	xa_rangedb_net_exit(&asn_db, net);
-}
-
-static struct pernet_operations asn_net_ops = {
-	.init = asn_net_init,
-	.exit = asn_net_exit,
-	.id = &asn_db.net_id,
-	.size = sizeof(struct xa_rangedb_net),
-};
-
-static int __init asn_mt_init(void)
-{
-	int ret;
-
-	ret = register_pernet_subsys(&asn_net_ops);
-	if (ret)
-		return ret;
-	ret = xt_register_matches(asn_mt_reg, ARRAY_SIZE(asn_mt_reg));
-	if (ret)
-		unregister_pernet_subsys(&asn_net_ops);
-	return ret;
-}
-
-static void __exit asn_mt_exit(void)
-{
-	xt_unregister_matches(asn_mt_reg, ARRAY_SIZE(asn_mt_reg));
-	unregister_pernet_subsys(&asn_net_ops);
-}
-
-module_init(asn_mt_init);
-module_exit(asn_mt_exit);
+XA_RANGEDB_MATCH_MODULE(asn, asn_db, asn_mt_reg);
 
 MODULE_DESCRIPTION("Xtables: match by source or destination autonomous system (asn)");
 MODULE_AUTHOR("xtables-addons-rs developers");

@@ -145,44 +145,7 @@ static struct xt_match geoip_mt_reg[] __read_mostly = {
 	GEOIP_MATCH(1, NFPROTO_IPV6, struct xt_geoip_match_info_v1),
 };
 
-static int __net_init geoip_net_init(struct net *net)
-{
-	return xa_rangedb_net_init(&geoip_db, net);
-}
-
-static void __net_exit geoip_net_exit(struct net *net)
-{
-	xa_rangedb_net_exit(&geoip_db, net);
-}
-
-static struct pernet_operations geoip_net_ops = {
-	.init = geoip_net_init,
-	.exit = geoip_net_exit,
-	.id = &geoip_db.net_id,
-	.size = sizeof(struct xa_rangedb_net),
-};
-
-static int __init geoip_mt_init(void)
-{
-	int ret;
-
-	ret = register_pernet_subsys(&geoip_net_ops);
-	if (ret)
-		return ret;
-	ret = xt_register_matches(geoip_mt_reg, ARRAY_SIZE(geoip_mt_reg));
-	if (ret)
-		unregister_pernet_subsys(&geoip_net_ops);
-	return ret;
-}
-
-static void __exit geoip_mt_exit(void)
-{
-	xt_unregister_matches(geoip_mt_reg, ARRAY_SIZE(geoip_mt_reg));
-	unregister_pernet_subsys(&geoip_net_ops);
-}
-
-module_init(geoip_mt_init);
-module_exit(geoip_mt_exit);
+XA_RANGEDB_MATCH_MODULE(geoip, geoip_db, geoip_mt_reg);
 
 MODULE_DESCRIPTION("Xtables: match by source or destination country (geoip)");
 MODULE_AUTHOR("xtables-addons-rs developers");
