@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The shape of kmod-c/ (DEVELOPERS.md, "Kernel C"): one concept per file (none over 600
+# The shape of kmod-c/ (DEVELOPERS.md, "Style"): one concept per file (none over 600
 # lines), a prefix on every symbol, static ones too (its extension's name, xa_ for the shared
 # modules), and lock rules asserted in code, not only written in comments.
 # Reads the modules `make` built in kmod-c/; their metadata is checked by the other kmod-*.sh.
