@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xa_shim.ko's self-test of the pknock exports: xa_pknock_packet() through
- * a knock and an SPA sequence, xa_pknock_peer_live().
+ * xa_shim.ko's self-test of the pknock exports: xa_pknock_spa_check() and
+ * xa_pknock_packet() through a knock and an SPA sequence,
+ * xa_pknock_peer_live().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -23,6 +24,8 @@
  * (and b"close" for the close payload).
  */
 #define XA_SELFTEST_NOW 1700000000LL
+/* The monotonic clock meanwhile (seconds since boot): unrelated to the wall clock. */
+#define XA_SELFTEST_BOOT 1000LL
 #define XA_SELFTEST_SPA_PORT 2000
 
 static const u8 xa_selftest_peer_ip[4] __initconst = { 192, 0, 2, 7 };
@@ -95,6 +98,7 @@ static bool __init xa_selftest_knocks(const char *what,
 				      size_t n, struct xa_pknock_peer *peer)
 {
 	char forged[XT_PKNOCK_SPA_PAYLOAD_LEN];
+	struct xa_pknock_spa spa;
 	struct xa_pknock_packet pkt = {
 		.src = xa_selftest_peer_ip,
 		.src_len = sizeof(xa_selftest_peer_ip),
@@ -114,7 +118,10 @@ static bool __init xa_selftest_knocks(const char *what,
 					  XT_PKNOCK_SPA_HEX_LEN - 1);
 			pkt.payload = (const u8 *)forged;
 		}
-		event = xa_pknock_packet(rule, 0, peer, &pkt, XA_SELFTEST_NOW);
+		event = xa_pknock_spa_check(rule, &pkt, XA_SELFTEST_NOW, &spa);
+		if (event == XA_PKNOCK_EV_NONE)
+			event = xa_pknock_packet(rule, 0, peer, &pkt, &spa,
+						 XA_SELFTEST_BOOT);
 		if (event != steps[i].event || peer->status != steps[i].status) {
 			pr_err("self-test failed: pknock %s, packet %zu: event %d, status %u\n",
 			       what, i + 1, event, peer->status);
@@ -136,8 +143,10 @@ bool __init xa_selftest_pknock(void)
 				ARRAY_SIZE(xa_selftest_spa_steps), &peer))
 		return false;
 	/* A closed SPA peer is kept while its minute could be replayed. */
-	if (xa_pknock_peer_live(&peer, 0, 0, XA_SELFTEST_NOW) != 1 ||
-	    xa_pknock_peer_live(&peer, 0, 0, XA_SELFTEST_NOW + 120) != 0) {
+	if (xa_pknock_peer_live(&peer, 0, 0, XA_SELFTEST_BOOT,
+				XA_SELFTEST_NOW) != 1 ||
+	    xa_pknock_peer_live(&peer, 0, 0, XA_SELFTEST_BOOT,
+				XA_SELFTEST_NOW + 120) != 0) {
 		pr_err("self-test failed: pknock peer lifetime\n");
 		return false;
 	}

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * xt_pknock: the match function. Reads the fields the shim needs from the
- * packet, finds the rule name and the peer, and lets xa_pknock_packet()
- * decide; only its PASS makes the match true.
+ * packet, has the shim verify an SPA payload's HMAC (xa_pknock_spa_check(),
+ * before any lock), then finds the rule name and the peer and lets
+ * xa_pknock_packet() decide under the rule's lock; only its PASS makes the
+ * match true.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -98,12 +100,13 @@ bool pknock_mt(const struct sk_buff *skb, struct xt_action_param *par)
 	const struct xt_pknock_mtinfo *info = par->matchinfo;
 	u8 payload[XT_PKNOCK_SPA_PAYLOAD_LEN + 1];
 	struct xa_pknock_packet pkt = {};
+	struct xa_pknock_spa spa = {};
 	struct pknock_note note = {};
 	struct pknock_rule *rule;
 	struct pknock_peer *peer;
 	union nf_inet_addr src;
 	int event = XA_PKNOCK_EV_NONE;
-	s64 now;
+	s64 now, wall;
 	u8 proto;
 	u8 family = xt_family(par);
 
@@ -111,7 +114,14 @@ bool pknock_mt(const struct sk_buff *skb, struct xt_action_param *par)
 				 payload, sizeof(payload)))
 		return false;
 
-	now = ktime_get_real_seconds();
+	/* SPA minutes are wall-clock; every interval is monotonic (xa_shim_pknock.h). */
+	wall = ktime_get_real_seconds();
+	now = ktime_get_boottime_seconds();
+	/* The HMACs, the expensive part, outside the lock: they need no peer. */
+	event = xa_pknock_spa_check(info, &pkt, wall, &spa);
+	if (event != XA_PKNOCK_EV_NONE)
+		goto out_bug;
+
 	rcu_read_lock();
 	rule = pknock_rule_find_rcu(xt_net(par), info);
 	if (!rule)
@@ -121,28 +131,33 @@ bool pknock_mt(const struct sk_buff *skb, struct xt_action_param *par)
 	peer = pknock_peer_find(rule, &src, family);
 	if (peer) {
 		event = xa_pknock_packet(info, rule->autoclose, &peer->state,
-					 &pkt, now);
+					 &pkt, &spa, now);
 		if (event == XA_PKNOCK_EV_OPENED)
 			pknock_note_prepare(&note, xt_net(par), rule, peer);
-		pknock_peer_refile(rule, peer, event == XA_PKNOCK_EV_PROGRESS, now);
+		pknock_peer_refile(rule, peer, event == XA_PKNOCK_EV_PROGRESS,
+				   now, wall);
 	} else if (!(info->option & XT_PKNOCK_CHECKIP)) {
 		struct xa_pknock_peer state = { .status = XA_PKNOCK_ST_INIT };
 
-		event = xa_pknock_packet(info, rule->autoclose, &state, &pkt, now);
+		event = xa_pknock_packet(info, rule->autoclose, &state, &pkt,
+					 &spa, now);
 		if (event == XA_PKNOCK_EV_PROGRESS || event == XA_PKNOCK_EV_OPENED) {
 			peer = pknock_peer_add(rule, &src, family, proto, &state);
 			if (peer && event == XA_PKNOCK_EV_OPENED)
 				pknock_note_prepare(&note, xt_net(par), rule, peer);
 			if (peer)
-				pknock_peer_refile(rule, peer, true, now);
+				pknock_peer_refile(rule, peer, true, now, wall);
 		}
 	}
 	spin_unlock_bh(&rule->lock);
-	if (event == XA_PKNOCK_EV_ARGUMENT)
-		pr_err_ratelimited("rule %s: shim refused the rule data (bug)\n",
-				   rule->named.name);
 out_rcu:
 	rcu_read_unlock();
 	pknock_note_send(&note, family);
+out_bug:
+	if (event == XA_PKNOCK_EV_ARGUMENT)
+		pr_err_ratelimited("rule %.*s: shim refused the rule data (bug)\n",
+				   (int)min_t(u32, info->rule_name_len,
+					      sizeof(info->rule_name)),
+				   info->rule_name);
 	return event == XA_PKNOCK_EV_PASS;
 }

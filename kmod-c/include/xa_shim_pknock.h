@@ -3,9 +3,15 @@
  * The pknock part of the shim's C interface (included by xa_shim.h).
  *
  * The module keeps one struct xa_pknock_peer per source address and rule
- * name and calls xa_pknock_packet() for each packet, under the rule's lock;
- * every decision (knock order, time limits, SPA HMAC, replay) is the shim's.
- * Times are wall-clock seconds since the epoch (ktime_get_real_seconds()).
+ * name. For each packet it calls xa_pknock_spa_check() without any lock
+ * (the SPA HMACs depend on the rule and the packet only), then
+ * xa_pknock_packet() under the rule's lock with that verdict; every
+ * decision (knock order, time limits, SPA HMAC, replay) is the shim's.
+ *
+ * Two clocks: `wall` is wall-clock seconds since the epoch
+ * (ktime_get_real_seconds()), for the SPA minutes only; `now` and every
+ * time stored in a peer are monotonic seconds (ktime_get_boottime_seconds()),
+ * so setting the wall clock back never extends an allowance.
  */
 #ifndef XA_SHIM_PKNOCK_H
 #define XA_SHIM_PKNOCK_H
@@ -21,8 +27,8 @@ enum xa_pknock_status {
 
 /* What the module stores per peer; zero it, then set status = INIT, for a new one. */
 struct xa_pknock_peer {
-	int64_t last_knock;     /* time of the last accepted knock */
-	int64_t login;          /* time the peer became ALLOWED */
+	int64_t last_knock;     /* time of the last accepted knock (monotonic) */
+	int64_t login;          /* time the peer became ALLOWED (monotonic) */
 	uint32_t status;        /* enum xa_pknock_status */
 	uint32_t knocks;        /* accepted_knock_count */
 	uint32_t open_minute;   /* last SPA open minute accepted, 0 = none */
@@ -36,6 +42,16 @@ struct xa_pknock_packet {
 	const uint8_t *payload; /* UDP / UDP-Lite payload, NULL for TCP */
 	size_t payload_len;
 	uint16_t dport;         /* host order */
+};
+
+/*
+ * What xa_pknock_spa_check() found: the wall-clock minute the payload
+ * authenticates under the open secret (sent to the rule's port) and under
+ * the close secret; 0 = none.
+ */
+struct xa_pknock_spa {
+	uint32_t open_minute;
+	uint32_t close_minute;
 };
 
 /* Result of xa_pknock_packet(); only XA_PKNOCK_EV_PASS makes the match true. */
@@ -54,21 +70,35 @@ enum xa_pknock_event {
 };
 
 /*
+ * Verifies the SPA HMACs of `pkt` for the rule `info` at wall-clock time
+ * `wall` and writes the verdict to *spa (all zero for a rule without
+ * secrets, TCP, or a payload not XT_PKNOCK_SPA_PAYLOAD_LEN bytes long: no
+ * hashing then). Touches no peer: call it before taking the rule's lock.
+ * Returns XA_PKNOCK_EV_NONE, or XA_PKNOCK_EV_ARGUMENT for bad arguments.
+ */
+int xa_pknock_spa_check(const struct xt_pknock_mtinfo *info,
+			const struct xa_pknock_packet *pkt, int64_t wall,
+			struct xa_pknock_spa *spa);
+
+/*
  * Runs one packet through the rule `info` (checked by checkentry) for
- * `peer`. `autoclose` is the --autoclose (minutes) of the rule set sharing
+ * `peer`, with its xa_pknock_spa_check() verdict `spa`, at monotonic time
+ * `now`. `autoclose` is the --autoclose (minutes) of the rule set sharing
  * the name: a --checkip rule has none of its own. Returns an
  * enum xa_pknock_event; `peer` is updated in place.
  */
 int xa_pknock_packet(const struct xt_pknock_mtinfo *info, uint32_t autoclose,
 		     struct xa_pknock_peer *peer,
-		     const struct xa_pknock_packet *pkt, int64_t now);
+		     const struct xa_pknock_packet *pkt,
+		     const struct xa_pknock_spa *spa, int64_t now);
 
 /*
- * 1 while the entry still matters at `now` (sequence in progress within
- * max_time seconds, allowance not autoclosed, SPA minute still replayable),
- * 0 when the module may free it. Never fails (a NULL peer gives 0).
+ * 1 while the entry still matters at monotonic time `now` (sequence in
+ * progress within max_time seconds, allowance not autoclosed) or wall-clock
+ * time `wall` (SPA minute still replayable), 0 when the module may free it.
+ * Never fails (a NULL peer gives 0).
  */
 int xa_pknock_peer_live(const struct xa_pknock_peer *peer, uint32_t max_time,
-			uint32_t autoclose, int64_t now);
+			uint32_t autoclose, int64_t now, int64_t wall);
 
 #endif /* XA_SHIM_PKNOCK_H */

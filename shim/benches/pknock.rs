@@ -29,7 +29,9 @@ fn per_packet(c: &mut Criterion) {
     group.bench_function("non_knock", |b| {
         b.iter(|| {
             let mut peer = Peer::default();
-            let event = pknock::on_packet(black_box(&knock), &mut peer, black_box(&other), NOW);
+            let spa = pknock::check_spa(black_box(&knock), black_box(&other), NOW);
+            let event =
+                pknock::on_packet(black_box(&knock), &mut peer, black_box(&other), &spa, NOW);
             assert_eq!(event, Event::None);
         })
     });
@@ -51,7 +53,9 @@ fn per_packet(c: &mut Criterion) {
     group.bench_function("spa_open_previous_minute", |b| {
         b.iter(|| {
             let mut peer = Peer::default();
-            let event = pknock::on_packet(black_box(&spa_rule), &mut peer, black_box(&open), NOW);
+            let spa = pknock::check_spa(black_box(&spa_rule), black_box(&open), NOW);
+            let event =
+                pknock::on_packet(black_box(&spa_rule), &mut peer, black_box(&open), &spa, NOW);
             assert_eq!(event, Event::Opened);
         })
     });

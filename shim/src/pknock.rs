@@ -1,9 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //! xt_pknock's per-peer state machine: port-knock sequences (strict or not,
 //! with a time limit between knocks), SPA open/close packets, autoclose and
-//! the `--checkip` test. Pure functions over explicit state and an explicit
-//! wall-clock time (seconds since the epoch), so every transition is
-//! testable on the host; the kernel module only stores [`Peer`]s.
+//! the `--checkip` test. Pure functions over explicit state and explicit
+//! times, so every transition is testable on the host; the kernel module
+//! only stores [`Peer`]s.
+//!
+//! Two clocks: SPA payloads name wall-clock minutes since the epoch
+//! (upstream's wire format), so [`check_spa`] and the replay memory of
+//! [`Peer::worth_keeping`] take wall-clock seconds (`wall`); every interval
+//! (`--time`, `--autoclose`) is measured on a monotonic clock (`now`,
+//! seconds since boot in the kernel), so setting the wall clock back never
+//! extends an allowance.
+//!
+//! A packet goes through two calls: [`check_spa`] computes the SPA HMACs
+//! from the rule and the packet alone (the expensive part, no peer state:
+//! the module calls it before it locks the peer table), then [`on_packet`]
+//! applies the verdict to the peer's state.
 //!
 //! Differences from upstream 3.23 (all deliberate):
 //! - the time limit is checked before every knock, the last one included
@@ -12,7 +24,9 @@
 //!   first port it counts as a new first knock;
 //! - SPA minutes are wall-clock minutes, the current and the previous one
 //!   are accepted, and a minute once accepted (open or close) is never
-//!   accepted again for that peer.
+//!   accepted again for that peer;
+//! - time limits and autoclose run on a monotonic clock: setting the wall
+//!   clock back never extends an allowance.
 
 pub mod spa;
 
@@ -186,37 +200,82 @@ fn knock(
     if timed_out { Event::Reset } else { Event::None }
 }
 
-/// Accepts `payload` for `secret` unless its minute is not newer than `last`.
-fn spa_minute(
-    secret: &[u8],
-    src: &[u8],
-    payload: &[u8],
-    last: u32,
-    now: i64,
-) -> Result<u32, Event> {
+/// What the SPA HMACs say about one packet ([`check_spa`]): the minute its
+/// payload authenticates under each secret, if any. Depends on the rule and
+/// the packet only, never on the peer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Spa {
+    /// Minute of a valid open packet (to the rule's port).
+    pub open: Option<u32>,
+    /// Minute of a valid close packet (to any port: an allowed peer's).
+    pub close: Option<u32>,
+}
+
+/// Verifies the SPA HMACs of `packet` for an `--opensecret` rule at
+/// wall-clock time `wall` (seconds since the epoch): the open secret for a
+/// payload sent to the rule's port, the close secret for any payload it does
+/// not open. Anything that cannot be an SPA packet (another kind of rule,
+/// TCP, a payload not [`spa::PAYLOAD_LEN`] bytes long) costs no hashing.
+#[must_use]
+pub fn check_spa(rule: &Rule<'_>, packet: &Packet<'_>, wall: i64) -> Spa {
+    let (Mode::Spa { port, open, close }, Some(payload)) = (rule.mode, packet.payload) else {
+        return Spa::default();
+    };
+    if payload.len() != spa::PAYLOAD_LEN {
+        return Spa::default();
+    }
+    let open_minute = if packet.dport == port {
+        spa::verify(open, packet.src, payload, wall)
+    } else {
+        None
+    };
+    let close_minute = if open == close {
+        open_minute
+    } else if open_minute.is_none() {
+        spa::verify(close, packet.src, payload, wall)
+    } else {
+        // Valid under the open secret: with another close secret it is no close packet.
+        None
+    };
+    Spa {
+        open: open_minute,
+        close: close_minute,
+    }
+}
+
+/// Accepts a verified `minute` unless it is not newer than `last`.
+fn spa_minute(payload: &[u8], minute: Option<u32>, last: u32) -> Result<u32, Event> {
     if payload.len() != spa::PAYLOAD_LEN {
         return Err(Event::SpaLength);
     }
-    match spa::verify(secret, src, payload, now) {
+    match minute {
         Some(minute) if minute > last => Ok(minute),
         Some(_) => Err(Event::SpaReplay),
         None => Err(Event::SpaDigest),
     }
 }
 
-/// Runs one packet from `peer` through `rule` at wall-clock time `now`.
+/// Runs one packet from `peer` through `rule` at monotonic time `now`, with
+/// the packet's SPA verdict `spa` ([`check_spa`] of the same rule and packet;
+/// [`Spa::default()`] when the rule has no secrets).
 ///
 /// A fresh peer is `Peer::default()`; the caller should store it only when
 /// [`Peer::worth_keeping`] says so, and may drop it when that turns false.
-pub fn on_packet(rule: &Rule<'_>, peer: &mut Peer, packet: &Packet<'_>, now: i64) -> Event {
+pub fn on_packet(
+    rule: &Rule<'_>,
+    peer: &mut Peer,
+    packet: &Packet<'_>,
+    spa: &Spa,
+    now: i64,
+) -> Event {
     if peer.status == Status::Allowed {
         if autoclosed(peer, rule.autoclose, now) {
             restart(peer);
             return Event::Expired;
         }
-        if let (Mode::Spa { close, .. }, Some(payload)) = (rule.mode, packet.payload) {
+        if let (Mode::Spa { .. }, Some(payload)) = (rule.mode, packet.payload) {
             // Anything but a valid close packet is ordinary traffic of an allowed peer.
-            if let Ok(minute) = spa_minute(close, packet.src, payload, peer.close_minute, now) {
+            if let Ok(minute) = spa_minute(payload, spa.close, peer.close_minute) {
                 peer.close_minute = minute;
                 restart(peer);
                 return Event::Closed;
@@ -231,11 +290,11 @@ pub fn on_packet(rule: &Rule<'_>, peer: &mut Peer, packet: &Packet<'_>, now: i64
             max_time,
             strict,
         } => knock(peer, ports, max_time, strict, packet.dport, now),
-        Mode::Spa { port, open, .. } => {
+        Mode::Spa { port, .. } => {
             let Some(payload) = packet.payload.filter(|_| packet.dport == port) else {
                 return Event::None;
             };
-            match spa_minute(open, packet.src, payload, peer.open_minute, now) {
+            match spa_minute(payload, spa.open, peer.open_minute) {
                 Ok(minute) => {
                     peer.open_minute = minute;
                     peer.knocks = 1;
@@ -251,13 +310,14 @@ pub fn on_packet(rule: &Rule<'_>, peer: &mut Peer, packet: &Packet<'_>, now: i64
 }
 
 impl Peer {
-    /// Whether the entry still carries information at `now`: a sequence in
-    /// progress within `max_time` seconds, an allowance not yet autoclosed
-    /// (`autoclose` minutes, 0 = never), or an SPA minute that could still
-    /// be replayed. The module frees entries for which this is false.
+    /// Whether the entry still carries information at monotonic time `now`
+    /// and wall-clock time `wall`: a sequence in progress within `max_time`
+    /// seconds, an allowance not yet autoclosed (`autoclose` minutes, 0 =
+    /// never), or an SPA minute that could still be replayed at `wall`. The
+    /// module frees entries for which this is false.
     #[must_use]
-    pub fn worth_keeping(&self, max_time: u32, autoclose: u32, now: i64) -> bool {
-        let replayable = spa::minute_of(now).saturating_sub(1);
+    pub fn worth_keeping(&self, max_time: u32, autoclose: u32, now: i64, wall: i64) -> bool {
+        let replayable = spa::minute_of(wall).saturating_sub(1);
         let live = |minute: u32| minute != 0 && minute >= replayable;
         if live(self.open_minute) || live(self.close_minute) {
             return true;

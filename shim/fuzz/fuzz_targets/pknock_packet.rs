@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-//! Fuzzes `shim::pknock::on_packet` (knock sequences, SPA, --checkip) with
+//! Fuzzes `shim::pknock::check_spa` + `on_packet` (knock sequences, SPA, --checkip) with
 //! arbitrary rules and packet streams, checking the state invariants and the
 //! SPA verdicts against a reference HMAC computed with the crates directly.
 #![no_main]
@@ -18,7 +18,9 @@ enum RuleKind {
 
 #[derive(Arbitrary, Debug)]
 struct Step {
-    /// Seconds since the previous packet (a negative step sets the clock back).
+    /// Seconds since the previous packet on the monotonic clock (its
+    /// absolute value); the wall clock moves by `delta`, so a negative step
+    /// sets it back.
     delta: i16,
     dport: u16,
     payload: Option<Vec<u8>>,
@@ -77,8 +79,11 @@ fuzz_target!(|input: Input| {
     };
     let mut peer = Peer::default();
     let mut now = i64::from(input.start);
+    // Monotonic seconds: never back, and unrelated to the wall clock.
+    let mut mono = 0i64;
     for step in &input.steps {
         now += i64::from(step.delta);
+        mono += i64::from(step.delta.unsigned_abs());
         let mut payload = step.payload.clone();
         if let (Some((close, back)), Mode::Spa { open, close: c, .. }) = (step.forge, rule.mode) {
             let minute = u32::try_from(now.div_euclid(60) - i64::from(back)).unwrap_or(0);
@@ -87,7 +92,11 @@ fuzz_target!(|input: Input| {
         let from = if step.other_src { other } else { src };
         let packet = Packet { src: from, dport: step.dport, payload: payload.as_deref() };
         let before = peer;
-        let event = pknock::on_packet(&rule, &mut peer, &packet, now);
+        let event = pknock::on_packet(&rule, &mut peer, &packet, &pknock::check_spa(&rule, &packet, now), mono);
+        // Autoclose follows the monotonic clock only.
+        if event == Event::Expired {
+            assert!(rule.autoclose != 0 && mono - before.login > i64::from(rule.autoclose) * 60);
+        }
 
         // Only an allowed peer matches, and a match changes nothing.
         if event == Event::Pass {
@@ -126,9 +135,9 @@ fuzz_target!(|input: Input| {
                     let mut probe = peer;
                     if let Some(close_packet) = spa::payload(close, from, spa::minute_of(now)) {
                         let closing = Packet { payload: Some(&close_packet), ..packet };
-                        pknock::on_packet(&rule, &mut probe, &closing, now);
+                        pknock::on_packet(&rule, &mut probe, &closing, &pknock::check_spa(&rule, &closing, now), mono);
                     }
-                    let again = pknock::on_packet(&rule, &mut probe, &packet, now);
+                    let again = pknock::on_packet(&rule, &mut probe, &packet, &pknock::check_spa(&rule, &packet, now), mono);
                     assert_ne!(again, Event::Opened, "replayed open packet accepted");
                 }
                 if event == Event::Closed {

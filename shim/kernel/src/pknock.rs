@@ -5,7 +5,7 @@
 use crate::sys::*;
 use crate::{bytes, same_type, to_c_int};
 use core::ffi::c_int;
-use shim::pknock::{self, Event, Mode, Packet, Peer, Rule, Status};
+use shim::pknock::{self, Event, Mode, Packet, Peer, Rule, Spa, Status};
 
 // The shim's SPA constants must be the header's.
 const _: () = {
@@ -13,11 +13,15 @@ const _: () = {
     assert!(pknock::spa::HEX_LEN == XT_PKNOCK_SPA_HEX_LEN as usize);
     // Each export has exactly the type of the header's prototype.
     same_type(
-        crate::sys::xa_pknock_packet as unsafe extern "C" fn(_, _, _, _, _) -> _,
+        crate::sys::xa_pknock_spa_check as unsafe extern "C" fn(_, _, _, _) -> _,
+        xa_pknock_spa_check,
+    );
+    same_type(
+        crate::sys::xa_pknock_packet as unsafe extern "C" fn(_, _, _, _, _, _) -> _,
         xa_pknock_packet,
     );
     same_type(
-        crate::sys::xa_pknock_peer_live as unsafe extern "C" fn(_, _, _, _) -> _,
+        crate::sys::xa_pknock_peer_live as unsafe extern "C" fn(_, _, _, _, _) -> _,
         xa_pknock_peer_live,
     );
 };
@@ -105,7 +109,75 @@ fn rule_from_info(info: &xt_pknock_mtinfo, autoclose: u32) -> Option<Rule<'_>> {
     Some(Rule { mode, autoclose })
 }
 
-/// `int xa_pknock_packet(info, autoclose, peer, pkt, now)`
+/// The shim's view of a C packet; `None` for a null pointer or a bad length.
+///
+/// # Safety
+/// `pkt->src` / `pkt->payload` must be null or point to their lengths of
+/// readable bytes that live as long as `pkt`.
+unsafe fn packet_from_c(pkt: &xa_pknock_packet) -> Option<Packet<'_>> {
+    // Safety: forwarded from this function's contract.
+    let src = unsafe { bytes(pkt.src, pkt.src_len) }?;
+    let payload = if pkt.payload.is_null() {
+        None
+    } else {
+        // Safety: forwarded from this function's contract.
+        Some(unsafe { bytes(pkt.payload, pkt.payload_len) }?)
+    };
+    (src.len() == 4 || src.len() == 16).then_some(Packet {
+        src,
+        dport: pkt.dport,
+        payload,
+    })
+}
+
+/// A minute as C sees it: 0 for none (minute 0, 1970-01-01 00:00, is never accepted).
+fn minute_to_c(minute: Option<u32>) -> u32 {
+    minute.unwrap_or(0)
+}
+
+fn minute_from_c(minute: u32) -> Option<u32> {
+    (minute != 0).then_some(minute)
+}
+
+/// `int xa_pknock_spa_check(info, pkt, wall, spa)`
+///
+/// # Safety
+/// Each pointer must be null or valid for its type (`spa` writable);
+/// `pkt->src` / `pkt->payload` must be null or point to their lengths of
+/// readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_pknock_spa_check(
+    info: *const xt_pknock_mtinfo,
+    pkt: *const xa_pknock_packet,
+    wall: i64,
+    spa: *mut xa_pknock_spa,
+) -> c_int {
+    let argument = to_c_int(XA_PKNOCK_EV_ARGUMENT);
+    if !info.is_aligned() || !pkt.is_aligned() || !spa.is_aligned() {
+        return argument;
+    }
+    // Safety: aligned (checked), and the caller guarantees null or valid.
+    let (Some(info), Some(pkt), Some(out)) =
+        (unsafe { info.as_ref() }, unsafe { pkt.as_ref() }, unsafe {
+            spa.as_mut()
+        })
+    else {
+        return argument;
+    };
+    // Safety: forwarded from this function's contract.
+    let (Some(packet), Some(rule)) = (unsafe { packet_from_c(pkt) }, rule_from_info(info, 0))
+    else {
+        return argument;
+    };
+    let verdict = pknock::check_spa(&rule, &packet, wall);
+    *out = xa_pknock_spa {
+        open_minute: minute_to_c(verdict.open),
+        close_minute: minute_to_c(verdict.close),
+    };
+    to_c_int(XA_PKNOCK_EV_NONE)
+}
+
+/// `int xa_pknock_packet(info, autoclose, peer, pkt, spa, now)`
 ///
 /// # Safety
 /// Each pointer must be null or valid for its type (`peer` writable and not
@@ -117,37 +189,36 @@ pub unsafe extern "C" fn xa_pknock_packet(
     autoclose: u32,
     peer: *mut xa_pknock_peer,
     pkt: *const xa_pknock_packet,
+    spa: *const xa_pknock_spa,
     now: i64,
 ) -> c_int {
     let argument = to_c_int(XA_PKNOCK_EV_ARGUMENT);
-    if !info.is_aligned() || !peer.is_aligned() || !pkt.is_aligned() {
+    if !info.is_aligned() || !peer.is_aligned() || !pkt.is_aligned() || !spa.is_aligned() {
         return argument;
     }
     // Safety: aligned (checked), and the caller guarantees null or valid,
     // with exclusive access to *peer for the call.
-    let (Some(info), Some(c_peer), Some(pkt)) = (unsafe { info.as_ref() }, unsafe { peer.as_mut() }, unsafe {
-        pkt.as_ref()
-    }) else {
+    let (Some(info), Some(c_peer), Some(pkt), Some(spa)) = (
+        unsafe { info.as_ref() },
+        unsafe { peer.as_mut() },
+        unsafe { pkt.as_ref() },
+        unsafe { spa.as_ref() },
+    ) else {
         return argument;
     };
     // Safety: forwarded from this function's contract.
-    let src = unsafe { bytes(pkt.src, pkt.src_len) };
-    let payload = if pkt.payload.is_null() {
-        Some(None)
-    } else {
-        // Safety: forwarded from this function's contract.
-        unsafe { bytes(pkt.payload, pkt.payload_len) }.map(Some)
-    };
-    let (Some(src), Some(payload), Some(rule), Some(mut state)) =
-        (src, payload, rule_from_info(info, autoclose), peer_from_c(c_peer))
-    else {
+    let (Some(packet), Some(rule), Some(mut state)) = (
+        unsafe { packet_from_c(pkt) },
+        rule_from_info(info, autoclose),
+        peer_from_c(c_peer),
+    ) else {
         return argument;
     };
-    if src.len() != 4 && src.len() != 16 {
-        return argument;
-    }
-    let packet = Packet { src, dport: pkt.dport, payload };
-    let event = pknock::on_packet(&rule, &mut state, &packet, now);
+    let verdict = Spa {
+        open: minute_from_c(spa.open_minute),
+        close: minute_from_c(spa.close_minute),
+    };
+    let event = pknock::on_packet(&rule, &mut state, &packet, &verdict, now);
     *c_peer = xa_pknock_peer {
         last_knock: state.last_knock,
         login: state.login,
@@ -159,7 +230,7 @@ pub unsafe extern "C" fn xa_pknock_packet(
     to_c_int(event_to_c(event))
 }
 
-/// `int xa_pknock_peer_live(peer, max_time, autoclose, now)`
+/// `int xa_pknock_peer_live(peer, max_time, autoclose, now, wall)`
 ///
 /// # Safety
 /// `peer` must be null or point to a readable `struct xa_pknock_peer`.
@@ -169,6 +240,7 @@ pub unsafe extern "C" fn xa_pknock_peer_live(
     max_time: u32,
     autoclose: u32,
     now: i64,
+    wall: i64,
 ) -> c_int {
     if !peer.is_aligned() {
         return 0;
@@ -177,5 +249,5 @@ pub unsafe extern "C" fn xa_pknock_peer_live(
     let Some(state) = unsafe { peer.as_ref() }.and_then(peer_from_c) else {
         return 0;
     };
-    c_int::from(state.worth_keeping(max_time, autoclose, now))
+    c_int::from(state.worth_keeping(max_time, autoclose, now, wall))
 }

@@ -12,6 +12,7 @@ use crate::ct;
 use crate::hex;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
+use zeroize::Zeroize;
 
 /// Length of an SPA payload.
 pub const PAYLOAD_LEN: usize = 65;
@@ -62,18 +63,31 @@ pub fn payload(secret: &[u8], src: &[u8], minute: u32) -> Option<[u8; PAYLOAD_LE
 /// Which minute the payload authenticates, trying `now`'s minute and then
 /// the previous one (a packet sent at :59 still arrives in time).
 /// The comparison is constant-time; any payload not exactly
-/// [`PAYLOAD_LEN`] bytes long is refused before hashing.
+/// [`PAYLOAD_LEN`] bytes long, or a `src` neither 4 nor 16 bytes long, is
+/// refused before hashing. The key is processed once for both minutes, and
+/// each expected tag (binary and hex) is wiped after its comparison.
 #[must_use]
 pub fn verify(secret: &[u8], src: &[u8], payload: &[u8], now: i64) -> Option<u32> {
-    if payload.len() != PAYLOAD_LEN {
+    if payload.len() != PAYLOAD_LEN || (src.len() != 4 && src.len() != 16) {
         return None;
     }
     let received = payload.get(..HEX_LEN)?;
+    // HMAC accepts keys of any length: new_from_slice cannot fail.
+    let keyed = <Hmac<Sha256> as KeyInit>::new_from_slice(secret).ok()?;
     let current = minute_of(now);
     [Some(current), current.checked_sub(1)]
         .into_iter()
         .flatten()
         .find(|&minute| {
-            expected_hex(secret, src, minute).is_some_and(|digits| ct::eq(&digits, received))
+            let mut mac = keyed.clone();
+            mac.update(src);
+            mac.update(&minute.to_le_bytes());
+            let mut tag: [u8; 32] = mac.finalize().into_bytes().into();
+            let mut digits = [0u8; HEX_LEN];
+            let same = hex::encode_lower(&tag, &mut digits).is_some() && ct::eq(&digits, received);
+            // Volatile writes: the optimiser cannot drop them as dead stores.
+            tag.zeroize();
+            digits.zeroize();
+            same
         })
 }

@@ -33,6 +33,11 @@ fn spa_rule() -> Rule<'static> {
     }
 }
 
+/// Both calls for one packet, with the wall clock and the monotonic clock equal.
+fn run(rule: &Rule<'_>, peer: &mut Peer, packet: &Packet<'_>, now: i64) -> Event {
+    on_packet(rule, peer, packet, &check_spa(rule, packet, now), now)
+}
+
 fn tcp(dport: u16) -> Packet<'static> {
     Packet {
         src: V4,
@@ -45,7 +50,7 @@ fn tcp(dport: u16) -> Packet<'static> {
 fn knocks(rule: &Rule<'_>, peer: &mut Peer, ports: &[u16], start: i64) -> Vec<Event> {
     (0i64..)
         .zip(ports)
-        .map(|(i, &port)| on_packet(rule, peer, &tcp(port), start + i))
+        .map(|(i, &port)| run(rule, peer, &tcp(port), start + i))
         .collect()
 }
 
@@ -58,7 +63,7 @@ fn upstream_example_sequence_opens() {
         (peer.status, peer.knocks, peer.login),
         (Status::Allowed, 3, T0 + 2)
     );
-    assert!(on_packet(&ssh(true), &mut peer, &tcp(22), T0 + 3).matches());
+    assert!(run(&ssh(true), &mut peer, &tcp(22), T0 + 3).matches());
 }
 
 #[test]
@@ -67,7 +72,7 @@ fn wrong_order_does_not_open() {
         let mut peer = Peer::default();
         knocks(&ssh(strict), &mut peer, &[4001, 4002, 4004], T0);
         assert_ne!(peer.status, Status::Allowed, "strict={strict}");
-        assert!(!on_packet(&ssh(strict), &mut peer, &tcp(22), T0 + 5).matches());
+        assert!(!run(&ssh(strict), &mut peer, &tcp(22), T0 + 5).matches());
     }
 }
 
@@ -108,18 +113,15 @@ fn strict_restart_on_first_port_counts_as_first_knock() {
 fn too_slow_does_not_open_even_on_the_last_knock() {
     let rule = ssh(true);
     let mut peer = Peer::default();
-    on_packet(&rule, &mut peer, &tcp(4002), T0);
-    on_packet(&rule, &mut peer, &tcp(4001), T0 + 10);
-    assert_eq!(
-        on_packet(&rule, &mut peer, &tcp(4004), T0 + 21),
-        Event::Reset
-    );
+    run(&rule, &mut peer, &tcp(4002), T0);
+    run(&rule, &mut peer, &tcp(4001), T0 + 10);
+    assert_eq!(run(&rule, &mut peer, &tcp(4004), T0 + 21), Event::Reset);
     assert_eq!(peer.status, Status::Init);
     // Exactly at the limit is still in time.
     let mut peer = Peer::default();
     let events: Vec<_> = [(4002, T0), (4001, T0 + 10), (4004, T0 + 20)]
         .into_iter()
-        .map(|(port, t)| on_packet(&rule, &mut peer, &tcp(port), t))
+        .map(|(port, t)| run(&rule, &mut peer, &tcp(port), t))
         .collect();
     assert_eq!(events.last(), Some(&Event::Opened));
 }
@@ -128,7 +130,7 @@ fn too_slow_does_not_open_even_on_the_last_knock() {
 fn timed_out_sequence_can_start_again_at_once() {
     let rule = ssh(true);
     let mut peer = Peer::default();
-    on_packet(&rule, &mut peer, &tcp(4002), T0);
+    run(&rule, &mut peer, &tcp(4002), T0);
     let events = knocks(&rule, &mut peer, &SSH, T0 + 100);
     assert_eq!(events, [Event::Progress, Event::Progress, Event::Opened]);
 }
@@ -142,21 +144,12 @@ fn autoclose_closes() {
     let mut peer = Peer::default();
     knocks(&rule, &mut peer, &SSH, T0);
     let login = peer.login;
-    assert_eq!(
-        on_packet(&rule, &mut peer, &tcp(22), login + 60),
-        Event::Pass
-    );
-    assert!(peer.worth_keeping(10, 1, login + 60));
-    assert!(!peer.worth_keeping(10, 1, login + 61));
-    assert_eq!(
-        on_packet(&rule, &mut peer, &tcp(22), login + 61),
-        Event::Expired
-    );
+    assert_eq!(run(&rule, &mut peer, &tcp(22), login + 60), Event::Pass);
+    assert!(peer.worth_keeping(10, 1, login + 60, login + 60));
+    assert!(!peer.worth_keeping(10, 1, login + 61, login + 61));
+    assert_eq!(run(&rule, &mut peer, &tcp(22), login + 61), Event::Expired);
     assert_eq!(peer.status, Status::Init);
-    assert_eq!(
-        on_packet(&rule, &mut peer, &tcp(22), login + 62),
-        Event::None
-    );
+    assert_eq!(run(&rule, &mut peer, &tcp(22), login + 62), Event::None);
 }
 
 #[test]
@@ -167,8 +160,8 @@ fn no_autoclose_stays_open() {
     };
     let mut peer = Peer::default();
     knocks(&rule, &mut peer, &SSH, T0);
-    assert!(on_packet(&rule, &mut peer, &tcp(22), T0 + 10_000_000).matches());
-    assert!(peer.worth_keeping(10, 0, T0 + 10_000_000));
+    assert!(run(&rule, &mut peer, &tcp(22), T0 + 10_000_000).matches());
+    assert!(peer.worth_keeping(10, 0, T0 + 10_000_000, T0 + 10_000_000));
 }
 
 #[test]
@@ -179,24 +172,21 @@ fn checkip_only_checks() {
     };
     let mut peer = Peer::default();
     for port in SSH {
-        assert_eq!(on_packet(&check, &mut peer, &tcp(port), T0), Event::None);
+        assert_eq!(run(&check, &mut peer, &tcp(port), T0), Event::None);
     }
     assert_eq!(peer, Peer::default());
     knocks(&ssh(true), &mut peer, &SSH, T0);
-    assert!(on_packet(&check, &mut peer, &tcp(21), T0 + 5).matches());
-    assert_eq!(
-        on_packet(&check, &mut peer, &tcp(21), T0 + 3700),
-        Event::Expired
-    );
+    assert!(run(&check, &mut peer, &tcp(21), T0 + 5).matches());
+    assert_eq!(run(&check, &mut peer, &tcp(21), T0 + 3700), Event::Expired);
 }
 
 #[test]
 fn matching_peer_expires_after_max_time() {
     let mut peer = Peer::default();
-    on_packet(&ssh(true), &mut peer, &tcp(4002), T0);
-    assert!(peer.worth_keeping(10, 60, T0 + 10));
-    assert!(!peer.worth_keeping(10, 60, T0 + 11));
-    assert!(!Peer::default().worth_keeping(10, 60, T0));
+    run(&ssh(true), &mut peer, &tcp(4002), T0);
+    assert!(peer.worth_keeping(10, 60, T0 + 10, T0 + 10));
+    assert!(!peer.worth_keeping(10, 60, T0 + 11, T0 + 11));
+    assert!(!Peer::default().worth_keeping(10, 60, T0, T0));
 }
 
 fn spa(secret: &[u8], src: &[u8], minute: u32) -> [u8; spa::PAYLOAD_LEN] {
@@ -221,36 +211,36 @@ fn spa_open_close_and_replay() {
         let mut peer = Peer::default();
         // A close packet does nothing while the peer is not allowed.
         assert_eq!(
-            on_packet(&rule, &mut peer, &udp(src, &close), T0),
+            run(&rule, &mut peer, &udp(src, &close), T0),
             Event::SpaDigest
         );
         assert_eq!(
-            on_packet(&rule, &mut peer, &udp(src, &open), T0 + 1),
+            run(&rule, &mut peer, &udp(src, &open), T0 + 1),
             Event::Opened
         );
+        assert_eq!(run(&rule, &mut peer, &udp(src, &open), T0 + 2), Event::Pass);
         assert_eq!(
-            on_packet(&rule, &mut peer, &udp(src, &open), T0 + 2),
-            Event::Pass
-        );
-        assert_eq!(
-            on_packet(&rule, &mut peer, &udp(src, &close), T0 + 3),
+            run(&rule, &mut peer, &udp(src, &close), T0 + 3),
             Event::Closed
         );
         assert_eq!(peer.status, Status::Init);
         assert_eq!(
-            on_packet(&rule, &mut peer, &udp(src, &open), T0 + 4),
+            run(&rule, &mut peer, &udp(src, &open), T0 + 4),
             Event::SpaReplay
         );
-        assert!(peer.worth_keeping(0, 1, T0 + 119), "replay memory kept");
-        assert!(!peer.worth_keeping(0, 1, T0 + 120));
+        assert!(
+            peer.worth_keeping(0, 1, T0 + 119, T0 + 119),
+            "replay memory kept"
+        );
+        assert!(!peer.worth_keeping(0, 1, T0 + 120, T0 + 120));
         // Next minute: a new packet opens again; the old close is a replay.
         let open2 = spa(OPEN, src, minute + 1);
         assert_eq!(
-            on_packet(&rule, &mut peer, &udp(src, &open2), T0 + 61),
+            run(&rule, &mut peer, &udp(src, &open2), T0 + 61),
             Event::Opened
         );
         assert_eq!(
-            on_packet(&rule, &mut peer, &udp(src, &close), T0 + 62),
+            run(&rule, &mut peer, &udp(src, &close), T0 + 62),
             Event::Pass
         );
     }
@@ -269,7 +259,7 @@ fn spa_minute_window() {
     ] {
         let mut peer = Peer::default();
         assert_eq!(
-            on_packet(&rule, &mut peer, &udp(V4, &open), now),
+            run(&rule, &mut peer, &udp(V4, &open), now),
             want,
             "now={now}"
         );
@@ -291,7 +281,7 @@ fn spa_refusals() {
     ];
     for (src, payload, want) in cases {
         let mut peer = Peer::default();
-        assert_eq!(on_packet(&rule, &mut peer, &udp(src, payload), T0), want);
+        assert_eq!(run(&rule, &mut peer, &udp(src, payload), T0), want);
         assert_eq!(peer, Peer::default(), "a refused packet leaves no state");
     }
     // Wrong port or TCP: not an SPA packet at all.
@@ -300,9 +290,9 @@ fn spa_refusals() {
         dport: 4001,
         ..udp(V4, &good)
     };
-    assert_eq!(on_packet(&rule, &mut peer, &other, T0), Event::None);
+    assert_eq!(run(&rule, &mut peer, &other, T0), Event::None);
     assert_eq!(
-        on_packet(
+        run(
             &rule,
             &mut peer,
             &Packet {
@@ -409,7 +399,7 @@ proptest! {
             now += gap;
             history.push((dport, now));
             let was_allowed = peer.status == Status::Allowed;
-            let event = on_packet(&rule, &mut peer, &tcp(dport), now);
+            let event = run(&rule, &mut peer, &tcp(dport), now);
             prop_assert!(peer.knocks as usize <= ports.len());
             if was_allowed {
                 prop_assert_eq!(event, Event::Pass);
@@ -428,7 +418,7 @@ proptest! {
     fn arbitrary_spa_payloads(payload in proptest::collection::vec(any::<u8>(), 0..80), now in any::<i64>(), src6 in any::<bool>()) {
         let src = if src6 { V6 } else { V4 };
         let mut peer = Peer::default();
-        let event = on_packet(&spa_rule(), &mut peer, &udp(src, &payload), now);
+        let event = run(&spa_rule(), &mut peer, &udp(src, &payload), now);
         prop_assert!(matches!(event, Event::SpaLength | Event::SpaDigest));
         prop_assert_eq!(peer, Peer::default());
     }
@@ -441,4 +431,141 @@ proptest! {
         let accepted = spa::verify(OPEN, V4, &payload, now).is_some();
         prop_assert_eq!(accepted, (0..120).contains(&offset));
     }
+}
+
+/// Seconds since boot when the tests' wall clock reads T0.
+const BOOT: i64 = 1_000;
+
+#[test]
+fn autoclose_runs_on_the_monotonic_clock() {
+    // The wall clock set back an hour after the knock changes nothing.
+    let rule = ssh(true);
+    let mut peer = Peer::default();
+    for (i, &port) in (0i64..).zip(&SSH) {
+        let packet = tcp(port);
+        on_packet(
+            &rule,
+            &mut peer,
+            &packet,
+            &check_spa(&rule, &packet, T0 + i),
+            BOOT + i,
+        );
+    }
+    assert_eq!((peer.status, peer.login), (Status::Allowed, BOOT + 2));
+    let wall_back = T0 - 3600;
+    assert!(peer.worth_keeping(10, 60, BOOT + 2 + 3600, wall_back));
+    assert!(!peer.worth_keeping(10, 60, BOOT + 2 + 3601, wall_back));
+    assert_eq!(
+        on_packet(&rule, &mut peer, &tcp(22), &Spa::default(), BOOT + 2 + 3601),
+        Event::Expired
+    );
+}
+
+#[test]
+fn spa_minutes_run_on_the_wall_clock() {
+    let rule = spa_rule();
+    let minute = spa::minute_of(T0);
+    let open = spa(OPEN, V4, minute);
+    let packet = udp(V4, &open);
+    let verdict = check_spa(&rule, &packet, T0);
+    assert_eq!(
+        verdict,
+        Spa {
+            open: Some(minute),
+            close: None
+        }
+    );
+    let mut peer = Peer::default();
+    assert_eq!(
+        on_packet(&rule, &mut peer, &packet, &verdict, BOOT),
+        Event::Opened
+    );
+    assert_eq!((peer.login, peer.open_minute), (BOOT, minute));
+    // Autoclose (1 minute) on the monotonic clock, whatever the wall clock says.
+    assert!(peer.worth_keeping(0, 1, BOOT + 60, T0));
+    assert_eq!(
+        on_packet(&rule, &mut peer, &tcp(22), &Spa::default(), BOOT + 61),
+        Event::Expired
+    );
+    // The spent minute is remembered while the wall clock could replay it.
+    assert!(peer.worth_keeping(0, 1, BOOT + 10_000, T0 + 119));
+    assert!(!peer.worth_keeping(0, 1, BOOT, T0 + 120));
+}
+
+#[test]
+fn check_spa_verdicts() {
+    let rule = spa_rule();
+    let minute = spa::minute_of(T0);
+    let open = spa(OPEN, V4, minute);
+    let close = spa(CLOSE, V4, minute - 1);
+    let at = |dport, payload: &[u8]| {
+        let packet = Packet {
+            dport,
+            ..udp(V4, payload)
+        };
+        check_spa(&rule, &packet, T0)
+    };
+    assert_eq!(
+        at(4000, &open),
+        Spa {
+            open: Some(minute),
+            close: None
+        }
+    );
+    assert_eq!(
+        at(4001, &open),
+        Spa::default(),
+        "open only on the rule's port"
+    );
+    assert_eq!(
+        at(4000, &close),
+        Spa {
+            open: None,
+            close: Some(minute - 1)
+        }
+    );
+    assert_eq!(
+        at(22, &close),
+        Spa {
+            open: None,
+            close: Some(minute - 1)
+        }
+    );
+    assert_eq!(at(4000, &open[..64]), Spa::default());
+    // Not an SPA rule, or no payload: nothing to verify.
+    assert_eq!(check_spa(&ssh(true), &udp(V4, &open), T0), Spa::default());
+    assert_eq!(check_spa(&rule, &tcp(4000), T0), Spa::default());
+    // The same secret for both: one verification serves both.
+    let same = Rule {
+        mode: Mode::Spa {
+            port: 4000,
+            open: OPEN,
+            close: OPEN,
+        },
+        autoclose: 0,
+    };
+    assert_eq!(
+        check_spa(&same, &udp(V4, &open), T0),
+        Spa {
+            open: Some(minute),
+            close: Some(minute)
+        }
+    );
+}
+
+#[test]
+fn a_close_packet_closes_from_any_port() {
+    let rule = spa_rule();
+    let minute = spa::minute_of(T0);
+    let mut peer = Peer::default();
+    assert_eq!(
+        run(&rule, &mut peer, &udp(V4, &spa(OPEN, V4, minute)), T0),
+        Event::Opened
+    );
+    let close = spa(CLOSE, V4, minute);
+    let packet = Packet {
+        dport: 53,
+        ..udp(V4, &close)
+    };
+    assert_eq!(run(&rule, &mut peer, &packet, T0 + 1), Event::Closed);
 }
