@@ -51,14 +51,14 @@ static void pknock_gc(struct timer_list *t)
 	struct pknock_rule *rule = timer_container_of(rule, t, gc);
 	struct pknock_peer *peer;
 	struct hlist_node *next;
-	s64 now = ktime_get_real_seconds();
+	s64 now = ktime_get_boottime_seconds(), wall = ktime_get_real_seconds();
 	unsigned int i;
 
 	spin_lock_bh(&rule->lock);
 	for (i = 0; i < pknock_peer_hashsize; i++)
 		hlist_for_each_entry_safe(peer, next, &rule->peers[i], node)
 			if (!xa_pknock_peer_live(&peer->state, rule->max_time,
-						 rule->autoclose, now))
+						 rule->autoclose, now, wall))
 				pknock_peer_free(rule, peer);
 	if (rule->peer_count > 0 && !rule->dying)
 		pknock_gc_arm(rule);
@@ -164,16 +164,17 @@ static bool pknock_peer_evictable(const struct xa_pknock_peer *st)
 }
 
 /*
- * After a packet changed `peer`: free it if it no longer matters, else file
- * it as evictable (`renewed` moves it to the young end) or not.
+ * After a packet changed `peer` (at monotonic `now`, wall-clock `wall`,
+ * xa_shim_pknock.h): free it if it no longer matters, else file it as
+ * evictable (`renewed` moves it to the young end) or not.
  */
 void pknock_peer_refile(struct pknock_rule *rule, struct pknock_peer *peer,
-			bool renewed, s64 now)
+			bool renewed, s64 now, s64 wall)
 {
 	const struct xa_pknock_peer *st = &peer->state;
 
 	lockdep_assert_held(&rule->lock);
-	if (!xa_pknock_peer_live(st, rule->max_time, rule->autoclose, now)) {
+	if (!xa_pknock_peer_live(st, rule->max_time, rule->autoclose, now, wall)) {
 		pknock_peer_free(rule, peer);
 		return;
 	}

@@ -44,7 +44,7 @@ struct pknock_peer *pknock_peer_add(struct pknock_rule *rule,
 				    const union nf_inet_addr *addr, u8 family,
 				    u8 proto, const struct xa_pknock_peer *state);
 void pknock_peer_refile(struct pknock_rule *rule, struct pknock_peer *peer,
-			bool renewed, s64 now);
+			bool renewed, s64 now, s64 wall);
 
 /* A walk over the table (/proc): the peer at position `pos`, the one after `peer`. */
 struct pknock_peer *pknock_peer_first(struct pknock_rule *rule, loff_t pos);

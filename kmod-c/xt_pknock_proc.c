@@ -72,7 +72,7 @@ static int pknock_proc_show(struct seq_file *s, void *v)
 	const struct pknock_rule *rule = pknock_proc_rule(s);
 	const struct pknock_peer *peer = v;
 	const struct xa_pknock_peer *st = &peer->state;
-	s64 now = ktime_get_real_seconds();
+	s64 now = ktime_get_boottime_seconds(); /* the peers' times are monotonic */
 
 	if (peer->family == NFPROTO_IPV4)
 		seq_printf(s, "src=%pI4 ", &peer->addr.ip);
