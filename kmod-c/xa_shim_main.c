@@ -21,6 +21,7 @@ EXPORT_SYMBOL_GPL(xa_hash_from_name);
 EXPORT_SYMBOL_GPL(xa_hash_digest_len);
 EXPORT_SYMBOL_GPL(xa_sysrq_verify);
 EXPORT_SYMBOL_GPL(xa_sysrq_seqno);
+EXPORT_SYMBOL_GPL(xa_pknock_locate);
 EXPORT_SYMBOL_GPL(xa_pknock_spa_check);
 EXPORT_SYMBOL_GPL(xa_pknock_packet);
 EXPORT_SYMBOL_GPL(xa_pknock_peer_live);

@@ -3,7 +3,8 @@
  * The pknock part of the shim's C interface (included by xa_shim.h).
  *
  * The module keeps one struct xa_pknock_peer per source address and rule
- * name. For each packet it calls xa_pknock_spa_check() without any lock
+ * name. For each packet it has xa_pknock_locate() find the fields the rule
+ * needs, calls xa_pknock_spa_check() without any lock
  * (the SPA HMACs depend on the rule and the packet only), then
  * xa_pknock_packet() under the rule's lock with that verdict; every
  * decision (knock order, time limits, SPA HMAC, replay) is the shim's.
@@ -43,6 +44,38 @@ struct xa_pknock_packet {
 	size_t payload_len;
 	uint16_t dport;         /* host order */
 };
+
+/* Result of xa_pknock_locate(). */
+enum xa_pknock_loc {
+	XA_PKNOCK_LOC_OK = 0,
+	XA_PKNOCK_LOC_IGNORE = 1,     /* not TCP/UDP/UDP-Lite, later fragment, bad headers: no match */
+	XA_PKNOCK_LOC_UNREADABLE = 2, /* ports beyond the packet's end: hotdrop */
+	XA_PKNOCK_LOC_ARGUMENT = 3,   /* bad pointer, family or rule data */
+};
+
+/* The fields of a packet the rule looks at (xa_pknock_locate()). */
+struct xa_pknock_fields {
+	uint8_t src[16];      /* source address, network order */
+	uint32_t src_len;     /* 4 or 16 */
+	uint32_t payload_off; /* the payload, from the network header, */
+	uint32_t payload_len; /* XT_PKNOCK_SPA_PAYLOAD_LEN, or 0: nothing to read */
+	uint16_t dport;       /* host order */
+	uint8_t proto;        /* IPPROTO_TCP, _UDP or _UDPLITE */
+	uint8_t may_start;    /* 1 if the packet can start a peer the rule does not know */
+};
+
+/*
+ * Locates the fields of the `family` packet whose first bytes from the
+ * network header are pkt[0..pkt_len) (xa_skb_head(), xa_skb.h) and which
+ * has l3_len bytes, and says which the rule `info` needs: a payload only
+ * when it is SPA-sized for an --opensecret rule (read it with
+ * skb_header_pointer() at skb_network_offset() + payload_off). IP headers,
+ * IPv6 extension headers and fragments: shim/src/packet.rs. Returns an
+ * enum xa_pknock_loc; *out is written only on XA_PKNOCK_LOC_OK.
+ */
+int xa_pknock_locate(const struct xt_pknock_mtinfo *info, int family,
+		     const uint8_t *pkt, size_t pkt_len, size_t l3_len,
+		     struct xa_pknock_fields *out);
 
 /*
  * What xa_pknock_spa_check() found: the wall-clock minute the payload

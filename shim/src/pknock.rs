@@ -28,6 +28,7 @@
 //! - time limits and autoclose run on a monotonic clock: setting the wall
 //!   clock back never extends an allowance.
 
+pub mod locate;
 pub mod spa;
 
 /// A peer's progress, as `/proc/net/xt_pknock/<name>` shows it.

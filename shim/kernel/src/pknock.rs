@@ -2,9 +2,12 @@
 //! xa_pknock_*: the pknock state machine (shim::pknock) behind the C
 //! interface of kmod-c/include/xa_shim_pknock.h.
 
+use crate::packet::family_from_c;
 use crate::sys::*;
 use crate::{bytes, same_type, to_c_int};
 use core::ffi::c_int;
+use shim::packet::Addr;
+use shim::pknock::locate::{self, Skip};
 use shim::pknock::{self, Event, Mode, Packet, Peer, Rule, Spa, Status};
 
 // The shim's SPA constants must be the header's.
@@ -12,6 +15,10 @@ const _: () = {
     assert!(pknock::spa::PAYLOAD_LEN == XT_PKNOCK_SPA_PAYLOAD_LEN as usize);
     assert!(pknock::spa::HEX_LEN == XT_PKNOCK_SPA_HEX_LEN as usize);
     // Each export has exactly the type of the header's prototype.
+    same_type(
+        crate::sys::xa_pknock_locate as unsafe extern "C" fn(_, _, _, _, _, _) -> _,
+        xa_pknock_locate,
+    );
     same_type(
         crate::sys::xa_pknock_spa_check as unsafe extern "C" fn(_, _, _, _) -> _,
         xa_pknock_spa_check,
@@ -137,6 +144,74 @@ fn minute_to_c(minute: Option<u32>) -> u32 {
 
 fn minute_from_c(minute: u32) -> Option<u32> {
     (minute != 0).then_some(minute)
+}
+
+/// `int xa_pknock_locate(info, family, pkt, pkt_len, l3_len, out)`
+///
+/// # Safety
+/// `info` null or a valid rule; `pkt` null or `pkt_len` readable bytes that
+/// nobody changes during the call; `out` null or a writable
+/// `struct xa_pknock_fields`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn xa_pknock_locate(
+    info: *const xt_pknock_mtinfo,
+    family: c_int,
+    pkt: *const u8,
+    pkt_len: usize,
+    l3_len: usize,
+    out: *mut xa_pknock_fields,
+) -> c_int {
+    let argument = to_c_int(XA_PKNOCK_LOC_ARGUMENT);
+    if !info.is_aligned() || out.is_null() || !out.is_aligned() {
+        return argument;
+    }
+    // Safety: aligned (checked); the caller guarantees null or valid.
+    let Some(info) = (unsafe { info.as_ref() }) else {
+        return argument;
+    };
+    // Safety: forwarded from this function's contract.
+    let (Some(family), Some(head), Some(rule)) = (
+        family_from_c(family),
+        unsafe { bytes(pkt, pkt_len) },
+        rule_from_info(info, 0),
+    ) else {
+        return argument;
+    };
+    let fields = match locate::locate(&rule, family, head, l3_len) {
+        Ok(fields) => fields,
+        Err(Skip::Ignore) => return to_c_int(XA_PKNOCK_LOC_IGNORE),
+        Err(Skip::Unreadable) => return to_c_int(XA_PKNOCK_LOC_UNREADABLE),
+    };
+    let mut src = [0u8; 16];
+    let src_len = match fields.src {
+        Addr::V4(a) => {
+            src[..4].copy_from_slice(&a);
+            4
+        }
+        Addr::V6(a) => {
+            src = a;
+            16
+        }
+    };
+    let (payload_off, payload_len) = match &fields.spa_payload {
+        Some(p) => match (u32::try_from(p.start), u32::try_from(p.len())) {
+            (Ok(off), Ok(len)) => (off, len),
+            _ => return argument,
+        },
+        None => (0, 0),
+    };
+    let c = xa_pknock_fields {
+        src,
+        src_len,
+        payload_off,
+        payload_len,
+        dport: fields.dport,
+        proto: fields.proto,
+        may_start: u8::from(fields.may_start),
+    };
+    // Safety: non-null and aligned (checked), writable per the contract.
+    unsafe { out.write(c) };
+    to_c_int(XA_PKNOCK_LOC_OK)
 }
 
 /// `int xa_pknock_spa_check(info, pkt, wall, spa)`

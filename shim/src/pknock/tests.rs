@@ -569,3 +569,208 @@ fn a_close_packet_closes_from_any_port() {
     };
     assert_eq!(run(&rule, &mut peer, &packet, T0 + 1), Event::Closed);
 }
+
+mod fields {
+    use super::*;
+    use crate::craft::{L4, Packet as Crafted};
+    use crate::packet::{Addr, Family, proto};
+    use locate::{Fields, Skip};
+
+    const A: Addr = Addr::V4([127, 0, 0, 2]);
+    const B: Addr = Addr::V4([127, 0, 0, 1]);
+    const A6: Addr = Addr::V6([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    const B6: Addr = Addr::V6([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+
+    fn at(rule: &Rule<'_>, family: Family, p: &Crafted) -> Result<Fields, Skip> {
+        let bytes = p.build();
+        locate::locate(rule, family, &bytes, bytes.len())
+    }
+
+    #[test]
+    fn knock_rule_reads_ports_only() {
+        let rule = ssh(true);
+        let first = at(&rule, Family::V4, &Crafted::tcp(A, B, 40000, 4002, 0x02)).unwrap();
+        assert_eq!(
+            first,
+            Fields {
+                src: A,
+                proto: proto::TCP,
+                dport: 4002,
+                spa_payload: None,
+                may_start: true
+            }
+        );
+        let other = at(
+            &rule,
+            Family::V4,
+            &Crafted::udp(A, B, 40000, 4001, &[0; 65]),
+        )
+        .unwrap();
+        assert_eq!(
+            (other.proto, other.dport, other.spa_payload, other.may_start),
+            (proto::UDP, 4001, None, false)
+        );
+        let v6 = at(&rule, Family::V6, &Crafted::tcp(A6, B6, 40000, 4002, 0x02)).unwrap();
+        assert_eq!((v6.src, v6.may_start), (A6, true));
+    }
+
+    #[test]
+    fn spa_rule_reads_only_spa_sized_payloads() {
+        let rule = spa_rule();
+        let to_port = at(
+            &rule,
+            Family::V4,
+            &Crafted::udp(A, B, 40000, 4000, &[b'a'; 65]),
+        )
+        .unwrap();
+        assert_eq!(
+            (to_port.spa_payload, to_port.may_start),
+            (Some(28..93), true)
+        );
+        // A close packet may come to any port; it starts nothing.
+        let elsewhere = at(
+            &rule,
+            Family::V4,
+            &Crafted::udp(A, B, 40000, 53, &[b'a'; 65]),
+        )
+        .unwrap();
+        assert_eq!(
+            (elsewhere.spa_payload, elsewhere.may_start),
+            (Some(28..93), false)
+        );
+        for len in [0, 20, 64, 66, 1000] {
+            let f = at(
+                &rule,
+                Family::V4,
+                &Crafted::udp(A, B, 40000, 4000, &vec![b'a'; len]),
+            )
+            .unwrap();
+            assert_eq!((f.spa_payload, f.may_start), (None, false), "{len} bytes");
+        }
+        let tcp = at(&rule, Family::V4, &Crafted::tcp(A, B, 40000, 4000, 0x02)).unwrap();
+        assert_eq!((tcp.spa_payload, tcp.may_start), (None, false));
+        let check = Rule {
+            mode: Mode::CheckIp,
+            autoclose: 0,
+        };
+        let f = at(
+            &check,
+            Family::V4,
+            &Crafted::udp(A, B, 40000, 4000, &[b'a'; 65]),
+        )
+        .unwrap();
+        assert_eq!((f.spa_payload, f.may_start), (None, false));
+    }
+
+    #[test]
+    fn udp_length_field_and_udplite() {
+        let rule = spa_rule();
+        // The field bounds the payload when it can be right (link padding after it)...
+        let mut p = Crafted::udp(A, B, 40000, 4000, &[b'a'; 80]);
+        p.udp_len = Some(8 + 65);
+        assert_eq!(at(&rule, Family::V4, &p).unwrap().spa_payload, Some(28..93));
+        // ... else the payload runs to the end of the packet.
+        for field in [0, 7, 8 + 81] {
+            let mut p = Crafted::udp(A, B, 40000, 4000, &[b'a'; 65]);
+            p.udp_len = Some(field);
+            assert_eq!(
+                at(&rule, Family::V4, &p).unwrap().spa_payload,
+                Some(28..93),
+                "field {field}"
+            );
+        }
+        // UDP-Lite: the field is checksum coverage; the payload is the rest.
+        let mut lite = vec![0x9c, 0x40, 0x0f, 0xa0, 0, 8, 0, 0];
+        lite.extend_from_slice(&[b'a'; 65]);
+        let f = at(
+            &rule,
+            Family::V6,
+            &Crafted {
+                l4: L4::Raw(proto::UDPLITE, lite),
+                ..Crafted::tcp(A6, B6, 1, 1, 0)
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (f.proto, f.dport, f.spa_payload, f.may_start),
+            (proto::UDPLITE, 4000, Some(48..113), true)
+        );
+    }
+
+    #[test]
+    fn extension_headers_and_fragments() {
+        let rule = ssh(true);
+        let mut p = Crafted::tcp(A6, B6, 40000, 4002, 0x02);
+        p.ext_headers = vec![(0, vec![0; 6]), (60, vec![0; 14])];
+        assert_eq!(at(&rule, Family::V6, &p).unwrap().dport, 4002);
+        // A first fragment carries its ports; a later one has none.
+        for family_packet in [
+            (Family::V4, Crafted::tcp(A, B, 40000, 4002, 0x02)),
+            (Family::V6, Crafted::tcp(A6, B6, 40000, 4002, 0x02)),
+        ] {
+            let (family, mut p) = family_packet;
+            p.fragment = Some((0, true));
+            assert_eq!(at(&rule, family, &p).unwrap().dport, 4002);
+            p.fragment = Some((8, false));
+            assert_eq!(at(&rule, family, &p), Err(Skip::Ignore));
+        }
+    }
+
+    #[test]
+    fn unreadable_ports_are_dropped_short_udp_ignored() {
+        let rule = ssh(true);
+        let raw = |proto, bytes: &[u8]| Crafted {
+            l4: L4::Raw(proto, bytes.to_vec()),
+            ..Crafted::tcp(A, B, 1, 1, 0)
+        };
+        for p in [proto::TCP, proto::UDP, proto::UDPLITE] {
+            assert_eq!(
+                at(&rule, Family::V4, &raw(p, &[0x9c, 0x40, 0x0f])),
+                Err(Skip::Unreadable)
+            );
+        }
+        // Ports there but no whole UDP header: no knock, no drop (as before).
+        assert_eq!(
+            at(
+                &rule,
+                Family::V4,
+                &raw(proto::UDP, &[0x9c, 0x40, 0x0f, 0xa2, 0])
+            ),
+            Err(Skip::Ignore)
+        );
+        assert_eq!(
+            at(
+                &rule,
+                Family::V4,
+                &raw(proto::TCP, &[0x9c, 0x40, 0x0f, 0xa2])
+            )
+            .unwrap()
+            .dport,
+            4002
+        );
+        assert_eq!(
+            at(&rule, Family::V4, &raw(1, &[8, 0, 0, 0, 0, 0, 0, 0])),
+            Err(Skip::Ignore)
+        );
+        // Truncated IP headers: ignored.
+        let bytes = Crafted::tcp(A, B, 40000, 4002, 0x02).build();
+        assert_eq!(
+            locate::locate(&rule, Family::V4, &bytes[..10], 10),
+            Err(Skip::Ignore)
+        );
+    }
+
+    proptest! {
+        /// Any bytes: no panic, and the offsets lie within the packet.
+        #[test]
+        fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..200), v6 in any::<bool>(), cut in 0usize..200) {
+            let family = if v6 { Family::V6 } else { Family::V4 };
+            let head = &bytes[..cut.min(bytes.len())];
+            if let Ok(f) = locate::locate(&spa_rule(), family, head, bytes.len()) {
+                if let Some(p) = f.spa_payload {
+                    prop_assert!(p.end <= bytes.len() && p.len() == spa::PAYLOAD_LEN);
+                }
+            }
+        }
+    }
+}
