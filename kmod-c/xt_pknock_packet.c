@@ -64,7 +64,12 @@ static int pknock_packet_locked(struct xt_action_param *par,
 bool pknock_mt(const struct sk_buff *skb, struct xt_action_param *par)
 {
 	const struct xt_pknock_mtinfo *info = par->matchinfo;
-	u8 payload[XT_PKNOCK_SPA_PAYLOAD_LEN];
+	/*
+	 * Not zeroed on entry (CONFIG_INIT_STACK_ALL_ZERO would clear 321
+	 * bytes per packet): each is written before it is read.
+	 */
+	u8 payload[XT_PKNOCK_SPA_PAYLOAD_LEN] __uninitialized;
+	u8 buf[XA_SKB_HEAD_MAX] __uninitialized;
 	unsigned int head_len, l3_len;
 	struct xa_pknock_packet pkt = {};
 	struct xa_pknock_fields f;
@@ -73,7 +78,6 @@ bool pknock_mt(const struct sk_buff *skb, struct xt_action_param *par)
 	struct pknock_rule *rule;
 	struct pknock_peer *peer;
 	union nf_inet_addr src = {};
-	u8 buf[XA_SKB_HEAD_MAX];
 	int event = XA_PKNOCK_EV_NONE;
 	const u8 *head;
 
