@@ -132,6 +132,11 @@ for f in "$lab_here"/scenarios/*.sh; do
 	esac
 done
 insn_repeat_boots
+# Longest first (tests/vm/boot-seconds): with LAB_JOBS guests at a time, a long boot started last
+# keeps the run going while the other slots idle. Unlisted boots first, then the list's order.
+mapfile -t boots < <(for boot in "${boots[@]}"; do
+	awk -v b="$boot" '$1 == b { s = $2 } END { print (s == "" ? 1000000 : s), b }' "$lab_here/boot-seconds"
+done | sort -s -k1,1nr | cut -d' ' -f2)
 for name in "${only[@]}"; do
 	[ -e "$lab_here/scenarios/$name.sh" ] || lab_die "no scenario $name (see --list)"
 done
