@@ -73,7 +73,7 @@ rust:
 kmod:
 	@test -n "$(KDIR)" -a -d "$(KDIR)" || { echo "make: no kernel build dir; install linux-headers or pass KDIR=" >&2; exit 1; }
 	shim/kernel/build-object.sh "$(KDIR)" kmod-c/xa_shim_core.o
-	$(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod-c modules
+	$(MAKE) -j$(shell nproc) -C "$(KDIR)" M=$(CURDIR)/kmod-c modules
 
 install: install-userspace install-dev install-modules
 
@@ -146,9 +146,9 @@ packaging-test: deb
 	tests/packaging/sign.sh
 
 check: all
-	$(CARGO) test --release --workspace --exclude shim
-	$(CARGO) test --profile checked -p shim
-	@set -e; for t in tests/host/*.sh; do [ $$t = tests/host/lib.sh ] && continue; echo "== $$t"; bash $$t; done
+	$(CARGO) test --profile checked --workspace
+	@set -e; for t in tests/host/*.sh; do [ $$t = tests/host/lib.sh ] && continue; echo "== $$t"; \
+		start=$$(date +%s); bash $$t; echo "== $$t: $$(($$(date +%s) - start)) s"; done
 
 # The benchmarks (*-bench) are make bench's: they measure, they do not test.
 vmtest: all

@@ -14,11 +14,12 @@ kbuild_options() {
 	kbuild_shift=2
 }
 
-# kbuild_make ARGS...: make ARGS where the kernel's compiler is.
+# kbuild_make ARGS...: make ARGS where the kernel's compiler is, a job per core (kbuild compiles
+# each file apart: make test builds for three kernels).
 kbuild_make() {
 	if [ -n "$kbuild_chroot" ]; then
-		"$(dirname "${BASH_SOURCE[0]}")/in-chroot.sh" "$kbuild_chroot" make "$@"
+		"$(dirname "${BASH_SOURCE[0]}")/in-chroot.sh" "$kbuild_chroot" make -j"$(nproc)" "$@"
 	else
-		make "$@"
+		make -j"$(nproc)" "$@"
 	fi
 }

@@ -171,7 +171,7 @@ run_boot() {
 		lab_boot_report "$boot" "$status" "${boot_expects[$boot]}"
 		[ -z "${boot_insn[$boot]:-}" ] || insn_boot_report "$boot"
 	} >"$lab_logs/$boot.report"
-	echo "vm lab: boot $boot: $((SECONDS - t0))s ($(sed -n 's/^=== END \([^ ]*\) rc=[0-9]* seconds=\(.*\)/\1 \2s/p' \
+	echo "vm lab: boot $boot: $((SECONDS - t0))s, cpu $(awk '{ printf "%.0f", $1 + $2 }' "$lab_logs/$boot.cpu")s ($(sed -n 's/^=== END \([^ ]*\) rc=[0-9]* seconds=\(.*\)/\1 \2s/p' \
 		"$lab_logs/$boot.results.log" | paste -sd, - | sed 's/,/, /g'))"
 }
 
