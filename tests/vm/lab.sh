@@ -173,16 +173,39 @@ lab_prepare() {
 	fi
 	lab_logs_rel=${lab_logs#"$lab_repo/"}
 	mkdir -p "$lab_out" "$lab_logs"
-	# One run at a time: runs share the image, the module build and the log names.
-	exec 9>"$lab_out/.lock"
-	if ! flock -n 9; then
-		echo "vm lab: another lab run is in progress; waiting for it"
-		flock 9
+	# One run per kernel at a time (its runs share the module build and the log names) until
+	# the run ends; one preparation at a time (the guest tools and their image are shared by
+	# every kernel's runs) until lab_prepared.
+	exec 8>"$lab_out/.lock-$lab_kver"
+	if ! flock -n 8; then
+		echo "vm lab: another lab run on $lab_kver is in progress; waiting for it"
+		flock 8
 	fi
+	exec 9>"$lab_out/.lock"
+	flock 9
 	lab_ours "$lab_kver" "$kdir"
 	lab_selftest "$lab_kver" "${kdir:-/lib/modules/$lab_kver/build}"
 	lab_initrd=$lab_out/initrd-$lab_kver.img
 	"$lab_here/mkinitramfs.sh" --root "${lab_kroot:-/}" "$lab_kver" "$lab_initrd" "$lab_kmod_dir" "$lab_selftest_dir"
+}
+
+# lab_prepared: another kernel's run may prepare now (see lab_prepare).
+lab_prepared() { exec 9>&-; }
+
+# lab_slot: waits for one of LAB_SLOTS guest slots (default 2: a core each on the machines we
+# test on), shared by every lab run on the machine, and holds it until the calling (sub)shell
+# exits: make test runs three kernels' labs at once, never more guests than that.
+lab_slot() {
+	local i slots=${LAB_SLOTS:-2}
+	[[ $slots =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_SLOTS must be a positive number, not '$slots'"
+	while :; do
+		for ((i = 0; i < slots; i++)); do
+			exec {lab_slot_fd}>"$lab_out/.slot-$i"
+			flock -n "$lab_slot_fd" && return
+			exec {lab_slot_fd}>&-
+		done
+		sleep 1
+	done
 }
 
 # lab_boot NAME SMP TIMEOUT JOB[,JOB...] [QEMU-ARG...]: boot the guest, run the jobs, power off.

@@ -28,7 +28,9 @@ Run the QEMU lab scenarios (tests/vm/scenarios/*.sh); expects 'make' to have run
   --modules DIR      our modules from DIR (e.g. what DKMS built), not make's (same as LAB_KMOD_DIR=DIR)
   --list             list the scenarios and their boots, then exit
 Environment: LAB_KVER=VERSION boots vmlinuz-VERSION (default: linux-image-amd64's kernel, or
-  the newest under the kernel root); LAB_JOBS=N runs N guests at a time (default 2);
+  the newest under the kernel root); LAB_SLOTS=N: at most N guests at a time on the machine,
+  for all lab runs together (default 2); LAB_JOBS=N: this run's guests at a time (default
+  LAB_SLOTS);
   LAB_BACKENDS=nft tests only that iptables backend (default: those the kernel's configuration
   has; since 6.17 the legacy one is optional).
 Logs: tests/vm/out/ (tests/vm/out/KVER/ for a --kernel-root kernel): <boot>.console.log
@@ -156,13 +158,16 @@ start=$SECONDS
 lab_prepare
 # (An associative array never assigned is unset: ${#boot_insn[@]} would fail under set -u.)
 [ -z "${boot_insn[*]:-}" ] || insn_prepare
+lab_prepared
 echo "vm lab: kernel $lab_kver, initramfs $(du -h "$lab_initrd" | cut -f1), ${#boots[@]} boot(s), iptables backends: $lab_backends"
 report=$lab_logs/report.txt
 : >"$report"
 
-# run_boot BOOT: boot one guest; its report goes to BOOT.report in lab_logs.
+# run_boot BOOT: boot one guest when a slot is free; its report goes to BOOT.report in lab_logs.
 run_boot() {
-	local boot=$1 t0=$SECONDS status=0 job insn_args=()
+	local boot=$1 t0 status=0 job insn_args=()
+	lab_slot
+	t0=$SECONDS
 	[ -z "${boot_insn[$boot]:-}" ] || insn_qemu_args "$boot"
 	lab_boot "$boot" "${boot_smp[$boot]}" "${boot_timeout[$boot]}" "${boot_jobs[$boot]}" \
 		"${insn_args[@]}" || status=$?
@@ -175,8 +180,9 @@ run_boot() {
 		"$lab_logs/$boot.results.log" | paste -sd, - | sed 's/,/, /g'))"
 }
 
-# LAB_JOBS guests at a time (TCG runs a vCPU per host thread); reports print in boot order.
-jobs_max=${LAB_JOBS:-2}
+# LAB_JOBS guests at a time (TCG runs a vCPU per host thread), each in one of the machine's
+# LAB_SLOTS (lab_slot); reports print in boot order.
+jobs_max=${LAB_JOBS:-${LAB_SLOTS:-2}}
 [[ $jobs_max =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_JOBS must be a positive number, not '$jobs_max'"
 for boot in "${boots[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done

@@ -9,13 +9,16 @@
 # for IPv6, and for IPv4 on 6.3 and later; 6.1 has no IPv4 BIG TCP (bigtcp reports the
 # attributes missing), so none there. TCP sends packets over 64 KiB only when its window and
 # pace allow, which a guest on a loaded host does not reach in every transfer: a transfer
-# without one is repeated, at most 8 in all. The receiver reads 1 MiB at a time: socat's
-# default 8 KiB per read() drains the socket so slowly under TCG that the window it advertises
-# stays too small for such packets (a 7.2 guest in a loaded CI once sent none in 5 transfers).
+# without one is repeated, at most 8 in all. The sender writes 256 KiB at a time, read from a
+# file: read from a pipe (`head -c | socat`), its writes were what `head` had put in the pipe,
+# a few KiB under TCG, and packets averaged 17 KiB (a 7.2 guest in a loaded CI sent none over
+# 64 KiB in 5 transfers); from the file, about 30 of a transfer's 50 packets are.
 . /vm/lib.sh
 ACC=/usr/sbin/iptaccount
 BYTES=4000000
 PORT=5001
+DATA=/tmp/bigtcp.data
+head -c $BYTES /dev/zero >$DATA
 
 # ipv4_bigtcp: does this kernel have IPv4 BIG TCP (Linux 6.3)?
 ipv4_bigtcp() {
@@ -35,7 +38,7 @@ transfer() {
 		usleep 50000
 		tries=$((tries + 1))
 	done
-	head -c $BYTES /dev/zero | socat -u -b 262144 STDIN "TCP$1:$2:$PORT,sndbuf=8388608"
+	socat -u -b 262144 OPEN:$DATA "TCP$1:$2:$PORT,sndbuf=8388608"
 	wait $rx
 }
 
@@ -108,5 +111,6 @@ for BE in $BACKENDS; do
 done
 bigtcp lo 65536 >/dev/null
 sysctl -qw net.core.rmem_max="$rmem_max" net.core.wmem_max="$wmem_max"
+rm -f $DATA
 acc_reset
 finish
