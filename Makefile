@@ -221,7 +221,7 @@ test-newer-labs:
 TEST_LABS := vmtest vmtest-newer vmtest-sid
 test: export LAB_SLOTS ?= 3
 test: all
-	@mkdir -p target; status=0; \
+	@mkdir -p target; rm -f $(addprefix target/,$(addsuffix .log,$(TEST_LABS))); status=0; \
 	$(MAKE) --no-print-directory -o all test-packaging & packaging=$$!; \
 	$(MAKE) --no-print-directory -o all test-newer-labs & newer=$$!; \
 	$(MAKE) --no-print-directory -o all vmtest >target/vmtest.log 2>&1 & lab=$$!; \

@@ -18,10 +18,15 @@ kpkg_init fetch-kernel-headers.sh "$@"
 # linux-headers-amd64 names the versioned package (sid lists linux-base-amd64 before it); that
 # one needs its -common part and the kbuild tools (scripts/, tools/ are relative symlinks).
 versioned=$(kpkg_versioned linux-headers-amd64)
-kpkg_unpack "$dir" debs $(kpkg_closure "$versioned")
 kdir="$dir/usr/src/$versioned"
-# The arch part includes the common part by absolute path: point it at our copy.
-root=$(cd "$dir" && pwd)
-sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
-[ -f "$kdir/include/config/auto.conf" ] || kpkg_die "$kdir: no configured headers after unpacking"
+# Fetched and unpacked once per release (the marker): again, it rewrote the headers under a
+# kbuild reading them.
+if [ ! -e "$dir/.headers-$versioned" ]; then
+	kpkg_unpack "$dir" debs $(kpkg_closure "$versioned")
+	# The arch part includes the common part by absolute path: point it at our copy.
+	root=$(cd "$dir" && pwd)
+	sed -i "s|^include /usr/src/|include $root/usr/src/|" "$kdir/Makefile"
+	[ -f "$kdir/include/config/auto.conf" ] || kpkg_die "$kdir: no configured headers after unpacking"
+	touch "$dir/.headers-$versioned"
+fi
 echo "$kdir"

@@ -24,7 +24,7 @@ moddir=$dir/lib/modules/$kver
 # One release per root, so the lab boots this one: a new release replaces what this script
 # unpacked for an older one (its marker says it did; nothing else in DIR is touched).
 if ! [ -e "$dir/.image-$kver" ] && compgen -G "$dir/.image-*" >/dev/null; then
-	rm -rf "${dir:?}/boot" "${dir:?}/lib" "${dir:?}/usr" "$dir/debs" "$dir/image-debs" "$dir"/.image-*
+	rm -rf "${dir:?}/boot" "${dir:?}/lib" "${dir:?}/usr" "$dir/debs" "$dir/image-debs" "$dir"/.image-* "$dir"/.headers-*
 fi
 kdir=$("$here/fetch-kernel-headers.sh" "$suite" "$dir" | tail -n 1)
 [ "${kdir##*/}" = "linux-headers-$kver" ] ||

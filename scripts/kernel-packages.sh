@@ -22,6 +22,16 @@ kpkg_init() {
 	*) echo "usage: $0 [SUITE] DIR" >&2; exit 2 ;;
 	esac
 	[ -n "$dir" ] || kpkg_die "DIR must not be empty"
+	# One fetch into DIR at a time, as make test's labs and packaging test ask at once (else one
+	# deletes the .debs another downloads, or unpacks over headers kbuild is reading); a fetch
+	# script that runs the other holds the lock already (KPKG_LOCKED).
+	mkdir -p "$dir"
+	if [ "${KPKG_LOCKED:-}" != "$(cd "$dir" && pwd)" ]; then
+		exec {kpkg_lock_fd}>"$dir/.fetch.lock"
+		flock "$kpkg_lock_fd"
+		KPKG_LOCKED=$(cd "$dir" && pwd)
+		export KPKG_LOCKED
+	fi
 	APT_CONFIG=$("$kpkg_repo/scripts/private-apt.sh" "$suite" "$kpkg_repo/target/apt/$suite") ||
 		kpkg_die "no apt configuration for $suite"
 	export APT_CONFIG

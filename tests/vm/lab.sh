@@ -173,12 +173,13 @@ lab_prepare() {
 	fi
 	lab_logs_rel=${lab_logs#"$lab_repo/"}
 	mkdir -p "$lab_out" "$lab_logs"
-	# One run per kernel at a time (its runs share the module build and the log names) until
-	# the run ends; one preparation at a time (the guest tools and their image are shared by
-	# every kernel's runs) until lab_prepared.
-	exec 8>"$lab_out/.lock-$lab_kver"
+	# One run per log directory (a kernel root's, or out/ for the host's kernels) at a time
+	# until the run ends: its runs share the module build and the log names; one preparation
+	# at a time (the guest tools and their image are shared by every kernel's runs) until
+	# lab_prepared.
+	exec 8>"$lab_logs/.run.lock"
 	if ! flock -n 8; then
-		echo "vm lab: another lab run on $lab_kver is in progress; waiting for it"
+		echo "vm lab: another lab run with logs in $lab_logs_rel is in progress; waiting for it"
 		flock 8
 	fi
 	exec 9>"$lab_out/.lock"
@@ -197,7 +198,6 @@ lab_prepared() { exec 9>&-; }
 # exits: make test runs three kernels' labs at once, never more guests than that.
 lab_slot() {
 	local i slots=${LAB_SLOTS:-2}
-	[[ $slots =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_SLOTS must be a positive number, not '$slots'"
 	while :; do
 		for ((i = 0; i < slots; i++)); do
 			exec {lab_slot_fd}>"$lab_out/.slot-$i"

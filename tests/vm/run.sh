@@ -29,7 +29,7 @@ Run the QEMU lab scenarios (tests/vm/scenarios/*.sh); expects 'make' to have run
   --list             list the scenarios and their boots, then exit
 Environment: LAB_KVER=VERSION boots vmlinuz-VERSION (default: linux-image-amd64's kernel, or
   the newest under the kernel root); LAB_SLOTS=N: at most N guests at a time on the machine,
-  for all lab runs together (default 2); LAB_JOBS=N: this run's guests at a time (default
+  for all lab runs together (default 2; tests/vm/demo.sh's guest takes none); LAB_JOBS=N: this run's guests at a time (default
   LAB_SLOTS);
   LAB_BACKENDS=nft tests only that iptables backend (default: those the kernel's configuration
   has; since 6.17 the legacy one is optional).
@@ -162,6 +162,8 @@ lab_prepared
 echo "vm lab: kernel $lab_kver, initramfs $(du -h "$lab_initrd" | cut -f1), ${#boots[@]} boot(s), iptables backends: $lab_backends"
 report=$lab_logs/report.txt
 : >"$report"
+# A boot whose report is missing must not count an earlier run's.
+for boot in "${boots[@]}"; do rm -f "$lab_logs/$boot.report"; done
 
 # run_boot BOOT: boot one guest when a slot is free; its report goes to BOOT.report in lab_logs.
 run_boot() {
@@ -182,6 +184,7 @@ run_boot() {
 
 # LAB_JOBS guests at a time (TCG runs a vCPU per host thread), each in one of the machine's
 # LAB_SLOTS (lab_slot); reports print in boot order.
+[[ ${LAB_SLOTS:-2} =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_SLOTS must be a positive number, not '$LAB_SLOTS'"
 jobs_max=${LAB_JOBS:-${LAB_SLOTS:-2}}
 [[ $jobs_max =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_JOBS must be a positive number, not '$jobs_max'"
 for boot in "${boots[@]}"; do
@@ -190,7 +193,9 @@ for boot in "${boots[@]}"; do
 done
 wait
 insn_repeat_report
-for boot in "${boots[@]}"; do cat "$lab_logs/$boot.report"; done | tee "$report"
+for boot in "${boots[@]}"; do
+	cat "$lab_logs/$boot.report" 2>/dev/null || echo "FAIL boot $boot: no report (its run ended early; see the output above)"
+done | tee "$report"
 passed=$(grep -c '^PASS ' "$report" || true)
 failed=$(grep -c '^FAIL ' "$report" || true)
 echo "vm lab: total $((SECONDS - start))s"
