@@ -30,7 +30,7 @@ Run the QEMU lab scenarios (tests/vm/scenarios/*.sh); expects 'make' to have run
 Environment: LAB_KVER=VERSION boots vmlinuz-VERSION (default: linux-image-amd64's kernel, or
   the newest under the kernel root); LAB_SLOTS=N: at most N guests at a time on the machine,
   for all lab runs together (default 2; tests/vm/demo.sh's guest takes none); LAB_JOBS=N: this run's guests at a time (default
-  LAB_SLOTS);
+  LAB_SLOTS); LAB_TIMEOUT_FACTOR=N multiplies each boot's timeout (default 1);
   LAB_BACKENDS=nft tests only that iptables backend (default: those the kernel's configuration
   has; since 6.17 the legacy one is optional).
 Logs: tests/vm/out/ (tests/vm/out/KVER/ for a --kernel-root kernel): <boot>.console.log
@@ -171,7 +171,7 @@ run_boot() {
 	lab_slot
 	t0=$SECONDS
 	[ -z "${boot_insn[$boot]:-}" ] || insn_qemu_args "$boot"
-	lab_boot "$boot" "${boot_smp[$boot]}" "${boot_timeout[$boot]}" "${boot_jobs[$boot]}" \
+	lab_boot "$boot" "${boot_smp[$boot]}" "$((boot_timeout[$boot] * timeout_factor))" "${boot_jobs[$boot]}" \
 		"${insn_args[@]}" || status=$?
 	{
 		for job in ${boot_jobs[$boot]//,/ }; do lab_job_report "$boot" "$job"; done
@@ -185,6 +185,10 @@ run_boot() {
 # LAB_JOBS guests at a time (TCG runs a vCPU per host thread), each in one of the machine's
 # LAB_SLOTS (lab_slot); reports print in boot order.
 [[ ${LAB_SLOTS:-2} =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_SLOTS must be a positive number, not '$LAB_SLOTS'"
+# A boot's timeout (against a hung guest) times LAB_TIMEOUT_FACTOR: a guest sharing its core
+# with other guests and builds runs slower (make test: up to 4x).
+timeout_factor=${LAB_TIMEOUT_FACTOR:-1}
+[[ $timeout_factor =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_TIMEOUT_FACTOR must be a positive number, not '$timeout_factor'"
 jobs_max=${LAB_JOBS:-${LAB_SLOTS:-2}}
 [[ $jobs_max =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_JOBS must be a positive number, not '$jobs_max'"
 for boot in "${boots[@]}"; do

@@ -72,6 +72,7 @@ peerns ip link set "$peer" up
 peerns ip link set lo up
 # peer_rx: packets the peer received.
 peer_rx() { peerns cat /proc/net/dev | awk -v d="$peer:" '$1 == d { print $3 }'; }
+peer_rx_above() { [ "$(peer_rx)" -gt "$1" ]; }
 arp_pcnt() { arptables-nft -L "$1" -v -n | sed -n 's/.*-j STEAL.*pcnt=\([0-9]*\).*/\1/p'; }
 check "ARP: a request is answered without a rule" peerns arping -c 1 -w 3 -I "$peer" 10.8.0.1
 check "arptables-nft: STEAL in INPUT" arptables-nft -A INPUT -j STEAL
@@ -84,8 +85,12 @@ ping -c 1 -W 1 10.8.0.9 >/dev/null 2>&1
 check "ARP: the kernel's request was stolen in OUTPUT" test "$(arp_pcnt OUTPUT)" -ge 1
 check_eq "ARP: ... and never reached the peer" "$rx" "$(peer_rx)"
 arptables-nft -F OUTPUT
+# A fresh resolution, whose first request leaves at once (the entry the stolen requests left may
+# still be probing on its timer), and the peer's count waited for: read at once, a loaded
+# host's guest once saw it unchanged.
+ip neigh flush to 10.8.0.9 dev v0
 ping -c 1 -W 1 10.8.0.9 >/dev/null 2>&1
-check "ARP: without the rule the request reaches the peer" test "$(peer_rx)" -gt "$rx"
+check "ARP: without the rule the request reaches the peer" wait_for 30 peer_rx_above "$rx"
 
 brctl addbr br0
 brctl addif br0 v0
