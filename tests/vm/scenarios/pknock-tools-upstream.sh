@@ -75,7 +75,9 @@ for BE in $BACKENDS; do
 	check_fails "$BE: wrong order: not allowed" grep -q "^src=127.0.0.3 .*status=ALLOWED" $PK/SSH
 	check_eq "$BE: ... and port 22 stays closed" "" "$(reach 127.0.0.3)"
 
+	n=$(arrived 127.0.0.4)
 	check "$BE: pknock-knock -u UDP sequence from 127.0.0.4" pknock-knock -u -d 50 -s 127.0.0.4 127.0.0.1 5001,5002
+	check "$BE: UDP knocks: both arrived" wait_arrived 127.0.0.4 $((n + 2))
 	check "$BE: UDP knocks: ALLOWED, proto=UDP" sh -c "grep -qE '^src=127.0.0.4 proto=UDP status=ALLOWED ' $PK/U"
 
 	# shellcheck disable=SC2086
