@@ -220,8 +220,9 @@ test-newer-labs:
 # captures: the lab prints each boot's CPU time) and the third keeps both cores busy once check
 # is done. Sharing the cores, a boot takes up to four times as long as alone (pknock's took 839 s
 # of its 960 s timeout), so the boots' timeouts (against a hung guest) are tripled. Each lab's
-# log is in target/, its failures and totals are printed at the end. The packaging test's lab part (the lab on the modules DKMS built, 6.1 and 6.12) is
-# make packaging-test's alone: it would add two lab runs to the 60 minutes (see README.md).
+# log is in target/, its failures and totals are printed at the end. The packaging test's lab
+# part (the lab on the modules DKMS built, 6.1 and 6.12) is make packaging-test's alone: it
+# would add two lab runs to the 60 minutes (see README.md).
 TEST_LABS := vmtest vmtest-newer vmtest-sid
 test: export LAB_SLOTS ?= 3
 test: export LAB_TIMEOUT_FACTOR ?= 3

@@ -26,11 +26,12 @@ kpkg_init() {
 	# deletes the .debs another downloads, or unpacks over headers kbuild is reading); a fetch
 	# script that runs the other holds the lock already (KPKG_LOCKED).
 	mkdir -p "$dir"
-	if [ "${KPKG_LOCKED:-}" != "$(cd "$dir" && pwd)" ]; then
+	local abs
+	abs=$(cd "$dir" && pwd)
+	if [ "${KPKG_LOCKED:-}" != "$abs" ]; then
 		exec {kpkg_lock_fd}>"$dir/.fetch.lock"
 		flock "$kpkg_lock_fd"
-		KPKG_LOCKED=$(cd "$dir" && pwd)
-		export KPKG_LOCKED
+		export KPKG_LOCKED=$abs
 	fi
 	APT_CONFIG=$("$kpkg_repo/scripts/private-apt.sh" "$suite" "$kpkg_repo/target/apt/$suite") ||
 		kpkg_die "no apt configuration for $suite"

@@ -193,13 +193,13 @@ lab_prepare() {
 # lab_prepared: another kernel's run may prepare now (see lab_prepare).
 lab_prepared() { exec 9>&-; }
 
-# lab_slot: waits for one of LAB_SLOTS guest slots (default 2: a core each on the machines we
-# test on), shared by every lab run on the machine, and holds it until the calling (sub)shell
-# exits: make test runs three kernels' labs at once, never more guests than that.
+# lab_slot: waits for one of LAB_SLOTS guest slots (run.sh sets the default), shared by every
+# lab run on the machine, and holds it until the calling (sub)shell exits: make test runs three
+# kernels' labs at once, never more guests than that.
 lab_slot() {
-	local i slots=${LAB_SLOTS:-2}
+	local i
 	while :; do
-		for ((i = 0; i < slots; i++)); do
+		for ((i = 0; i < LAB_SLOTS; i++)); do
 			exec {lab_slot_fd}>"$lab_out/.slot-$i"
 			flock -n "$lab_slot_fd" && return
 			exec {lab_slot_fd}>&-

@@ -29,8 +29,9 @@ Run the QEMU lab scenarios (tests/vm/scenarios/*.sh); expects 'make' to have run
   --list             list the scenarios and their boots, then exit
 Environment: LAB_KVER=VERSION boots vmlinuz-VERSION (default: linux-image-amd64's kernel, or
   the newest under the kernel root); LAB_SLOTS=N: at most N guests at a time on the machine,
-  for all lab runs together (default 2; tests/vm/demo.sh's guest takes none); LAB_JOBS=N: this run's guests at a time (default
-  LAB_SLOTS); LAB_TIMEOUT_FACTOR=N multiplies each boot's timeout (default 1);
+  for all lab runs together (default 2; tests/vm/demo.sh's guest takes none); LAB_JOBS=N:
+  this run's guests at a time (default LAB_SLOTS); LAB_TIMEOUT_FACTOR=N multiplies each boot's
+  timeout (default 1);
   LAB_BACKENDS=nft tests only that iptables backend (default: those the kernel's configuration
   has; since 6.17 the legacy one is optional).
 Logs: tests/vm/out/ (tests/vm/out/KVER/ for a --kernel-root kernel): <boot>.console.log
@@ -184,12 +185,14 @@ run_boot() {
 
 # LAB_JOBS guests at a time (TCG runs a vCPU per host thread), each in one of the machine's
 # LAB_SLOTS (lab_slot); reports print in boot order.
-[[ ${LAB_SLOTS:-2} =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_SLOTS must be a positive number, not '$LAB_SLOTS'"
+# Two slots by default: a core each on the machines we test on.
+LAB_SLOTS=${LAB_SLOTS:-2}
+[[ $LAB_SLOTS =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_SLOTS must be a positive number, not '$LAB_SLOTS'"
 # A boot's timeout (against a hung guest) times LAB_TIMEOUT_FACTOR: a guest sharing its core
 # with other guests and builds runs slower (make test: up to 4x).
 timeout_factor=${LAB_TIMEOUT_FACTOR:-1}
 [[ $timeout_factor =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_TIMEOUT_FACTOR must be a positive number, not '$timeout_factor'"
-jobs_max=${LAB_JOBS:-${LAB_SLOTS:-2}}
+jobs_max=${LAB_JOBS:-$LAB_SLOTS}
 [[ $jobs_max =~ ^[1-9][0-9]*$ ]] || lab_die "LAB_JOBS must be a positive number, not '$jobs_max'"
 for boot in "${boots[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
