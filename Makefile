@@ -220,26 +220,43 @@ test-newer-labs:
 # captures: the lab prints each boot's CPU time) and the third keeps both cores busy once check
 # is done. Sharing the cores, a boot takes up to four times as long as alone (pknock's took 839 s
 # of its 960 s timeout), so the boots' timeouts (against a hung guest) are tripled. Each lab's
-# log is in target/, its failures and totals are printed at the end. The packaging test's lab
+# log is in target/, its failures and totals are printed at the end, and last a summary of every
+# part with its FAIL lines (what a CI that shows only the first and last lines of the output keeps).
+# The packaging test's lab
 # part (the lab on the modules DKMS built, 6.1 and 6.12) is make packaging-test's alone: it
 # would add two lab runs to the 60 minutes (see README.md).
 TEST_LABS := vmtest vmtest-newer vmtest-sid
 test: export LAB_SLOTS ?= 3
 test: export LAB_TIMEOUT_FACTOR ?= 3
 test: all
-	@mkdir -p target; rm -f $(addprefix target/,$(addsuffix .log,$(TEST_LABS))); status=0; \
+	@mkdir -p target; rm -f $(addprefix target/,$(addsuffix .log,$(TEST_LABS))) target/check.status; \
+	failed=; start=$$(date +%s); \
 	$(MAKE) --no-print-directory -o all test-packaging & packaging=$$!; \
 	$(MAKE) --no-print-directory -o all test-newer-labs & newer=$$!; \
 	$(MAKE) --no-print-directory -o all vmtest >target/vmtest.log 2>&1 & lab=$$!; \
-	$(MAKE) --no-print-directory -o all check || status=1; \
-	wait $$lab || status=1; wait $$newer || status=1; wait $$packaging || status=1; \
+	{ $(MAKE) --no-print-directory -o all check 2>&1; echo $$? >target/check.status; } | tee target/check.log; \
+	[ "$$(cat target/check.status)" = 0 ] || failed="$$failed check"; \
+	wait $$lab || failed="$$failed vmtest"; \
+	wait $$newer || failed="$$failed test-newer-labs"; \
+	wait $$packaging || failed="$$failed test-packaging"; \
 	for lab in $(TEST_LABS); do \
 		echo "== make $$lab (target/$$lab.log)"; \
-		grep -aE '^(FAIL |vm lab: (kernel|boot|total))|^[0-9]+ passed, [0-9]+ failed$$' target/$$lab.log || \
-			{ echo "FAIL make $$lab: no lab report (see target/$$lab.log)"; tail -n 20 target/$$lab.log; status=1; }; \
+		grep -aE '^(FAIL |vm lab: (kernel|boot|total))|^[0-9]+ passed, [0-9]+ failed$$' target/$$lab.log 2>/dev/null || \
+			{ echo "FAIL make $$lab: no lab report (see target/$$lab.log, target/prepare.log)"; \
+			tail -n 20 target/$$lab.log target/prepare.log 2>/dev/null; failed="$$failed $$lab"; }; \
 	done; \
-	tests/packaging/sign.sh || status=1; \
-	exit $$status
+	echo "== tests/packaging/sign.sh (target/sign.log)"; \
+	tests/packaging/sign.sh >target/sign.log 2>&1 || failed="$$failed sign"; \
+	grep -aE '^FAIL|^[0-9]+ passed, [0-9]+ failed$$' target/sign.log; \
+	echo "== make test: summary ($$(( ($$(date +%s) - start) / 60 )) min; logs in target/)"; \
+	echo "check: exit status $$(cat target/check.status)"; \
+	grep -aE '^FAIL |^test .* FAILED$$' target/check.log | head -n 8; \
+	for log in vmtest vmtest-newer vmtest-sid packaging-test sign; do \
+		echo "$$log: $$(grep -aE '^[0-9]+ passed, [0-9]+ failed$$' target/$$log.log 2>/dev/null | tail -n 1 | grep . || echo no report)"; \
+		grep -aE '^FAIL ' target/$$log.log 2>/dev/null | head -n 8; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED in:$$failed"; exit 1; fi; \
+	echo "make test: passed"
 
 # Every *-bench scenario, each in its boot under the instruction-count plugin; report.py turns
 # their logs into the tables of bench/*.md.
