@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# xavm: boot=pknock-netns smp=1 timeout=360
+# xavm: boot=pknock-gc smp=1 timeout=360
 # Our xt_pknock keeps rules, peers, /proc files, stats and connector messages per network
 # namespace, both backends (our plugin, nl_multicast_group=3, pknlusr listening on the host).
 # The host has upstream's example rule (--knockports 4002,4001,4004 --strict --name SSH

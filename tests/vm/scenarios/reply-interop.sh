@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# xavm: boot=reply-compat smp=1 timeout=300 needs=upstream-modules
+# xavm: boot=compat smp=1 timeout=300 needs=upstream-modules
 # Upstream's plugins (Debian 12's 3.23) with our modules and ours with upstream's modules, both
 # backends: TARPIT (each mode, IPv4 and IPv6), DELUDE, ECHO (IPv4 and IPv6) and CHAOS (each
 # option) insert; -S, -L and iptables-save print exactly what upstream's plugin and module
