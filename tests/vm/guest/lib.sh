@@ -113,12 +113,15 @@ interop() {
 }
 
 # arrived SRC: packets from SRC that entered the guest's IP stack so far, counted by a rule of
-# its own in $BE's raw PREROUTING (added on first use; lab_reset removes them). A check that a
-# packet did NOT open or trigger something compares this before and after, so a packet that
-# never arrived cannot pass it. The filter table the scenarios inspect is left alone.
+# its own in $BE's raw PREROUTING (added on first use; lab_reset removes them), in the network
+# namespace $IN enters when set (as for tcp_knock). A check that a packet did NOT open or
+# trigger something compares this before and after, so a packet that never arrived cannot pass
+# it. The filter table the scenarios inspect is left alone. Whatever else comes from SRC counts
+# too: 127.0.0.1 or ::1 sending UDP to itself also receives the ICMP errors it answers.
 arrived() {
-	local t=ipt
-	case $1 in *:*) t=ip6t ;; esac
+	local t=iptables
+	case $1 in *:*) t=ip6tables ;; esac
+	t="${IN:-} /usr/sbin/$t-$BE -w"
 	$t -t raw -C PREROUTING -s "$1" 2>/dev/null || $t -t raw -A PREROUTING -s "$1" || return 1
 	$t -t raw -S PREROUTING -v 2>/dev/null |
 		awk -v s="$1/" 'index($4, s) == 1 { for (i = 5; i < NF; i++) if ($i == "-c") { print $(i + 1); exit } }'
@@ -153,12 +156,18 @@ listening() {
 
 # tcp_knock SRC PORT...: one TCP connect from SRC to 127.0.0.1 on each PORT, in that order (a
 # knock: nothing need answer); run under $IN (e.g. "nsenter -t PID -n") when the caller sets it.
+# Returns once every SYN arrived (a connect that timed out leaves its SYN on the backlog of a
+# loaded guest); fails, saying so, when they did not within 60 s.
 tcp_knock() {
-	local src=$1 p
+	local src=$1 p n
 	shift
+	n=$(arrived "$src") || return 1
 	for p in "$@"; do
 		${IN:-} socat -T1 /dev/null TCP:127.0.0.1:$p,bind="$src",connect-timeout=1 2>/dev/null
 	done
+	wait_arrived "$src" $((n + $#)) && return 0
+	echo "tcp_knock: not every SYN from $src to $* arrived within 60 s"
+	return 1
 }
 
 # dropped_to IPT-FUNCTION PORT: packets dropped so far by INPUT's DROP rules for TCP port PORT.
