@@ -130,6 +130,20 @@ arrived() {
 # wait_arrived SRC N: wait (at most 60 s) until `arrived SRC` reaches N.
 wait_arrived() { wait_at_least "$2" arrived "$1"; }
 
+# sent SRC N CMD...: run CMD, which sends N packets from SRC, then wait (at most 60 s) until they
+# arrived: loopback may deliver them after CMD returned (a loaded guest defers its backlog to
+# ksoftirqd). On one vCPU, loopback's backlog is one queue: what was sent before them arrived
+# too. Fails, saying so, when CMD failed or they did not all arrive.
+sent() {
+	local src=$1 n=$2 before
+	shift 2
+	before=$(arrived "$src") || return 1
+	"$@" || return 1
+	wait_arrived "$src" $((before + n)) && return 0
+	echo "sent: $n packet(s) from $src, $(($(arrived "$src") - before)) arrived within 60 s"
+	return 1
+}
+
 # ---- waiting on state ----
 # uptime_s: seconds since boot (scenarios move the wall clock; deadlines must not follow it).
 uptime_s() { cut -d. -f1 /proc/uptime; }
