@@ -112,19 +112,20 @@ interop() {
 	done
 }
 
-# arrived SRC: packets from SRC that entered the guest's IP stack so far, counted by a rule of
-# its own in $BE's raw PREROUTING (added on first use; lab_reset removes them), in the network
-# namespace $IN enters when set (as for tcp_knock). A check that a packet did NOT open or
-# trigger something compares this before and after, so a packet that never arrived cannot pass
-# it. The filter table the scenarios inspect is left alone. Whatever else comes from SRC counts
-# too: 127.0.0.1 or ::1 sending UDP to itself also receives the ICMP errors it answers.
+# arrived SRC: packets from SRC (an address, or a network ADDR/LEN) that entered the guest's IP
+# stack so far, counted by a rule of its own in $BE's raw PREROUTING (added on first use;
+# lab_reset removes them), in the network namespace $IN enters when set (as for tcp_knock). A
+# check that a packet did NOT open or trigger something compares this before and after, so a
+# packet that never arrived cannot pass it. The filter table the scenarios inspect is left
+# alone. Whatever else comes from SRC counts too: 127.0.0.1 or ::1 sending UDP to itself also
+# receives the ICMP errors it answers.
 arrived() {
 	local t=iptables
 	case $1 in *:*) t=ip6tables ;; esac
 	t="${IN:-} /usr/sbin/$t-$BE -w"
 	$t -t raw -C PREROUTING -s "$1" 2>/dev/null || $t -t raw -A PREROUTING -s "$1" || return 1
 	$t -t raw -S PREROUTING -v 2>/dev/null |
-		awk -v s="$1/" 'index($4, s) == 1 { for (i = 5; i < NF; i++) if ($i == "-c") { print $(i + 1); exit } }'
+		awk -v s="$1" '$4 == s || index($4, s "/") == 1 { for (i = 5; i < NF; i++) if ($i == "-c") { print $(i + 1); exit } }'
 }
 
 # wait_arrived SRC N: wait (at most 60 s) until `arrived SRC` reaches N.
