@@ -48,7 +48,7 @@ tools() {
 	check "$what: DROP 21" $t -A INPUT -p tcp --dport 21 -j DROP
 	check "$what: DROP 22" $t -A INPUT -p tcp --dport 22 -j DROP
 
-	check "$what: TCP knocks" pknock-knock $fam -d 50 -w 300 -s $a "$(dst $a)" 4002,4001,4004
+	check "$what: TCP knocks, all 3 arrived" sent $a 3 pknock-knock $fam -d 50 -w 300 -s $a "$(dst $a)" 4002,4001,4004
 	check_eq "$what: knocks: ALLOWED" ALLOWED "$(status SSH $a)"
 	check_eq "$what: knocks: port 22 open for $a" hi "$(reach $a 22)"
 	check "$what: pknlusr reports the knock sequence" noted "rule_name: SSH - ip $a"

@@ -64,7 +64,8 @@ for BE in $BACKENDS; do
 	check_eq "$BE: restored rules save the same" "$(rules_of </tmp/pknock.saved)" "$(ipt_save | rules_of)"
 	check_eq "$BE: port 22 closed before knocking" "" "$(reach 127.0.0.2)"
 
-	check "$BE: pknock-knock TCP sequence from 127.0.0.2" pknock-knock -v -d 50 -w 300 -s 127.0.0.2 127.0.0.1 4002,4001,4004
+	check "$BE: pknock-knock TCP sequence from 127.0.0.2, all 3 arrived" \
+		sent 127.0.0.2 3 pknock-knock -v -d 50 -w 300 -s 127.0.0.2 127.0.0.1 4002,4001,4004
 	check_eq "$BE: ALLOWED in upstream's /proc" ALLOWED "$(status SSH 127.0.0.2)"
 	check "$BE: upstream's /proc line format" sh -c "grep -qE '^src=127.0.0.2 proto=TCP status=ALLOWED accepted_knock_count=3 autoclose_time=[0-9]+ \[secs\] $' $PK/SSH"
 	check_eq "$BE: TCP to 22 from 127.0.0.2 succeeds" hi "$(reach 127.0.0.2)"
