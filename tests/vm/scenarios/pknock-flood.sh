@@ -16,17 +16,25 @@ echo 100000 >/proc/sys/net/core/netdev_max_backlog
 status() {
 	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1"
 }
-knock() {
+# allowed NAME SRC: SRC is an ALLOWED peer of NAME.
+allowed() { [ "$(status "$1" "$2")" = ALLOWED ]; }
+# knock_send SRC PORT...: a datagram from SRC to each PORT, all from vCPU 0, whose loopback
+# backlog delivers them in the order sent.
+knock_send() {
 	local src=$1 p
 	shift
-	for p in "$@"; do rawudp -s "$src" -d 127.0.0.1 -p "$p" -m k; done
+	for p in "$@"; do taskset -c 0 rawudp -s "$src" -d 127.0.0.1 -p "$p" -m k || return 1; done
 }
+# knock SRC PORT...: knock_send, then wait until they all arrived (at most 60 s; it fails,
+# saying so, when they did not).
+knock() { sent "$1" $(($# - 1)) knock_send "$@"; }
 stat_field() { sed -n "s/^name=FLOOD .*$1=\([0-9]*\).*/\1/p" /proc/net/xt_pknock_stats; }
 
 flood_run() {
-	local what="$BE $1 plugin" tries peers a b rc
+	local what="$BE $1 plugin" tries peers a b rc flood
 	check "$what: knock rule" ipt -A INPUT -p udp -m pknock --knockports 5001,5002,5003 --strict --name FLOOD --time 60
-	knock 127.0.0.2 5001 5002
+	check "$what: 127.0.0.2 knocks twice before the flood" knock 127.0.0.2 5001 5002
+	flood=$(arrived 10.0.0.0/8)
 	taskset -c 0 pkflood 10.1.0.1 2000 127.0.0.1 5001 &
 	a=$!
 	taskset -c 1 pkflood 10.2.0.1 2000 127.0.0.1 5001 &
@@ -35,15 +43,22 @@ flood_run() {
 	tries=0
 	while [ $tries -lt 10 ] && [ "$(status FLOOD 127.0.0.3)" != ALLOWED ]; do
 		tries=$((tries + 1))
-		knock 127.0.0.3 5001 5002 5003
+		# One more attempt by an ALLOWED peer (the status read while the other vCPU was still
+		# between the counting rule and pknock's) only passes.
+		knock 127.0.0.3 5001 5002 5003 || fail "$what: attempt $tries: the knocks from 127.0.0.3 did not arrive"
 	done
 	rc=0
 	wait $a || rc=1
 	wait $b || rc=1
 	check_eq "$what: both flood senders succeeded" 0 $rc
+	# They returned; their last datagrams may still be on the backlogs.
+	check "$what: the 4000 flood datagrams arrived" wait_arrived 10.0.0.0/8 $((flood + 4000))
 	echo "client during the flood: $tries attempt(s)"
+	# The last knock arrived; on two vCPUs pknock's rule may not have seen it yet.
+	wait_for 60 allowed FLOOD 127.0.0.3
 	check_eq "$what: client knocking during the flood got in" ALLOWED "$(status FLOOD 127.0.0.3)"
-	knock 127.0.0.2 5003
+	check "$what: 127.0.0.2's last knock after the flood" knock 127.0.0.2 5003
+	wait_for 60 allowed FLOOD 127.0.0.2 # as for 127.0.0.3
 	check_eq "$what: client half-way through before the flood got in after it" ALLOWED "$(status FLOOD 127.0.0.2)"
 	cat /proc/net/xt_pknock_stats
 	peers=$(stat_field peers)
