@@ -18,10 +18,10 @@ load_module ours xt_pknock || fail "load our xt_pknock"
 check "rule with --time 10" ipt -A INPUT -p tcp -m pknock --knockports 4002,4001,4004 --name GC --time 10 -m tcp --dport 22 -j ACCEPT
 i=2
 while [ $i -le 11 ]; do
-	tcp_knock 127.0.0.$i 4002
+	tcp_knock 127.0.0.$i 4002 || fail "the knock from 127.0.0.$i did not arrive"
 	i=$((i + 1))
 done
-tcp_knock 127.0.0.20 4002 4001 4004
+check "the knocks from 127.0.0.20 arrived" tcp_knock 127.0.0.20 4002 4001 4004
 check_eq "10 half-way peers and 1 allowed peer held" 11 "$(peers)"
 check_eq "the allowed peer is ALLOWED" 1 "$(grep -c '^src=127.0.0.20 .*status=ALLOWED' $PK/GC)"
 

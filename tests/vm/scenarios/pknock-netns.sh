@@ -27,7 +27,7 @@ CHILD_RULE='-p tcp -m pknock --knockports 4002 --name SSH --time 100 -m tcp --dp
 
 socat TCP-LISTEN:22,reuseaddr,fork SYSTEM:'echo hi' 2>/dev/null &
 server=$!
-usleep 300000
+wait_for 60 listening 22 || fail "the server on port 22 is not listening"
 # A user for the unprivileged case (busybox su needs a passwd line).
 grep -q '^knocker:' /etc/passwd 2>/dev/null || echo 'knocker:x:1000:1000::/tmp:/bin/sh' >>/etc/passwd
 
@@ -61,14 +61,9 @@ child_stop() {
 check_match() {
 	if printf '%s\n' "$2" | grep -qE "$3"; then pass "$1"; else fail "$1"; echo "  got: '$2'"; fi
 }
-# noted LINE: pknlusr printed LINE (it flushes each line; give it a moment).
+# noted LINE: pknlusr printed LINE (it flushes each line; waits at most 60 s for it).
 noted() {
-	local i=0
-	while [ $i -lt 50 ]; do
-		grep -qxF "$1" /tmp/pknlusr.out && return 0
-		usleep 100000
-		i=$((i + 1))
-	done
+	wait_for 60 grep -qxF "$1" /tmp/pknlusr.out && return 0
 	sed 's/^/  pknlusr: /' /tmp/pknlusr.out
 	return 1
 }
@@ -83,8 +78,8 @@ netns_run() {
 	# shellcheck disable=SC2086
 	check "$what: child: same-name one-port rule" cipt -A INPUT $CHILD_RULE
 	IN="nsenter -t $child -n"
-	tcp_knock 127.0.0.2 4002
-	tcp_knock 127.0.0.6 4002
+	check "$what: child: the knock from 127.0.0.2 arrived" tcp_knock 127.0.0.2 4002
+	check "$what: child: the knock from 127.0.0.6 arrived" tcp_knock 127.0.0.6 4002
 	check_eq "$what: child: its knock is ALLOWED in its own file" ALLOWED "$(status SSH 127.0.0.2)"
 	check_eq "$what: child: its directory lists only its name" SSH "$(names)"
 	check_eq "$what: child: its stats list only its name" "name=SSH peers=2;" "$(stats)"
@@ -98,10 +93,10 @@ netns_run() {
 	check_fails "$what: host: a user cannot read a rule's peers" su knocker -s /bin/sh -c "cat $PK/SSH"
 	check_fails "$what: host: ... nor the stats" su knocker -s /bin/sh -c "cat /proc/net/xt_pknock_stats"
 
-	tcp_knock 127.0.0.3 4002
+	check "$what: host: the first knock from 127.0.0.3 arrived" tcp_knock 127.0.0.3 4002
 	check_match "$what: host: --time still 10 (first knock: expir_time 9 or 10)" \
 		"$(line SSH 127.0.0.3)" 'status=MATCHING accepted_knock_count=1 expir_time=(9|10) '
-	tcp_knock 127.0.0.2 4002 4001 4004
+	check "$what: host: the knocks from 127.0.0.2 arrived" tcp_knock 127.0.0.2 4002 4001 4004
 	check_match "$what: host: the real knock opens, --autoclose still 60" \
 		"$(line SSH 127.0.0.2)" 'status=ALLOWED accepted_knock_count=3 autoclose_time=3[56][0-9][0-9] '
 	check_eq "$what: host: port 22 open for 127.0.0.2 after the real knock" hi "$(reach 127.0.0.2 22)"
@@ -121,7 +116,7 @@ netns_run() {
 		'^name=SSH peers=1 limit='
 	check_eq "$what: host: the user namespace's knock is not in the host's file" none "$(status SSH 127.0.0.4)"
 	check_eq "$what: host: port 22 stays closed for 127.0.0.4" "" "$(reach 127.0.0.4 22)"
-	tcp_knock 127.0.0.5 4002 4001 4004
+	check "$what: host: the knocks from 127.0.0.5 arrived" tcp_knock 127.0.0.5 4002 4001 4004
 	check "$what: host: pknlusr reports the host's next knock" noted 'rule_name: SSH - ip 127.0.0.5'
 	check_eq "$what: host: ... and nothing from the user namespace" 2 "$(grep -c . /tmp/pknlusr.out)"
 
@@ -140,6 +135,12 @@ export XTABLES_LOCKFILE=/tmp/xtables-userns.lock
 ip link set lo up
 /usr/sbin/iptables-"$BE" -w -A INPUT -p tcp -m pknock --knockports 4002 --name SSH --time 100 -m tcp --dport 22 -j ACCEPT || echo "rule refused"
 socat -T1 /dev/null TCP:127.0.0.1:4002,bind=127.0.0.4,connect-timeout=1 2>/dev/null
+# Its SYN may still be on a loaded guest's backlog: wait (at most 60 s) for the peer it opens.
+i=0
+until grep -q '^src=127.0.0.4 .*status=ALLOWED' /proc/net/xt_pknock/SSH || [ $i -ge 600 ]; do
+	usleep 100000
+	i=$((i + 1))
+done
 cat /proc/net/xt_pknock/SSH
 echo "owner $(stat -c %a:%u:%g /proc/net/xt_pknock/SSH /proc/net/xt_pknock_stats | tr '\n' ' ' | sed 's/ $//')"
 cat /proc/net/xt_pknock_stats
@@ -155,11 +156,8 @@ for BE in $BACKENDS; do
 	pknlusr $GROUP >/tmp/pknlusr.out 2>&1 &
 	listener=$!
 	# Bound once its connector socket shows in /proc/net/netlink with our group's bit.
-	i=0
-	while [ $i -lt 50 ] && ! awk -v m="$(printf %08x $((1 << (GROUP - 1))))" '$2 == 11 && $4 == m { f = 1 } END { exit !f }' /proc/net/netlink; do
-		usleep 100000
-		i=$((i + 1))
-	done
+	check "$BE: pknlusr listens on group $GROUP" wait_for 60 awk -v m="$(printf %08x $((1 << (GROUP - 1))))" \
+		'$2 == 11 && $4 == m { f = 1 } END { exit !f }' /proc/net/netlink
 	netns_run
 	kill $listener
 done

@@ -36,6 +36,8 @@ done >/tmp/race.rules
 status() {
 	awk -v s="src=$2" '$1 == s { sub("status=", "", $3); print $3; f = 1 } END { if (!f) print "none" }' $PK/"$1" 2>/dev/null
 }
+# allowed NAME SRC: SRC is an ALLOWED peer of NAME.
+allowed() { [ "$(status "$1" "$2")" = ALLOWED ]; }
 
 # spawn_ns: a new network namespace held by a sleeping process; prints its PID.
 spawn_ns() {
@@ -66,7 +68,9 @@ race_run() {
 	local what="$BE" pids= floods= ns nss= f failed total n cpu
 	check "$what: host: a rule of its own" ipt -A INPUT -p tcp -m pknock --knockports 4001,4002 --name HOST --time 60
 	IN=
-	tcp_knock 127.0.0.2 4001 4002
+	check "$what: host: the knocks from 127.0.0.2 arrived" tcp_knock 127.0.0.2 4001 4002
+	# Two vCPUs: the other one may still be between the counting rule and pknock's.
+	wait_for 60 allowed HOST 127.0.0.2
 	check_eq "$what: host: 127.0.0.2 ALLOWED" ALLOWED "$(status HOST 127.0.0.2)"
 	ipt_save >/tmp/saved
 	check "$what: host: the whole table replaced (restore)" ipt_restore /tmp/saved
@@ -117,7 +121,7 @@ race_run() {
 		nsenter -t "$ns" -n /usr/sbin/ip6tables-"$BE" -w -A INPUT $RULE
 		nsenter -t "$ns" -n /usr/sbin/iptables-"$BE" -w -A INPUT -p tcp -m pknock --checkip --name HOST
 		IN="nsenter -t $ns -n"
-		tcp_knock 127.0.0.3 4001
+		tcp_knock 127.0.0.3 4001 || fail "$what: namespace $n: the knock from 127.0.0.3 did not arrive"
 		IN=
 		kill "$ns"
 		n=$((n + 1))
