@@ -514,6 +514,11 @@ acc_reset() {
 	lab_reset
 }
 
+# acc_packets TABLE [IPTACCOUNT]: the packets TABLE counted so far, as sources plus as
+# destinations (iptaccount -l, which does not flush; ours unless IPTACCOUNT is given). An exact
+# check of a table waits until this reaches what was sent (wait_at_least), then reads it.
+acc_packets() { "${2:-iptaccount}" -l "$1" | awk '$1 == "IP:" { n += $5 + $10 } END { print n + 0 }'; }
+
 # ---- reply targets (TARPIT, DELUDE, CHAOS): pktprobe (tests/vm/tools/pktprobe.c) ----
 # seg FIELD: FIELD's value in each segment line pktprobe printed, on stdin.
 seg() { sed -n "s/^tcp .* $1=\([^ ]*\).*/\1/p"; }
