@@ -28,13 +28,15 @@ acc() {
 # got NAME: the data lines of a kept output.
 got() { grep -e '^IP' -e '^Run' -e '^Found' -e '^Current' -e '^Read failed' -e '^rc=' /tmp/acc/"$MOD.$BE.$1"; }
 
-# Known traffic into 127.0.0.0/24: 6 datagrams to .1 (3 x 38 B from .2, 2 x 128 B from .3,
-# 1 x 38 B from 127.0.1.5, outside the net).
+# traffic N: known traffic into 127.0.0.0/24: 6 datagrams to .1 (3 x 38 B from .2, 2 x 128 B
+# from .3, 1 x 38 B from 127.0.1.5, outside the net); then a wait (at most 60 s) until table lo
+# counted N packets as sources plus destinations (11 per rule): loopback may deliver them after
+# rawudp returned.
 traffic() {
 	rawudp -s 127.0.0.2 -d 127.0.0.1 -m "$P10" -n 3 &&
 		rawudp -s 127.0.0.3 -d 127.0.0.1 -m "$P100" -n 2 &&
 		rawudp -s 127.0.1.5 -d 127.0.0.1 -m "$P10" &&
-		usleep 100000 # loopback delivers from the backlog, after rawudp returns
+		wait_at_least "$1" acc_packets lo $ACC
 }
 LO_DATA='Run #0 - 3 items found
 IP: 127.0.0.1 SRC packets: 0 bytes: 0 DST packets: 6 bytes: 408
@@ -52,7 +54,7 @@ for MOD in ours upstream; do
 		load_module $MOD xt_ACCOUNT || { fail "$T: load xt_ACCOUNT"; continue; }
 		# shellcheck disable=SC2086
 		check "$T: insert a 127.0.0.0/24 rule" ipt -A INPUT $LO
-		check "$T: known traffic sent" traffic
+		check "$T: known traffic sent and counted" traffic 11
 		acc l -l lo
 		check_eq "$T: -l exact counters" "$LO_DATA" "$(got l)"
 		acc s -s -l lo
@@ -67,7 +69,7 @@ for MOD in ours upstream; do
 rc=0" "$(got after-f)"
 		# One address as source and destination: both its counters, one item.
 		check "$T: a datagram 127.0.0.4 -> 127.0.0.4 sent" rawudp -s 127.0.0.4 -d 127.0.0.4 -m "$P10"
-		usleep 100000
+		wait_at_least 2 acc_packets lo $ACC # as source and destination
 		acc same -l lo -f
 		check_eq "$T: an address as both source and destination is one item" "Run #0 - 1 item found
 IP: 127.0.0.4 SRC packets: 1 bytes: 38 DST packets: 1 bytes: 38
@@ -81,7 +83,8 @@ rc=0" "$(got u)"
 		check "$T: a second rule shares table lo" ipt -A INPUT $LO
 		check_fails "$T: table lo with another net refused" \
 			ipt -A INPUT -p udp -j ACCOUNT --addr 127.0.1.0/24 --tname lo
-		check "$T: known traffic sent" traffic
+		# Rules lo, all, lo: once the second lo rule counted every datagram, all did too.
+		check "$T: known traffic sent and counted" traffic 22
 		acc all -l all
 		check_eq "$T: /0 counts every datagram as source of 0.0.0.0" "Run #0 - 1 item found
 IP: 0.0.0.0 SRC packets: 6 bytes: 408 DST packets: 0 bytes: 0
@@ -116,6 +119,7 @@ rc=0" "$(got a2)"
 		check "$T: insert a /8 rule" ipt -A INPUT -p udp -j ACCOUNT --addr 10.0.0.0/8 --tname big
 		check "$T: 250 sources in 250 /16s sent" \
 			udpsweep -s 10.0.0.1 -S 0x10101 -c 250 -d 127.0.0.1 -b 1
+		wait_at_least 250 acc_packets big $ACC
 		acc big -l big -f
 		check_eq "$T: /8: 250 items" "Run #0 - 250 items found" "$(grep '^Run' /tmp/acc/$MOD.$BE.big)"
 		check_eq "$T: /8: each source 1 packet of 29 bytes" 250 \
@@ -160,7 +164,7 @@ if [ -e /opt/ours/xtables/libxt_ACCOUNT.so ]; then
 		use_plugins ours && load_module ours xt_ACCOUNT || { fail "$BE: load ours"; continue; }
 		# shellcheck disable=SC2086
 		check "$BE: our plugin inserts a rule for our module" ipt -A INPUT $LO
-		check "$BE: known traffic sent" traffic
+		check "$BE: known traffic sent and counted" traffic 11
 		acc l -l lo
 		check_eq "$BE: our plugin: -l exact counters" "$LO_DATA" "$(got l)"
 	done

@@ -28,14 +28,22 @@ FIT=819
 echo 0 >/proc/sys/net/core/message_cost
 
 # sweep ns|host COUNT [FIRST]: one datagram from each of COUNT sources in as many /24s of
-# 10.0.0.0/8, sent in the namespace or on the host.
+# 10.0.0.0/8, sent in the namespace or on the host; then a wait (at most 60 s) until the first
+# ACCOUNT rule there counted them: loopback may deliver them after udpsweep returned. (The
+# rule counts a packet before its target runs: on two vCPUs the last one may still be on its
+# way into the table; exact checks of a table wait for it too, with ns_items or host_items.)
 sweep() {
-	local in=
-	[ "$1" = ns ] && in=ns
-	$in udpsweep -s "${3:-10.0.0.1}" -S 0x100 -c "$2" -d 127.0.0.1 -b 1 && usleep 200000
+	local in= t=ipt n
+	[ "$1" = ns ] && in=ns t=ns_ipt
+	n=$(rule_packets $t ACCOUNT)
+	$in udpsweep -s "${3:-10.0.0.1}" -S 0x100 -c "$2" -d 127.0.0.1 -b 1 &&
+		wait_rule_packets $t $((n + $2)) ACCOUNT
 }
 # items IPTACCOUNT-OUTPUT: the "Run #0 - N items found" count.
 items() { sed -n 's/^Run #0 - \([0-9]*\) items\{0,1\} found$/\1/p'; }
+# ns_items TABLE, host_items TABLE: the addresses TABLE holds, in the namespace, on the host.
+ns_items() { ns $OURACC -l "$1" | items; }
+host_items() { $ACC -l "$1" | items; }
 # cg_current: bytes charged to the cgroup $CG.
 cg_current() { cat $CG/memory.current; }
 
@@ -49,7 +57,7 @@ for BE in $BACKENDS; do
 		"$(stat -c %a $PARAMS/netns_max_table_kb) $(cat $PARAMS/netns_max_table_kb) $(stat -c %a $PARAMS/netns_max_read_kb) $(cat $PARAMS/netns_max_read_kb)"
 	check "$BE: a host table" ipt -A INPUT -p udp -j ACCOUNT --addr 127.0.0.0/24 --tname host
 	rawudp -s 127.0.0.2 -d 127.0.0.1 -m hello -n 3
-	usleep 100000
+	wait_at_least 6 acc_packets host $ACC # each as source and destination
 	host_before=$($ACC -l host)
 	echo 1024 >$PARAMS/netns_max_table_kb
 	echo 64 >$PARAMS/netns_max_read_kb
@@ -87,12 +95,14 @@ for BE in $BACKENDS; do
 
 		echo 2048 >$PARAMS/netns_max_table_kb
 		check "$T: 100 more sources sent" sweep ns 100 10.100.0.1
-		check_eq "$T: a raised bound counts them" $((FIT + 100)) "$(ns $OURACC -l big | items)"
+		wait_at_least $((FIT + 100)) ns_items big
+		check_eq "$T: a raised bound counts them" $((FIT + 100)) "$(ns_items big)"
 		echo 1024 >$PARAMS/netns_max_table_kb
 		check_eq "$T: read-and-flush at the bound" $((FIT + 100)) "$(ns $OURACC -l big -f | items)"
 		check_eq "$T: flushed" 0 "$(ns $OURACC -l big | items)"
 		check "$T: 10 sources sent" sweep ns 10
-		check_eq "$T: the flush gave the blocks back: new addresses count" 10 "$(ns $OURACC -l big | items)"
+		wait_at_least 10 ns_items big
+		check_eq "$T: the flush gave the blocks back: new addresses count" 10 "$(ns_items big)"
 		ns_stop
 	done
 
@@ -103,7 +113,8 @@ for BE in $BACKENDS; do
 	# shellcheck disable=SC2086
 	check "$BE: and a second one: the bounds are not the host's" ipt -A INPUT $BIG hostbig2
 	check "$BE: 2000 sources sent on the host" sweep host 2000
-	check_eq "$BE: the host counts them all" 2000 "$($ACC -l hostbig | items)"
+	wait_at_least 2000 host_items hostbig
+	check_eq "$BE: the host counts them all" 2000 "$(host_items hostbig)"
 	echo 65536 >$PARAMS/netns_max_table_kb
 	echo 65536 >$PARAMS/netns_max_read_kb
 done

@@ -26,7 +26,8 @@ for MOD in ours upstream; do
 	check "$T: rules for tables lo and all2" ipt -A INPUT -p udp -j ACCOUNT --addr 127.0.0.0/24 --tname lo
 	ipt -A INPUT -p udp -j ACCOUNT --addr 0.0.0.0/0 --tname all2
 	rawudp -s 127.0.0.2 -d 127.0.0.1 -m x -n 2
-	usleep 100000
+	# Loopback may deliver them after rawudp returned: lo counts each as source and destination.
+	wait_at_least 4 acc_packets lo
 
 	is "names in exactly 9 bytes" "ok names lo all2" names 9
 	is "names: one byte short" "error ENOMEM" names 8
