@@ -33,15 +33,18 @@ is() {
 	echo "+ accsockopt $*"
 	check_eq "$BE: $what" "$want" "$(accsockopt "$@")"
 }
-# settle: loopback delivers from the backlog after rawudp returns.
-settle() { usleep 100000; }
+# counted6 TABLE: the packets TABLE counted so far, as sources plus as destinations, plus those
+# it could not count (read6: no flush). Loopback may deliver datagrams after their sender
+# returned: an exact check of a table waits until this reaches what was sent (wait_at_least).
+counted6() { r6 "$1" | awk 'NR == 1 { n = $4 } NR > 2 { n += $2 + $4 } END { print n + 0 }'; }
 
-# Known traffic to ::1: 3 x 58 B from ::2, 2 x 148 B from ::3, 1 x 58 B from outside the /64.
+# traffic TABLE N: known traffic to ::1: 3 x 58 B from ::2, 2 x 148 B from ::3, 1 x 58 B from
+# outside the /64; then a wait (at most 60 s) until TABLE counted N packets (counted6).
 traffic() {
 	send6 ${NET}2 ${NET}1 "$P10" -n 3 &&
 		send6 ${NET}3 ${NET}1 "$P100" -n 2 &&
 		send6 2001:db8:0:1::5 ${NET}1 "$P10" &&
-		settle
+		wait_at_least "$2" counted6 "$1"
 }
 T6_DATA="items 3 uncounted 0
 ok
@@ -53,6 +56,12 @@ N=${ACCOUNT_LOAD_N:-5000}
 
 # sender CPU SRC: N datagrams of 58 bytes from SRC to ::1, pinned to CPU.
 sender() { taskset -c "$1" rawudp -6 -s "$2" -d ${NET}1 -m "$P10" -n "$N"; }
+
+# counted_to_1: ${NET}1's destination packets in the reads so far and in table t6 now.
+counted_to_1() {
+	r6 t6 >/tmp/acc6-peek
+	cat /tmp/acc6-read.* /tmp/acc6-peek | awk -v a=${NET}1 '$1 == a { n += $4 } END { print n + 0 }'
+}
 
 # Room for both senders' datagrams on the loopback backlog.
 echo 100000 >/proc/sys/net/core/netdev_max_backlog
@@ -66,7 +75,7 @@ for BE in $BACKENDS; do
 	load_module ours xt_ACCOUNT || { fail "$BE: load our xt_ACCOUNT"; continue; }
 	# shellcheck disable=SC2086
 	check "$BE: insert a ${NET}/64 rule" ip6t -A INPUT $T6
-	check "$BE: known traffic sent" traffic
+	check "$BE: known traffic sent and counted" traffic t6 11
 	is "exact counters, ascending" "$T6_DATA" read6 t6
 	check_eq "$BE: our iptaccount -l shows them in upstream's shape" "
 libxt_ACCOUNT_cl userspace accounting tool v1.3
@@ -107,9 +116,10 @@ ok" read6 t6
 	check "$BE: a /120 table" ip6t -A INPUT -p udp -j ACCOUNT --addr ${NET}/120 --tname n120
 	check "$BE: a /128 table of ::1 for the long datagram" \
 		ip6t -A INPUT -p udp -j ACCOUNT --addr ${NET}1/128 --tname big6
-	check "$BE: known traffic sent" traffic
+	# Waited for in table big6, the last rule: its ::1 counts every datagram as destination.
+	check "$BE: known traffic sent and counted" traffic big6 6
 	check "$BE: 1 x 58 B from ${NET}100 (inside the /64, outside the /120)" send6 ${NET}100 ${NET}1 "$P10"
-	settle
+	wait_at_least 7 counted6 big6
 	is "::/0 counts every datagram as source of ::" "items 1 uncounted 0
 ok
 :: 7 586 0 0" read6 all6
@@ -130,13 +140,13 @@ ${NET}3 2 296 0 0" read6 n120
 	accsockopt read6 big6 flush >/dev/null
 	check "$BE: a 65488-byte UDP datagram from ::1 to itself sent" \
 		socat -b 65536 -u OPEN:/tmp/udp65488 "UDP6-SENDTO:[${NET}1]:9"
-	settle
+	wait_at_least 2 counted6 big6 # as source and destination
 	is "it counts 65536 bytes each way (IPv6 payload length + 40)" "items 1 uncounted 0
 ok
 ${NET}1 1 65536 1 65536" read6 big6 flush
 	check "$BE: lo's MTU raised for a jumbogram" ip link set lo mtu 70000
 	check "$BE: a 66056-byte jumbogram from ::1 to itself received on lo" jumbo6 ${NET}1 ${NET}1 66000
-	settle
+	wait_at_least 2 counted6 big6
 	check "$BE: lo's MTU back to 65536" ip link set lo mtu 65536
 	is "a jumbogram (payload length 0) counts its full length" "items 1 uncounted 0
 ok
@@ -188,13 +198,9 @@ Found table: big6" "$(iptaccount -a | grep '^Found table: ')"
 	check "$BE: delete the /128 rule" ip6t -D INPUT -p udp -j ACCOUNT --addr ${NET}2/128 --tname h128
 	# shellcheck disable=SC2086
 	check "$BE: delete one t6 rule" ip6t -D INPUT $T6
-	# nf_tables releases a deleted rule's target after the commit: wait for the name to go.
-	tries=0
-	while accsockopt names6 4096 | grep -q ' h128'; do
-		[ $tries -lt 50 ] || break
-		usleep 100000
-		tries=$((tries + 1))
-	done
+	# nf_tables releases a deleted rule's target after the commit: wait (at most 60 s) for the
+	# name to go.
+	wait_for 60 sh -c "! accsockopt names6 4096 | grep -q ' h128'"
 	is "the /128 table is gone with its rule, t6 stays" "ok names t6 all6 n120 big6" names6 4096
 	is "its name is unknown" "error EINVAL" prepare6 h128
 
@@ -213,7 +219,9 @@ Found table: big6" "$(iptaccount -a | grep '^Found table: ')"
 	ra=$?
 	wait $b
 	check_eq "$BE: both senders finished" "0 0" "$ra $?"
-	usleep 500000
+	# Their last datagrams may still be on the backlogs: wait (at most 60 s) until the reads and
+	# what the table holds now (not flushed) add up to every datagram to ::1.
+	wait_at_least $((2 * N)) counted_to_1
 	accsockopt read6 t6 flush >/tmp/acc6-read.final
 	check "$BE: read and flushed $i times during the load" [ "$i" -ge 2 ]
 	check_eq "$BE: reads under load add up exactly (::2, ::3 sources; ::1 destination)" \
@@ -238,7 +246,8 @@ if load_module ours xt_ACCOUNT ip6_max_addresses=4; then
 	check "$BE: insert a ${NET}/64 rule" ip6t -A INPUT $T6
 	log_mark
 	for i in 2 3 4 5 6 7; do send6 ${NET}$i ${NET}1 "$P10"; done
-	settle
+	# 6 as destination, 3 as source, 3 uncounted.
+	wait_at_least 12 counted6 t6
 	# ::2 and ::1 (first packet), ::3, ::4 fill the table; ::5, ::6, ::7 are one too many.
 	is "4 addresses counted, 3 packets uncounted" "items 4 uncounted 3
 ok
@@ -260,7 +269,7 @@ ${NET}4 1 58 0 0" read6 t6
 	is "after the flush: empty, nothing uncounted" "items 0 uncounted 0
 ok" read6 t6
 	send6 ${NET}7 ${NET}1 "$P10"
-	settle
+	wait_at_least 2 counted6 t6
 	is "a new address counts again after the flush" "items 2 uncounted 0
 ok
 ${NET}1 0 0 1 58
@@ -277,16 +286,21 @@ kmalloc64() { awk '$1 == "kmalloc-cg-64" { print $2 }' /proc/slabinfo; }
 # parked on the per-CPU free lists are not free to it, and those lists grow and shrink by
 # megabytes on their own (the same sweep changed MemFree by -516 to +5324 kB across kernels).
 kernel_kb() { awk '$1 == "SUnreclaim:" || $1 == "VmallocUsed:" { kb += $2 } END { print kb }' /proc/meminfo; }
+# last_rule_packets: the packet counter of ip6tables' last INPUT rule.
+last_rule_packets() { ip6t -L INPUT -v -x -n | awk 'NR > 2 { n = $1 } END { print n + 0 }'; }
 
 lab_reset
 use_plugins ours
 if load_module ours xt_ACCOUNT; then
 	# shellcheck disable=SC2086
 	check "$BE: insert a ${NET}/64 rule" ip6t -A INPUT $T6
+	# A rule after it counts the datagrams ACCOUNT is done with (cheaper to wait on than reads
+	# of the full table): loopback may deliver them after udpsweep returned.
+	check "$BE: a counting rule after it" ip6t -A INPUT -p udp
 	slab0=$(kmalloc64)
 	mem0=$(kernel_kb)
 	check "$BE: 70000 sources ${NET}1:0 and up sent" udpsweep -6 -s ${NET}1:0 -c 70000 -d ${NET}1 -b 1
-	settle
+	check "$BE: ... and counted" wait_at_least 70000 last_rule_packets
 	slab1=$(kmalloc64)
 	mem1=$(kernel_kb)
 	echo "kmalloc-cg-64 active objects $slab0 -> $slab1, unreclaimable slab and vmalloc $mem0 -> $mem1 kB"
