@@ -32,12 +32,8 @@ ipv4_bigtcp() {
 transfer() {
 	# Large buffers: a window of megabytes from the start lets TCP send its biggest packets.
 	socat -u -b 1048576 "TCP$1-LISTEN:$PORT,reuseaddr,bind=$2,rcvbuf=8388608" OPEN:/dev/null &
-	local rx=$! tries=0
-	while ! netstat -ltn | grep -q ":$PORT "; do
-		[ $tries -lt 100 ] || break
-		usleep 50000
-		tries=$((tries + 1))
-	done
+	local rx=$!
+	wait_for 60 listening $PORT || echo "transfer: nothing listens on port $PORT"
 	socat -u -b 262144 OPEN:$DATA "TCP$1:$2:$PORT,sndbuf=8388608"
 	wait $rx
 }
@@ -68,15 +64,21 @@ acc_dst() {
 	$ACC -l "$1" | awk -v ip="$2" '$1 == "IP:" && $2 == ip { print $10, $12 }'
 }
 
+# same_counts IPT TABLE ADDR: the rule and the table count alike (the connection's last ACKs
+# may still be on their way: a loaded guest defers the backlog, and on two vCPUs the rule
+# counts a packet before ACCOUNT does).
+same_counts() { [ "$(rule_counters "$1")" = "$(acc_dst "$2" "$3")" ]; }
+
 # check_big T FAMILY IPT TABLE ADDR: the counters after a transfer.
 check_big() {
 	local t=$1 rule acc big
+	check "$t: ACCOUNT counts the packets and bytes the rule counted (waited for at most 60 s)" \
+		wait_for 60 same_counts "$3" "$4" "$5"
 	rule=$(rule_counters "$3")
 	acc=$(acc_dst "$4" "$5")
 	big=$(big_packets "$3")
 	echo "rule: $rule, ACCOUNT: $acc, over 64 KiB: $big"
 	check "$t: the transfer reached the rule" [ "${rule#* }" -gt $BYTES ]
-	check_eq "$t: ACCOUNT counts the packets and bytes the rule counted" "$rule" "$acc"
 	if big_expected "$2"; then
 		check "$t: $big of them over 64 KiB" [ "${big:-0}" -gt 0 ]
 	else
