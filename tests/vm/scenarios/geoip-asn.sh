@@ -24,15 +24,16 @@ check_eq "files of each number" "4294967295.iv4 4294967295.iv6 64500.iv4 64500.i
 	"$(ls $DB | tr '\n' ' ' | sed 's/ $//')"
 
 counts() { "$1" -L INPUT -v -x -n | awk 'NR > 2 { printf "%s ", $1 }' | sed 's/ $//'; }
-# To 127.0.0.1: 1 from 64500, 2 from 64501, 3 from 4294967295, 4 from none.
+# To 127.0.0.1: 1 from 64500, 2 from 64501, 3 from 4294967295, 4 from none; the last sender's
+# datagrams waited for (sent: on the guest's one vCPU, the others arrived before them).
 traffic4() {
 	send4 127.0.0.2 127.0.0.1 x -n 1 && send4 127.0.1.5 127.0.0.1 x -n 2 &&
-		send4 10.9.8.7 127.0.0.1 x -n 3 && send4 127.0.0.200 127.0.0.1 x -n 4 && usleep 100000
+		send4 10.9.8.7 127.0.0.1 x -n 3 && sent 127.0.0.200 4 send4 127.0.0.200 127.0.0.1 x -n 4
 }
-# To ::1: 1 from ::1 (64500), 2 from 2001:db8::5 (64501), 3 from none.
+# To ::1: 1 from ::1 (64500), 2 from 2001:db8::5 (64501), 3 from none; waited for as traffic4.
 traffic6() {
-	send6 ::1 ::1 x -n 1 && send6 2001:db8::5 ::1 x -n 2 && send6 2001:db8:1::7 ::1 x -n 3 &&
-		usleep 100000
+	send6 ::1 ::1 x -n 1 && send6 2001:db8::5 ::1 x -n 2 &&
+		sent 2001:db8:1::7 3 send6 2001:db8:1::7 ::1 x -n 3
 }
 check "2001:db8::1/64 on lo" ip -6 addr replace 2001:db8::1/64 dev lo
 
@@ -45,12 +46,12 @@ for BE in $BACKENDS; do
 			"--dst-asn 0,64500"; do
 			check "$BE $variant plugin: -m asn $r" ipt -A INPUT -p udp --dport 9 -m asn $r
 		done
-		traffic4
+		check "$BE $variant plugin: IPv4 traffic sent and arrived" traffic4
 		check_eq "$BE $variant plugin: IPv4 counters" "1 5 4 10" "$(counts ipt)"
 		for r in "--src-asn 64500" "--source-number 64501" "! --src-asn 64500,64501"; do
 			check "$BE $variant plugin: ip6tables -m asn $r" ip6t -A INPUT -p udp --dport 9 -m asn $r
 		done
-		traffic6
+		check "$BE $variant plugin: IPv6 traffic sent and arrived" traffic6
 		check_eq "$BE $variant plugin: IPv6 counters (upstream's module: 0 0 6)" "1 2 3" "$(counts ip6t)"
 		check_eq "$BE $variant plugin: iptables-save text (no trailing space)" \
 			"-A INPUT -p udp -m udp --dport 9 -m asn --dst-asn 64500" "$(ipt_save | rules_of | sed -n 4p)"
@@ -68,10 +69,10 @@ ip6t -A INPUT -p udp --dport 9 -m asn --src-asn 64500
 ip6t -A INPUT -p udp --dport 9 -m asn --src-asn 64501
 sed 's|^2001:db8::/48,64501|2001:db8::/48,64500|' /tmp/asn.csv >/tmp/asn2.csv
 check "rebuild: 2001:db8::/48 moves to 64500" xt_asn_build -q -D $DB -i /tmp/asn2.csv
-send6 2001:db8::5 ::1 x && usleep 100000
+check "a datagram from 2001:db8::5 arrived" sent 2001:db8::5 1 send6 2001:db8::5 ::1 x
 check_eq "before the reload: still 64501" "0 1" "$(counts ip6t)"
 check "echo reload > /proc/net/xt_asn" sh -c 'echo reload >/proc/net/xt_asn'
-send6 2001:db8::5 ::1 x && usleep 100000
+check "another arrived" sent 2001:db8::5 1 send6 2001:db8::5 ::1 x
 check_eq "after it: 64500, rules in place" "1 1" "$(counts ip6t)"
 check_fails "anything else written is refused" sh -c 'echo reboot >/proc/net/xt_asn'
 
