@@ -520,6 +520,13 @@ acc_reset() {
 acc_packets() { "${2:-iptaccount}" -l "$1" | awk '$1 == "IP:" { n += $5 + $10 } END { print n + 0 }'; }
 
 # ---- reply targets (TARPIT, DELUDE, CHAOS): pktprobe (tests/vm/tools/pktprobe.c) ----
+# lo_captures: packet sockets bound to lo (/proc/net/packet). A pktprobe capture started in the
+# background captures once there is one more: n=$(lo_captures), start it, then
+# wait_at_least $((n + 1)) lo_captures before sending what it must see.
+lo_captures() {
+	awk -v i="$(cat /sys/class/net/lo/ifindex)" 'NR > 1 && $5 == i { n++ } END { print n + 0 }' /proc/net/packet
+}
+
 # seg FIELD: FIELD's value in each segment line pktprobe printed, on stdin.
 seg() { sed -n "s/^tcp .* $1=\([^ ]*\).*/\1/p"; }
 
