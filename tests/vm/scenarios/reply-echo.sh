@@ -26,7 +26,11 @@ for BE in $BACKENDS; do
 			check "$BE: $addr: ${#payload} bytes come back byte for byte" \
 				pktprobe udp $fam -w 3 $addr 7 "$payload"
 		done
-		out=$( (pktprobe capture $fam -u -p 7 -w 1500 &) ; usleep 300000; pktprobe udp $fam -P 5555 $addr 7 ping >/dev/null; sleep 2)
+		# Sent once the capture listens; $(...) returns when the capture ends (its stdout).
+		n=$(lo_captures)
+		out=$( (pktprobe capture $fam -u -p 7 -w 1500 &)
+			wait_at_least $((n + 1)) lo_captures
+			pktprobe udp $fam -P 5555 $addr 7 ping >/dev/null)
 		echo "$out"
 		check_eq "$BE: $addr: the echo comes from port 7 to 5555, TTL 64, checksum ok" \
 			"7 5555 64 ok 70696e67" \

@@ -46,12 +46,13 @@ tcp_case() {
 # udp_case WHAT IPT CHAIN FROM EXPECTED CMD...: CMD sends to the chain's ECHO rule; EXPECTED
 # datagrams come back from FROM, port 7.
 udp_case() {
-	local what=$1 t=$2 c=$3 from=$4 expected=$5 before fam=
+	local what=$1 t=$2 c=$3 from=$4 expected=$5 before fam= n
 	shift 5
 	[ $t = ip6t ] && fam=-6
 	before=$(rule_packets $t ECHO $c)
+	n=$(lo_captures)
 	pktprobe capture $fam -u -s $from -p 7 -w 1500 >/tmp/capture &
-	usleep 300000
+	wait_at_least $((n + 1)) lo_captures # sent once the capture listens
 	run "$@"
 	wait
 	cat /tmp/capture
