@@ -14,13 +14,17 @@ echo 1 >/proc/sys/net/ipv6/conf/all/forwarding
 # No duplicate address detection: the addresses are usable at once.
 echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad
 
+# own_netns PID: PID has left this network namespace (its unshare ran).
+own_netns() { [ "$(readlink /proc/$1/ns/net)" != "$(readlink /proc/self/ns/net)" ]; }
+
 # ns NAME ADDR4 ADDR6 ROOT4 ROOT6: a namespace holding the peer of veth v-NAME, with a default
 # route through this host; sets NS_NAME (its sleeper's pid) and PEER_NAME (the peer's name).
 ns() {
 	local name=$1 pid peer
 	unshare -n sleep 600 &
 	pid=$!
-	usleep 200000
+	# nsenter before unshare ran would configure this host's namespace instead.
+	wait_for 60 own_netns $pid || fail "namespace $name not created"
 	nsenter -t $pid -n sh -c 'echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad'
 	ip link add v-$name type veth peer name p-$name
 	peer=$(ip link show | sed -n "s/^[0-9]*: \([^@:]*\)@v-$name:.*/\1/p")

@@ -45,7 +45,7 @@ for BE in $BACKENDS; do
 		$t -F INPUT
 		# Control: the same datagram is seen without the rule.
 		pktprobe send $opt $addr 9998 hello >/dev/null
-		usleep 200000
+		wait_at_least $((before + 1)) $seen # loopback may deliver it after the send returned
 		check_eq "$BE: IPv$fam: without the rule it arrives" $((before + 1)) "$($seen)"
 	done
 done
@@ -54,30 +54,34 @@ done
 # namespace of its own (an ARP request from a local address would be a martian here).
 lab_reset
 use_plugins ours && load_module ours xt_STEAL || fail "load our xt_STEAL"
-unshare -n sleep 600 &
-ns=$!
-usleep 200000
-peerns() { nsenter -t $ns -n "$@"; }
+ns_start || fail "the peer's namespace not created"
+peerns() { ns "$@"; }
 ip link add v0 type veth peer name v1
 # No IPv6 on v0: its router solicitations and MLD reports would reach the peer, whose packet
 # count shows that the stolen ARP requests did not.
 echo 1 >/proc/sys/net/ipv6/conf/v0/disable_ipv6
 peer=$(ip link show | sed -n 's/^[0-9]*: \([^@:]*\)@v0:.*/\1/p')
 check "veth pair created (peer $peer)" test -n "$peer"
-ip link set "$peer" netns $ns
+ip link set "$peer" netns $NS_PID
 ip addr add 10.8.0.1/24 dev v0
 ip link set v0 up
 peerns ip addr add 10.8.0.2/24 dev "$peer"
 peerns ip link set "$peer" up
-peerns ip link set lo up
 # peer_rx: packets the peer received.
 peer_rx() { peerns cat /proc/net/dev | awk -v d="$peer:" '$1 == d { print $3 }'; }
 peer_rx_above() { [ "$(peer_rx)" -gt "$1" ]; }
 arp_pcnt() { arptables-nft -L "$1" -v -n | sed -n 's/.*-j STEAL.*pcnt=\([0-9]*\).*/\1/p'; }
-check "ARP: a request is answered without a rule" peerns arping -c 1 -w 3 -I "$peer" 10.8.0.1
+arp_took() { [ "$(arp_pcnt "$1")" -ge 1 ]; }
+# v0_tx: packets v0 sent (IPv6 off: ARP only).
+v0_tx() { awk '$1 == "v0:" { print $11 }' /proc/net/dev; }
+# answered ARGS...: the peer's arping gets an answer (a request a second, at most 30).
+answered() { peerns arping -f -c 30 -w 30 "$@"; }
+check "ARP: a request is answered without a rule" answered -I "$peer" 10.8.0.1
 check "arptables-nft: STEAL in INPUT" arptables-nft -A INPUT -j STEAL
+tx=$(v0_tx)
 check_fails "ARP: with STEAL in INPUT, no answer" peerns arping -c 1 -w 2 -I "$peer" 10.8.0.1
-check "ARP: the INPUT rule took it" test "$(arp_pcnt INPUT)" -ge 1
+check "ARP: the INPUT rule took it (waited for at most 60 s)" wait_for 60 arp_took INPUT
+check_eq "ARP: ... and no answer left v0" "$tx" "$(v0_tx)"
 arptables-nft -F INPUT
 check "arptables-nft: STEAL in OUTPUT" arptables-nft -A OUTPUT -j STEAL
 rx=$(peer_rx)
@@ -99,16 +103,16 @@ ip addr add 10.8.0.1/24 dev br0
 ip link set br0 up
 peerns ip neigh flush dev "$peer" 2>/dev/null
 eb_pcnt() { ebtables-nft -L INPUT --Lc | sed -n 's/.*-j STEAL.*pcnt = \([0-9]*\).*/\1/p'; }
-check "bridge: the bridge's address answers ARP" peerns arping -c 1 -w 3 -I "$peer" 10.8.0.1
+eb_took() { [ "$(eb_pcnt)" -ge 1 ]; }
+check "bridge: the bridge's address answers ARP" answered -I "$peer" 10.8.0.1
 check "ebtables-nft: STEAL in INPUT" ebtables-nft -A INPUT -j STEAL
 check_fails "bridge: with STEAL in INPUT, no answer" peerns arping -c 1 -w 2 -I "$peer" 10.8.0.1
-check "bridge: the rule took the frames" test "$(eb_pcnt)" -ge 1
+check "bridge: the rule took the frames (waited for at most 60 s)" wait_for 60 eb_took
 ebtables-nft -F INPUT
-check "bridge: without the rule it answers again" peerns arping -c 1 -w 3 -I "$peer" 10.8.0.1
+check "bridge: without the rule it answers again" answered -I "$peer" 10.8.0.1
 ip link set br0 down
 brctl delbr br0
 ip link del v0
-kill $ns
-wait $ns 2>/dev/null
+ns_stop
 lab_reset
 finish
