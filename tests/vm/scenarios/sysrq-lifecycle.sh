@@ -43,6 +43,8 @@ for BE in $BACKENDS; do
 	log_mark
 	cycles=0
 	i=0
+	# Each request waited for at the rule before the rule goes: loopback may deliver it after
+	# the send returned, and one still on the backlog then would never be handled.
 	while [ $i -lt 10 ]; do
 		i=$((i + 1))
 		unload xt_SYSRQ xa_shim &&
@@ -50,6 +52,7 @@ for BE in $BACKENDS; do
 			sysrq_configure &&
 			ipt -A INPUT -p udp --dport 9 -j SYSRQ &&
 			request $((3000 + i)) "$SYSRQ_PW" &&
+			wait_rule_packets ipt 1 &&
 			ipt -F INPUT &&
 			cycles=$((cycles + 1))
 	done
