@@ -32,7 +32,7 @@ tarpit_connect() {
 		"$(echo "$rest" | while read -r l; do echo "$(echo "$l" | seg flags) $(echo "$l" | seg win) $(echo "$l" | seg sum)"; done | sort -u)"
 	check_eq "$what: no reply acknowledges any data" "$(echo "$first" | seg ack)" \
 		"$( (echo "$first"; echo "$rest") | seg ack | sort -n | tail -n 1)"
-	check "$what: the rule saw the SYN, the ACK and data" test "$(rule_packets "$t" TARPIT)" -ge $((before + 3))
+	check "$what: the rule saw the SYN, the ACK and data" wait_rule_packets "$t" $((before + 3)) TARPIT
 }
 
 for BE in $BACKENDS; do
