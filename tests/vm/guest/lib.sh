@@ -223,14 +223,23 @@ tcp_answer() {
 # load_module ours|upstream NAME [PARAM=VALUE...]: insmod NAME from that variant, after its
 # dependencies (same variant first, else in-tree through modprobe).
 load_module() {
-	local variant=$1 name=$2 ko dep
+	local variant=$1 name=$2 ko dep deps cache
 	shift 2
 	ko=/opt/$variant/mod/$name.ko
 	if [ ! -e "$ko" ]; then
 		echo "load_module: $ko is not in the image (not built?)"
 		return 1
 	fi
-	for dep in $($MODINFO -F depends "$ko" | tr ',' ' '); do
+	# A module's depends asked of modinfo once a boot (kept in /tmp, which the boot's scenarios
+	# share): kmod's start-up costs more than reading a file under TCG.
+	cache=/tmp/.xavm-depends-$variant-$name
+	if [ -e "$cache" ]; then
+		read -r deps <"$cache"
+	else
+		deps=$($MODINFO -F depends "$ko")
+		echo "$deps" >"$cache"
+	fi
+	for dep in ${deps//,/ }; do
 		grep -q "^$dep " /proc/modules && continue
 		if [ -e "/opt/$variant/mod/$dep.ko" ]; then
 			load_module "$variant" "$dep" || return 1
@@ -245,11 +254,13 @@ load_module() {
 loaded() { grep -q "^$1 " /proc/modules; }
 
 # unload NAME...: rmmod each loaded one; rule teardown under nft releases references late.
+# Busybox's rmmod while trying (the same delete_module call, without kmod's start-up, which
+# costs under TCG); kmod's for the last try, whose message goes to the log.
 unload() {
 	local m tries
 	for m in "$@"; do
 		tries=0
-		while loaded "$m" && ! $RMMOD "$m" 2>/dev/null; do
+		while ! rmmod "$m" 2>/dev/null && loaded "$m"; do
 			tries=$((tries + 1))
 			if [ $tries -ge 50 ]; then
 				run $RMMOD "$m"
@@ -262,35 +273,67 @@ unload() {
 
 # lab_reset: no rules in either backend, no module of either variant loaded.
 lab_reset() {
-	local be t
+	local be t raw
+	# One --noflush restore a backend and family, whose -F and -X do what iptables -F and -X
+	# do: an iptables run per table and command was 12 processes a reset under TCG.
 	for be in $BACKENDS; do
-		for t in iptables ip6tables; do
-			/usr/sbin/$t-$be -w -F 2>/dev/null
-			/usr/sbin/$t-$be -w -X 2>/dev/null
+		for t in ip ip6; do
+			# The raw tables hold only arrived's counters. Flushed where they exist: touching a
+			# legacy table creates it, and its hooks would then cost every later packet
+			# (benchmarks); iptables-nft's flush of a missing table creates none.
+			raw=
+			if [ "$be" = nft ] || has_line raw /proc/net/${t}_tables_names; then
+				raw='*raw
+-F
+COMMIT'
+			fi
+			/usr/sbin/${t}tables-$be-restore -w --noflush 2>/dev/null <<-EOF
+				*filter
+				-F
+				-X
+				COMMIT
+				$raw
+			EOF
 		done
 	done
-	# The raw tables hold only arrived's counters. Flushed where they exist: touching a legacy
-	# table creates it, and its hooks would then cost every later packet (benchmarks).
-	grep -qx raw /proc/net/ip_tables_names 2>/dev/null && /usr/sbin/iptables-legacy -w -t raw -F
-	grep -qx raw /proc/net/ip6_tables_names 2>/dev/null && /usr/sbin/ip6tables-legacy -w -t raw -F
-	/usr/sbin/iptables-nft -w -t raw -F 2>/dev/null
-	/usr/sbin/ip6tables-nft -w -t raw -F 2>/dev/null
-	# shellcheck disable=SC2046 # one module name per word
-	unload $(loaded_extensions) xa_rangedb xa_named xa_shim compat_xtables
+	loaded_variants
+	# shellcheck disable=SC2086 # one module name per word
+	unload $xavm_loaded
 	unset XTABLES_LIBDIR
 }
 
-# loaded_extensions: loaded modules of either variant, but the cores the others depend on.
-# Shell builtins only (/proc/modules read once): it runs in every lab_reset, and two processes
-# per module file were 75 forks a reset, about 2 minutes of a kernel's lab under TCG.
-loaded_extensions() {
-	local ko name mod rest present=' '
+# has_line LINE FILE: FILE (if it exists) has the line LINE (shell builtins: no process).
+has_line() {
+	local l
+	[ -r "$2" ] || return 1
+	while read -r l; do [ "$l" = "$1" ] && return 0; done <"$2"
+	return 1
+}
+
+# loaded_variants: xavm_loaded set to the loaded modules of either variant in the order
+# lab_reset unloads them: the extensions by name (upstream's xt_CHAOS holds xt_DELUDE and
+# xt_TARPIT, which sort after it), then the cores the others depend on. Shell builtins only
+# (/proc/modules read once; the variants' extensions listed once a shell): it runs in every
+# lab_reset, some 160 times a kernel, and every process costs under TCG.
+loaded_variants() {
+	local name mod rest present=' '
+	[ -n "${xavm_extensions+set}" ] || xavm_extensions=$(variant_extensions)
 	while read -r mod rest; do present="$present$mod "; done </proc/modules
+	xavm_loaded=
+	for name in $xavm_extensions xa_rangedb xa_named xa_shim compat_xtables; do
+		case $present in *" $name "*) xavm_loaded="$xavm_loaded $name" ;; esac
+	done
+}
+
+# variant_extensions: the names of either variant's modules, but the cores, sorted.
+variant_extensions() {
+	local ko name
 	for ko in /opt/ours/mod/*.ko /opt/upstream/mod/*.ko; do
+		[ -e "$ko" ] || continue
 		name=${ko##*/}
 		name=${name%.ko}
 		case $name in xa_shim | xa_rangedb | xa_named | compat_xtables) continue ;; esac
-		case $present in *" $name "*) echo "$name" ;; esac
+		echo "$name"
 	done | sort -u
 }
 
