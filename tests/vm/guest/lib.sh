@@ -147,15 +147,28 @@ sent() {
 
 # ---- waiting on state ----
 # uptime_s: seconds since boot (scenarios move the wall clock; deadlines must not follow it).
-uptime_s() { cut -d. -f1 /proc/uptime; }
+uptime_s() {
+	uptime_read
+	echo "$xavm_uptime"
+}
+# uptime_read: xavm_uptime set to uptime_s's number by the shell itself, without a process (the
+# waiting loops read it every 100 ms).
+uptime_read() {
+	local idle
+	read -r xavm_uptime idle </proc/uptime
+	xavm_uptime=${xavm_uptime%.*}
+}
 
 # wait_for SECONDS CMD...: wait until CMD succeeds; SECONDS is a deadline against a hang, never
 # the expected time. Fails when CMD never succeeded.
 wait_for() {
-	local end=$(($(uptime_s) + $1))
+	local end
+	uptime_read
+	end=$((xavm_uptime + $1))
 	shift
 	until "$@"; do
-		[ "$(uptime_s)" -lt "$end" ] || return 1
+		uptime_read
+		[ "$xavm_uptime" -lt "$end" ] || return 1
 		usleep 100000
 	done
 }
@@ -204,10 +217,12 @@ tcp_answer() {
 	# -u: only what the server sends; no half-close of stdin's end with its 0.5 s linger.
 	socat -u -T60 TCP:"$dst:$port",bind="$src",connect-timeout=60 STDOUT >"$out" 2>/dev/null &
 	pid=$!
-	end=$(($(uptime_s) + 60))
+	uptime_read
+	end=$((xavm_uptime + 60))
 	while kill -0 $pid 2>/dev/null; do
 		[ "$(dropped_to $t "$port")" -gt "$before" ] && break
-		if [ "$(uptime_s)" -ge "$end" ]; then
+		uptime_read
+		if [ "$xavm_uptime" -ge "$end" ]; then
 			echo "no answer, end or drop within 60 s"
 			break
 		fi
