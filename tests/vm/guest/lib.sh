@@ -585,19 +585,28 @@ lo_captures() {
 	awk -v i="$(cat /sys/class/net/lo/ifindex)" 'NR > 1 && $5 == i { n++ } END { print n + 0 }' /proc/net/packet
 }
 
-# seg FIELD: FIELD's value in each segment line pktprobe printed, on stdin.
-seg() { sed -n "s/^tcp .* $1=\([^ ]*\).*/\1/p"; }
+# seg FIELD...: for each segment line pktprobe printed (on stdin), the values of FIELDs (flags,
+# seq, ack, win, ttl, len, sum), space-separated. One awk, not an echo and a sed per field: the
+# reply scenarios ask for hundreds of fields, and every process costs under TCG.
+seg() { seg_awk 0 "$@"; }
 
 # segs: each segment line on stdin as "FLAGS SEQ ACK WIN TTL SUM"; a SYN-ACK's sequence number
 # other than 0 shows as "isn" (random by design).
-segs() {
-	local line s
-	grep '^tcp ' | while read -r line; do
-		s=$(echo "$line" | seg seq)
-		[ "$(echo "$line" | seg flags)" = SA ] && [ "$s" != 0 ] && s=isn
-		echo "$(echo "$line" | seg flags) $s $(echo "$line" | seg ack) $(echo "$line" | seg win)" \
-			"$(echo "$line" | seg ttl) $(echo "$line" | seg sum)"
-	done
+segs() { seg_awk 1 flags seq ack win ttl sum; }
+
+# seg_awk ISN FIELD...: seg; with ISN 1, a SYN-ACK's seq field other than 0 prints as "isn".
+seg_awk() {
+	local isn=$1
+	shift
+	awk -v isn="$isn" -v fields="$*" 'BEGIN { n = split(fields, f, " ") }
+		/^tcp / {
+			for (i = 1; i <= n; i++) v[f[i]] = ""
+			for (i = 2; i <= NF; i++) if ((e = index($i, "=")) > 1) v[substr($i, 1, e - 1)] = substr($i, e + 1)
+			if (isn && v["flags"] == "SA" && v["seq"] != "0") v["seq"] = "isn"
+			out = v[f[1]]
+			for (i = 2; i <= n; i++) out = out " " v[f[i]]
+			print out
+		}'
 }
 
 # raw_answer TARGET WHAT FAMILY-OPT SRC DST FLAGS TEXT EXPECTED: one raw segment SRC:40000 ->
