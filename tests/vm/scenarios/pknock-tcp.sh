@@ -26,16 +26,18 @@ wait_for 60 listening 22 2222 || fail "the servers on ports 22 and 2222 are not 
 
 # dst SRC: the address a client at SRC connects to (same family).
 dst() { case $1 in *:*) echo fd00::1 ;; *) echo 127.0.0.1 ;; esac; }
-bracket() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
 
 # knock SRC PORT...: one TCP SYN to each closed PORT (answered by a reset at once); a FAIL
 # unless every SYN arrived (a knock that must not open has to have been seen).
 knock() {
-	local src=$1 p n
+	local src=$1 p n to from=$1
 	shift
+	# Both addresses once, in socat's form ([...] for IPv6), not twice a port.
+	to=$(dst "$src")
+	case $src in *:*) to="[$to]" from="[$src]" ;; esac
 	n=$(arrived "$src")
 	for p in "$@"; do
-		socat -T1 /dev/null TCP:"$(bracket "$(dst "$src")")":$p,bind="$(bracket "$src")",connect-timeout=1 2>/dev/null
+		socat -T1 /dev/null TCP:"$to":$p,bind="$from",connect-timeout=1 2>/dev/null
 	done
 	wait_arrived "$src" $((n + $#)) || fail "knock from $src to $*: not every SYN arrived"
 }
