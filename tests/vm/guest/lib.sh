@@ -9,10 +9,20 @@ MODPROBE=/usr/sbin/modprobe
 INSMOD=/usr/sbin/insmod
 RMMOD=/usr/sbin/rmmod
 MODINFO=/usr/sbin/modinfo
-STOCK_LIBDIR=$(cat /etc/xtables-stock-libdir)
+# Read by the shell itself here and below where it can: under TCG every process costs, and
+# this runs in every scenario.
+read -r STOCK_LIBDIR </etc/xtables-stock-libdir
 # The iptables backends this kernel has (the host reads its configuration: since 6.17 the legacy
 # core is optional): "legacy nft" or "nft". ONE_BACKEND is for what runs on one: legacy if any.
-BACKENDS=$(sed -n 's/.*xavm_backends=\([^ ]*\).*/\1/p' /proc/cmdline | tr ',' ' ')
+read -r BACKENDS </proc/cmdline
+case $BACKENDS in
+*xavm_backends=*)
+	BACKENDS=${BACKENDS##*xavm_backends=}
+	BACKENDS=${BACKENDS%% *}
+	BACKENDS=${BACKENDS//,/ }
+	;;
+*) BACKENDS= ;;
+esac
 ONE_BACKEND=${BACKENDS%% *}
 SYSRQ_PW=lab-secret-7
 SYSRQ_PARAMS=/sys/module/xt_SYSRQ/parameters
@@ -75,7 +85,9 @@ rules_of() { awk '/^\*/ { table = $1 } table != "*raw" && /^-A / { print }'; }
 
 # use_plugins ours|upstream: which extension plugins iptables loads (stock ones stay visible).
 use_plugins() {
-	if ! ls /opt/"$1"/xtables/libxt_*.so >/dev/null 2>&1; then
+	local p
+	for p in /opt/"$1"/xtables/libxt_*.so; do break; done
+	if [ ! -e "$p" ]; then
 		fail "no $1 plugins in the image (not built?)"
 		return 1
 	fi
