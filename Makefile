@@ -222,9 +222,8 @@ test-newer-labs:
 # of its 960 s timeout), so the boots' timeouts (against a hung guest) are tripled. Each lab's
 # log is in target/, its failures and totals are printed at the end, and last a summary of every
 # part with its FAIL lines (what a CI that shows only the first and last lines of the output keeps).
-# The packaging test's lab
-# part (the lab on the modules DKMS built, 6.1 and 6.12) is make packaging-test's alone: it
-# would add two lab runs to the 60 minutes (see README.md).
+# The packaging test's lab part (the lab on the modules DKMS built, 6.1 and 6.12) is make
+# packaging-test's alone: it would add two lab runs to the 60 minutes (see README.md).
 TEST_LABS := vmtest vmtest-newer vmtest-sid
 test: export LAB_SLOTS ?= 3
 test: export LAB_TIMEOUT_FACTOR ?= 3

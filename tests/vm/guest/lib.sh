@@ -194,6 +194,10 @@ listening() {
 	done
 }
 
+# tcp_syn SRC PORT: one TCP connect from SRC to 127.0.0.1:PORT under $IN, given up after 1 s
+# (a knock: nothing need answer; it returns without waiting for the SYN to arrive).
+tcp_syn() { ${IN:-} socat -T1 /dev/null TCP:127.0.0.1:$2,bind="$1",connect-timeout=1 2>/dev/null; }
+
 # tcp_knock SRC PORT...: one TCP connect from SRC to 127.0.0.1 on each PORT, in that order (a
 # knock: nothing need answer); run under $IN (e.g. "nsenter -t PID -n") when the caller sets it.
 # Returns once every SYN arrived (a connect that timed out leaves its SYN on the backlog of a
@@ -202,9 +206,7 @@ tcp_knock() {
 	local src=$1 p n
 	shift
 	n=$(arrived "$src") || return 1
-	for p in "$@"; do
-		${IN:-} socat -T1 /dev/null TCP:127.0.0.1:$p,bind="$src",connect-timeout=1 2>/dev/null
-	done
+	for p in "$@"; do tcp_syn "$src" "$p"; done
 	wait_arrived "$src" $((n + $#)) && return 0
 	echo "tcp_knock: not every SYN from $src to $* arrived within 60 s"
 	return 1

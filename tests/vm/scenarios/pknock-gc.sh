@@ -22,7 +22,7 @@ check "rule with --time 10" ipt -A INPUT -p tcp -m pknock --knockports 4002,4001
 # 127.0.0.20's knocks arrived, theirs had.
 i=2
 while [ $i -le 11 ]; do
-	socat -T1 /dev/null TCP:127.0.0.1:4002,bind=127.0.0.$i,connect-timeout=1 2>/dev/null
+	tcp_syn 127.0.0.$i 4002
 	i=$((i + 1))
 done
 check "the knocks from 127.0.0.20 arrived" tcp_knock 127.0.0.20 4002 4001 4004
