@@ -15,6 +15,8 @@
 #   ACCOUNT sockopts as upstream's module (IPv4 only, ENOPROTOOPT for IPv6) or ours (IPv6 too):
 #   IPv4 output identical to upstream's iptaccount, IPv6 tables in every output mode.
 # Counters against a real module: tests/vm/scenarios/account-tools-compat.sh.
+# Its --listen ports are derived from the PID: in a namespace of its own nothing else holds them.
+TEST_NETWORK=private
 . "$(dirname "$0")/lib.sh"
 REL=$ROOT/target/release
 UPLIB=/usr/lib/x86_64-linux-gnu/libxt_ACCOUNT_cl.so.1

@@ -18,6 +18,12 @@ if [ -z "${XA_TEST_SIGNALS_RESET:-}" ] &&
 	[ "$(grep -cE '^Sig(Ign|Blk):[[:space:]]+0+$' /proc/self/status)" -ne 2 ]; then
 	XA_TEST_SIGNALS_RESET=1 exec env --default-signal "$BASH" "$0" "$@"
 fi
+# A test that sets TEST_NETWORK=private before sourcing this runs in a network namespace of its
+# own, lo up: no other program on the machine can hold the ports it listens on.
+if [ "${TEST_NETWORK:-}" = private ] && [ -z "${XA_TEST_PRIVATE_NETWORK:-}" ]; then
+	XA_TEST_PRIVATE_NETWORK=1 exec unshare --net sh -c 'ip link set lo up && exec "$0" "$@"' \
+		"$BASH" "$0" "$@"
+fi
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 ROOT=$PWD
 WORK=$(mktemp -d "/tmp/$(basename "$0" .sh)-test.XXXXXX")

@@ -57,7 +57,14 @@ chmod 644 "$WORK/secret"
 check "--secret-file readable by others: warned" eval \
 	'"$KNOCK" -n -f "$WORK/secret" 127.0.0.1 1 2>&1 >/dev/null | grep -q "accessible by other users"'
 
-# --- real sends to loopback listeners (Python records what arrives, from where, in order)
+# --- real sends to loopback listeners (Python records what arrives, from where, in order), in a
+# network namespace of our own: nothing else on the machine can hold their ports. (pknlusr's
+# connector messages below exist only in the first namespace: the script stays there.)
+NS=pktools-$$
+ip netns add $NS || setup_failed "ip netns add $NS"
+trap 'ip netns del $NS 2>/dev/null; rm -rf "$WORK"' EXIT
+ip -n $NS link set lo up
+in_ns() { ip netns exec $NS "$@"; }
 # listen.py PROTO FAMILY COUNT PORT...: prints "PORT SRC LEN HEXPAYLOAD" per arrival, until
 # COUNT arrivals or 10 s of silence (a loaded host may start the sender late).
 cat >"$WORK/listen.py" <<'EOF'
@@ -94,14 +101,14 @@ EOF
 run_listener() {
 	local out=$1
 	shift
-	"$PY" "$WORK/listen.py" "$@" >"$out" &
+	in_ns "$PY" "$WORK/listen.py" "$@" >"$out" &
 	listener=$!
 	for _ in $(seq 600); do grep -q ready "$out" 2>/dev/null && return 0; sleep 0.1; done
 	return 1
 }
 
 run_listener "$WORK/spa4" udp 4 1 47001 || setup_failed "listener did not start"
-"$KNOCK" -s 127.0.0.2 --secret opensesame --at 1700000000 127.0.0.1 47001
+in_ns "$KNOCK" -s 127.0.0.2 --secret opensesame --at 1700000000 127.0.0.1 47001
 rc=$?
 wait $listener
 check "SPA sent (exit $rc)" test $rc -eq 0
@@ -109,7 +116,7 @@ check "SPA datagram: from 127.0.0.2, 65 bytes, HMAC over 127.0.0.2" \
 	grep -qx "47001 127.0.0.2 65 $(printf '%s\n' "$(hmac_hex opensesame 127.0.0.2 1700000000)" | od -An -tx1 | tr -d ' \n')" "$WORK/spa4"
 
 run_listener "$WORK/spa6" udp 6 1 47002 || setup_failed "listener did not start"
-"$KNOCK" -6 --secret v6secret --at 1700000000 ::1 47002
+in_ns "$KNOCK" -6 --secret v6secret --at 1700000000 ::1 47002
 wait $listener
 check "SPA over IPv6: from ::1, HMAC over the 16-byte address" \
 	grep -qx "47002 ::1 65 $(printf '%s\n' "$(hmac_hex v6secret ::1 1700000000)" | od -An -tx1 | tr -d ' \n')" "$WORK/spa6"
@@ -117,7 +124,7 @@ check "SPA over IPv6: from ::1, HMAC over the 16-byte address" \
 # spa_hex SECRET ADDR SECONDS: the datagram as the listener prints it (hex of digits and newline).
 spa_hex() { printf '%s\n' "$(hmac_hex "$@")" | od -An -tx1 | tr -d ' \n'; }
 run_listener "$WORK/spa-knock" udp 4 1 47003 || setup_failed "listener did not start"
-"$KNOCKD_KNOCK" --secret opensesame --at 1700000000 127.0.0.1 47003
+in_ns "$KNOCKD_KNOCK" --secret opensesame --at 1700000000 127.0.0.1 47003
 rc=$?
 wait $listener
 check "knock --secret: SPA sent (exit $rc)" test $rc -eq 0
@@ -126,7 +133,7 @@ check "knock --secret: pknock-knock's datagram" \
 printf 'knockfile\n' >"$WORK/knock-secret"
 chmod 600 "$WORK/knock-secret"
 run_listener "$WORK/spa-knock6" udp 6 1 47004 || setup_failed "listener did not start"
-"$KNOCKD_KNOCK" -6 --secret-file "$WORK/knock-secret" --at 600 ::1 47004:udp
+in_ns "$KNOCKD_KNOCK" -6 --secret-file "$WORK/knock-secret" --at 600 ::1 47004:udp
 wait $listener
 check "knock --secret-file over IPv6: HMAC over the 16-byte address" \
 	grep -qx "47004 ::1 65 $(spa_hex knockfile ::1 600)" "$WORK/spa-knock6"
@@ -144,28 +151,24 @@ check "knock: missing secret file: exit 1" fails_with 1 "cannot open secret file
 	"$KNOCKD_KNOCK" --secret-file /nonexistent 127.0.0.1 1
 
 run_listener "$WORK/udp" udp 4 3 47013 47011 47012 || setup_failed "listener did not start"
-"$KNOCK" -u -d 50 -s 127.0.0.3 127.0.0.1 47011,47012,47013
+in_ns "$KNOCK" -u -d 50 -s 127.0.0.3 127.0.0.1 47011,47012,47013
 wait $listener
 check "UDP knocks arrive in order, empty, from --source" \
 	test "$(cut -d' ' -f1-3 "$WORK/udp" | grep -v ready | tr '\n' ' ')" = "47011 127.0.0.3 0 47012 127.0.0.3 0 47013 127.0.0.3 0 "
 
 run_listener "$WORK/tcp" tcp 4 3 47023 47021 47022 || setup_failed "listener did not start"
-"$KNOCK" -d 50 127.0.0.1 47022,47021,47023
+in_ns "$KNOCK" -d 50 127.0.0.1 47022,47021,47023
 wait $listener
 check "TCP knocks (connection attempts) arrive in order" \
 	test "$(cut -d' ' -f1 "$WORK/tcp" | grep -v ready | tr '\n' ' ')" = "47022 47021 47023 "
 
-# --wait against ports that drop, in a namespace of our own: nothing ever answers (a reset would
-# end the attempt at once), and the kernel retransmits an unanswered SYN after 1 s, then 3 s.
-# Each port's SYNs are counted by its DROP rule.
-NS=pkwait-$$
-ip netns add $NS || setup_failed "ip netns add $NS"
-trap 'ip netns del $NS 2>/dev/null; rm -rf "$WORK"' EXIT
-ip -n $NS link set lo up
+# --wait against ports that drop: nothing ever answers (a reset would end the attempt at once),
+# and the kernel retransmits an unanswered SYN after 1 s, then 3 s. Each port's SYNs are counted
+# by its DROP rule.
 for port in 47031 47032 47033; do
-	ip netns exec $NS iptables -w -A INPUT -p tcp --syn --dport $port -j DROP || setup_failed "iptables in $NS"
+	in_ns iptables -w -A INPUT -p tcp --syn --dport $port -j DROP || setup_failed "iptables in $NS"
 done
-syns() { ip netns exec $NS iptables -w -L INPUT -v -x -n | awk -v p="dpt:$1" '{ for (i = 1; i <= NF; i++) if ($i == p) print $1 }'; }
+syns() { in_ns iptables -w -L INPUT -v -x -n | awk -v p="dpt:$1" '{ for (i = 1; i <= NF; i++) if ($i == p) print $1 }'; }
 # The guard: a client that ignored --wait would sit on the first port for the kernel's 2 minutes.
 timeout 60 ip netns exec $NS "$KNOCK" -d 0 -w 100 127.0.0.1 47031,47032,47033
 rc=$?

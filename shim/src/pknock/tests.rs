@@ -424,12 +424,23 @@ proptest! {
     }
 
     /// A payload is accepted from its minute's start until the end of the next minute, never outside.
+    /// (Up to u32::MAX - 2: later clocks saturate to minute u32::MAX, `spa_window_saturates`.)
     #[test]
-    fn spa_window(minute in 1u32..u32::MAX, offset in -200i64..200) {
+    fn spa_window(minute in 1u32..u32::MAX - 1, offset in -200i64..200) {
         let payload = spa(OPEN, V4, minute);
         let now = i64::from(minute) * 60 + offset;
         let accepted = spa::verify(OPEN, V4, &payload, now).is_some();
         prop_assert_eq!(accepted, (0..120).contains(&offset));
+    }
+}
+
+/// Past minute u32::MAX (the year 10136) the clock stays at that minute: its payload and the one
+/// before are accepted, an earlier one is not.
+#[test]
+fn spa_window_saturates() {
+    let now = (i64::from(u32::MAX) + 10) * 60;
+    for (minute, accepted) in [(u32::MAX, true), (u32::MAX - 1, true), (u32::MAX - 2, false)] {
+        assert_eq!(spa::verify(OPEN, V4, &spa(OPEN, V4, minute), now).is_some(), accepted, "minute {minute}");
     }
 }
 
