@@ -62,7 +62,7 @@ KMODS = $(patsubst %.o,%,$(shell printf 'include kmod-c/Kbuild\nx:\n\t@echo $$(o
 	MAKEFLAGS= $(MAKE) --no-print-directory -s -f - src=kmod-c obj=kmod-c x))
 VERSION := $(shell sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
 
-.PHONY: soak all rust kmod install install-userspace install-dev install-modules uninstall dkms-source deb packaging-test check vmtest vmtest-newer vmtest-sid \
+.PHONY: all rust kmod install install-userspace install-dev install-modules uninstall dkms-source deb packaging-test check soak vmtest vmtest-newer vmtest-sid \
 	newer-kernel sid-kernel prepare test-packaging test-newer-labs test bench demo \
 	clean print-kdir print-modules
 
